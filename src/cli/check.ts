@@ -1,0 +1,121 @@
+/**
+ * `netc check <files or globs...>`: validate and shape-check specs. For each valid spec, a
+ * summary in the spirit of Keras's model.summary(); for each invalid one, every diagnostic.
+ * `--json` prints one JSON document; `--format github` prints GitHub Actions annotations.
+ */
+import { analyze, type Analysis } from './frontend.js';
+import { UsageError, parse } from './args.js';
+import { expandFiles } from './files.js';
+import { num, style, table } from './output.js';
+import { formatWithSource, type Diagnostic } from '../spec/diagnostics.js';
+import type { Summary } from '../ir/summary.js';
+
+export const checkUsage = `usage: netc check [--json | --format text|json|github] [--quiet] <files or globs...>
+
+Validates each spec (YAML, schema, names, shapes, and the fit to its data set) and prints a
+summary of its layers, or every error with the line to fix.
+
+  --json             print one JSON document (the same as --format json)
+  --format FORMAT    text (default), json, or github (GitHub Actions annotations)
+  --quiet            print only diagnostics, no summaries
+Exit status: 0 no errors, 1 errors in a spec, 2 a wrong command line.`;
+
+export function runCheck(argv: string[]): number {
+  const { values, positionals } = parse(argv, {
+    json: { type: 'boolean' },
+    format: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(checkUsage + '\n');
+    return 0;
+  }
+  const format = values.json ? 'json' : ((values.format as string | undefined) ?? 'text');
+  if (!['text', 'json', 'github'].includes(format)) throw new UsageError(`--format must be text, json or github, not '${format}'`);
+  if (values.json && values.format && values.format !== 'json') throw new UsageError('--json and --format disagree; use one');
+  if (positionals.length === 0) throw new UsageError('name at least one spec file');
+  const files = expandFiles(positionals);
+  const results = files.map((f) => analyze(f));
+  if (format === 'json') process.stdout.write(JSON.stringify(checkJson(results), null, 2) + '\n');
+  else if (format === 'github') process.stdout.write(githubAnnotations(results));
+  else process.stdout.write(checkText(results, Boolean(values.quiet)));
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+export function checkJson(results: readonly Analysis[]) {
+  return {
+    files: results.map((r) => ({
+      file: r.file,
+      ok: r.ok,
+      diagnostics: r.diagnostics.map((d) => ({
+        severity: d.severity,
+        code: d.code,
+        message: d.message,
+        file: d.loc?.file ?? r.file,
+        line: d.loc?.line ?? 1,
+        column: d.loc?.column ?? 1,
+      })),
+      summary: r.ok && r.summary ? r.summary : null,
+    })),
+  };
+}
+
+/** GitHub's workflow-command escaping: data escapes %, CR, LF; properties also ':' and ','. */
+const ghData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const ghProp = (s: string) => ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function githubAnnotations(results: readonly Analysis[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    for (const d of r.diagnostics) {
+      const kind = d.severity === 'error' ? 'error' : 'warning';
+      const file = d.loc?.file ?? r.file;
+      const line = d.loc?.line ?? 1;
+      const col = d.loc?.column ?? 1;
+      lines.push(`::${kind} file=${ghProp(file)},line=${line},col=${col},title=${ghProp(d.code)}::${ghData(d.message)}`);
+    }
+  }
+  lines.push(totals(results));
+  return lines.join('\n') + '\n';
+}
+
+function checkText(results: readonly Analysis[], quiet: boolean): string {
+  const s = style();
+  const out: string[] = [];
+  for (const r of results) {
+    for (const d of r.diagnostics) out.push(colourize(formatWithSource(d, r.sources.get(d.loc?.file ?? r.file)), d, s));
+    if (r.ok && r.summary && !quiet) {
+      out.push(`${s.bold(r.file)}: ${r.loaded!.spec.name} ${s.green('ok')}`, ...summaryTable(r.summary).map((l) => '  ' + l), '');
+    } else if (r.diagnostics.length > 0) out.push('');
+  }
+  out.push(totals(results));
+  return out.join('\n') + '\n';
+}
+
+function colourize(text: string, d: Diagnostic, s: ReturnType<typeof style>): string {
+  const word = d.severity === 'error' ? s.red('error') : s.yellow('warning');
+  return text.replace(`${d.severity} ${d.code}`, `${word} ${s.dim(d.code)}`);
+}
+
+export function summaryTable(sum: Summary): string[] {
+  const rows = sum.layers.map((l) => [
+    l.name,
+    l.activation ? `${l.op} (${l.activation})` : l.op,
+    l.shape.join('×'),
+    num(l.params),
+    num(l.macs),
+  ]);
+  rows.push(['Total', '', '', num(sum.params), num(sum.macs)]);
+  const lines = table(['Layer', 'Op', 'Output shape', 'Params', 'MACs'], rows, [false, false, false, true, true]);
+  lines.splice(lines.length - 1, 0, lines[1]!);
+  return lines;
+}
+
+function totals(results: readonly Analysis[]): string {
+  const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
+  const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+  const bad = results.filter((r) => !r.ok).length;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return `${plural(results.length, 'spec')} checked: ${results.length - bad} ok, ${bad} with errors (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
+}

@@ -1,0 +1,51 @@
+/**
+ * The compiler's front end for one file: load (parse, extends, schema) and lower to the IR.
+ * Every command starts here; tests do too.
+ */
+import { hasErrors, sortDiagnostics, dedupeDiagnostics, type Diagnostic } from '../spec/diagnostics.js';
+import { loadSpec } from '../spec/load.js';
+import type { LoadedSpec } from '../spec/types.js';
+import { lower, type LowerOptions } from '../ir/lower.js';
+import { summarize, type Summary } from '../ir/summary.js';
+import { verifyGraph } from '../ir/verify.js';
+import { Messages } from '../spec/messages.js';
+import type { Graph } from '../ir/types.js';
+
+export interface Analysis {
+  readonly file: string;
+  readonly ok: boolean;
+  readonly diagnostics: Diagnostic[];
+  /** file name → text, for showing source lines */
+  readonly sources: ReadonlyMap<string, string>;
+  readonly loaded?: LoadedSpec;
+  readonly graph?: Graph;
+  readonly layerOutputs?: ReadonlyMap<string, string>;
+  readonly summary?: Summary;
+}
+
+export function analyze(file: string, options: LowerOptions = { training: true }): Analysis {
+  const load = loadSpec(file);
+  if (!load.loaded) return finish(file, load.diagnostics, load.sources);
+  const lowered = lower(load.loaded, options);
+  const diagnostics = [...load.diagnostics, ...lowered.diagnostics];
+  if (!lowered.graph) return finish(file, diagnostics, load.sources, { loaded: load.loaded });
+  const problems = verifyGraph(lowered.graph);
+  if (problems.length > 0) diagnostics.push(Messages.PassBrokeGraph.at(undefined, 'lower', problems.join('; ')));
+  const summary = summarize(lowered.graph, load.loaded.spec, lowered.layerOutputs);
+  return finish(file, diagnostics, load.sources, {
+    loaded: load.loaded,
+    graph: lowered.graph,
+    layerOutputs: lowered.layerOutputs,
+    summary,
+  });
+}
+
+function finish(
+  file: string,
+  diagnostics: Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+  rest: Partial<Analysis> = {},
+): Analysis {
+  const ds = sortDiagnostics(dedupeDiagnostics(diagnostics));
+  return { file, ok: !hasErrors(ds), diagnostics: ds, sources, ...rest };
+}

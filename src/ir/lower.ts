@@ -1,0 +1,246 @@
+/**
+ * Lowering: a validated spec becomes the unfused graph IR. Each layer lowers through its
+ * registry entry, in dependency order; an `activation:` attribute becomes its own node, so the
+ * graph here is exactly what the person wrote and fusion is left to the passes.
+ *
+ * Problems with names and references (duplicates, unknown layers, cycles) and shape rule
+ * failures are all collected; a layer whose inputs failed is skipped, so one mistake gives one
+ * diagnostic rather than a cascade.
+ */
+import type { Diagnostic, SourceLoc } from '../spec/diagnostics.js';
+import { hasErrors } from '../spec/diagnostics.js';
+import { Messages } from '../spec/messages.js';
+import type { PathSegment } from '../spec/source.js';
+import { suggest } from '../spec/suggest.js';
+import type { LoadedSpec, SpecLayer } from '../spec/types.js';
+import { makeNode } from './build.js';
+import { lowerTraining } from './lower-train.js';
+import { imageDims } from './ops/common.js';
+import { getLayer } from './ops/index.js';
+import { isProblem, type LowerContext, type ParamInit, type Value } from './registry.js';
+import type { Attrs, Graph, GraphOutputs, Node } from './types.js';
+
+export interface Lowered {
+  /** present when lowering found no errors */
+  readonly graph?: Graph;
+  readonly diagnostics: Diagnostic[];
+  /** spec layer name → the IR value that is the layer's output */
+  readonly layerOutputs: ReadonlyMap<string, string>;
+}
+
+export interface LowerOptions {
+  /** add the labels and the loss from the spec's `train` section (when it has one) */
+  readonly training: boolean;
+}
+
+export const INPUT = 'input';
+
+/** Names of graph-level values, which layers cannot take. */
+const RESERVED: Readonly<Record<string, string>> = {
+  input: "the network's input",
+  labels: 'the labels of the training data',
+  loss: 'the training loss',
+};
+
+export function lower(loaded: LoadedSpec, options: LowerOptions = { training: true }): Lowered {
+  const { spec, map } = loaded;
+  const diagnostics: Diagnostic[] = [];
+  const at = (path: PathSegment[], which: 'key' | 'value' = 'value') => map.locate(path, which);
+  const layers = spec.layers;
+
+  // Names: unique, and not the network's input.
+  const index = new Map<string, number>();
+  layers.forEach((l, i) => {
+    if (RESERVED[l.name]) diagnostics.push(Messages.ReservedName.at(at(['layers', i, 'name']), l.name, RESERVED[l.name]!));
+    else if (index.has(l.name)) {
+      diagnostics.push(
+        Messages.DuplicateLayer.withRelated(at(['layers', i, 'name']), [
+          { message: `the first '${l.name}' is here`, loc: at(['layers', index.get(l.name)!, 'name']) },
+        ], l.name),
+      );
+    } else index.set(l.name, i);
+  });
+
+  // What each layer reads: its `inputs`, or the layer before it.
+  const broken = new Set<number>();
+  const deps: string[][] = layers.map((l, i) => (l.inputs ? [...l.inputs] : [i === 0 ? INPUT : layers[i - 1]!.name]));
+  deps.forEach((names, i) =>
+    names.forEach((name, j) => {
+      if (name === INPUT || index.has(name)) return;
+      diagnostics.push(Messages.UnknownLayer.at(at(['layers', i, 'inputs', j]), name, suggest(name, [...index.keys(), INPUT])));
+      broken.add(i);
+    }),
+  );
+
+  const order = topologicalOrder(layers, deps, index, broken, at, diagnostics);
+
+  // Lower each layer in dependency order.
+  const nodes: Node[] = [];
+  const ids = new Set<string>();
+  const outputs = new Map<string, Node>();
+  const [h, w, c] = spec.input.shape;
+  const inputNode = makeNode('input', [], { shape: [h, w, c] }, { id: INPUT, layer: '', loc: at(['input']) });
+  if (isProblem(inputNode)) throw new Error('unreachable: input has no shape rule failure');
+  nodes.push(inputNode);
+  ids.add(INPUT);
+  outputs.set(INPUT, inputNode);
+
+  const failed = new Set<string>();
+  for (const i of order) {
+    const layer = layers[i]!;
+    const ins = deps[i]!.map((d) => outputs.get(d));
+    if (broken.has(i) || ins.some((x) => x === undefined)) {
+      failed.add(layer.name);
+      continue;
+    }
+    const def = getLayer(layer.op);
+    if (!def) continue; // the schema already rejected an unknown op
+    const out = def.lower(layer, ins as Node[], layerContext(layer, i, nodes, ids, diagnostics, at));
+    if (out) outputs.set(layer.name, out);
+    else failed.add(layer.name);
+  }
+  const layerOutputs = new Map([...outputs].map(([k, v]) => [k, v.id]));
+
+  // The output: `output:` or the last layer.
+  const outputName = spec.output ?? layers[layers.length - 1]!.name;
+  if (spec.output !== undefined && !index.has(spec.output)) {
+    diagnostics.push(Messages.UnknownOutput.at(at(['output']), spec.output, suggest(spec.output, index.keys())));
+  } else {
+    warnUnused(deps, index, outputName, at, diagnostics);
+  }
+  const prediction = outputs.get(outputName);
+  if (!prediction || hasErrors(diagnostics)) return { diagnostics, layerOutputs };
+
+  let graphOutputs: GraphOutputs = { prediction: prediction.id };
+  if (options.training && spec.train) {
+    const t = lowerTraining(loaded, prediction, index.get(outputName)!, nodes);
+    diagnostics.push(...t.diagnostics);
+    if (!t.outputs) return { diagnostics, layerOutputs };
+    graphOutputs = t.outputs;
+  }
+  if (hasErrors(diagnostics)) return { diagnostics, layerOutputs };
+  return { graph: { name: spec.name, nodes, outputs: graphOutputs }, diagnostics, layerOutputs };
+}
+
+function layerContext(
+  layer: SpecLayer,
+  i: number,
+  nodes: Node[],
+  ids: Set<string>,
+  diagnostics: Diagnostic[],
+  at: (path: PathSegment[], which?: 'key' | 'value') => SourceLoc,
+): LowerContext {
+  const loc = at(['layers', i]);
+  let computed = 0;
+  // The layer's first computed node is named after the layer; later ones after their op.
+  const idFor = (op: string, id?: string) => {
+    let base = id ?? (computed === 0 ? layer.name : `${layer.name}.${op}`);
+    for (let k = 2; ids.has(base); k++) base = `${id ?? `${layer.name}.${op}`}${k}`;
+    return base;
+  };
+  const add = (op: string, inputs: readonly Value[], attrs: Attrs, id: string): Value | undefined => {
+    const r = makeNode(op, inputs, attrs, { id, layer: layer.name, loc });
+    if (isProblem(r)) {
+      diagnostics.push(r.problem(r.attr ? at(['layers', i, r.attr]) : loc));
+      return undefined;
+    }
+    nodes.push(r);
+    ids.add(r.id);
+    return r;
+  };
+  const ctx: LowerContext = {
+    node(op, inputs, attrs, id) {
+      const n = add(op, inputs, attrs, idFor(op, id));
+      if (n) computed++;
+      return n;
+    },
+    param(suffix, shape, init) {
+      const n = add('param', [], { shape: [...shape], ...initAttrs(init) }, idFor('param', `${layer.name}.${suffix}`));
+      if (!n) throw new Error(`unreachable: param ${layer.name}.${suffix} has no shape rule failure`);
+      return n;
+    },
+    activation(x, fn) {
+      return fn === 'linear' ? x : ctx.node(fn, [x], {});
+    },
+    image(x, op) {
+      const r = imageDims(x.type, op, { layer: layer.name, from: [x.layer || INPUT] });
+      if (Array.isArray(r)) return r;
+      diagnostics.push(r.problem(r.attr ? at(['layers', i, r.attr]) : loc));
+      return undefined;
+    },
+    locate: (attr) => (attr ? at(['layers', i, attr]) : loc),
+    report: (d) => diagnostics.push(d),
+  };
+  return ctx;
+}
+
+function initAttrs(init: ParamInit): Attrs {
+  switch (init.kind) {
+    case 'glorot_uniform':
+      return { init: init.kind, fan_in: init.fanIn, fan_out: init.fanOut };
+    case 'uniform':
+      return { init: init.kind, limit: init.limit };
+    default:
+      return { init: init.kind };
+  }
+}
+
+/**
+ * Layers in an order where each comes after what it reads (the spec's order when it already is);
+ * a cycle is reported once, at the `inputs` of the layer that closes it.
+ */
+function topologicalOrder(
+  layers: readonly SpecLayer[],
+  deps: readonly string[][],
+  index: ReadonlyMap<string, number>,
+  broken: Set<number>,
+  at: (path: PathSegment[]) => SourceLoc,
+  diagnostics: Diagnostic[],
+): number[] {
+  const state = new Map<number, 'visiting' | 'done'>();
+  const order: number[] = [];
+  const stack: number[] = [];
+  const visit = (i: number): void => {
+    if (state.get(i) === 'done') return;
+    if (state.get(i) === 'visiting') {
+      const cycle = stack.slice(stack.indexOf(i));
+      const closer = stack[stack.length - 1]!;
+      diagnostics.push(Messages.Cycle.at(at(['layers', closer, 'inputs']), [...cycle, i].map((k) => layers[k]!.name)));
+      cycle.forEach((k) => broken.add(k));
+      return;
+    }
+    state.set(i, 'visiting');
+    stack.push(i);
+    for (const d of deps[i]!) {
+      const j = index.get(d);
+      if (j !== undefined) visit(j);
+    }
+    stack.pop();
+    state.set(i, 'done');
+    order.push(i);
+  };
+  // Only the first layer of each name takes part; duplicates were reported already.
+  for (const i of index.values()) visit(i);
+  return order;
+}
+
+function warnUnused(
+  deps: readonly string[][],
+  index: ReadonlyMap<string, number>,
+  output: string,
+  at: (path: PathSegment[]) => SourceLoc,
+  diagnostics: Diagnostic[],
+): void {
+  const used = new Set<string>();
+  const todo = [output];
+  while (todo.length > 0) {
+    const name = todo.pop()!;
+    if (used.has(name)) continue;
+    used.add(name);
+    const i = index.get(name);
+    if (i !== undefined) todo.push(...deps[i]!);
+  }
+  for (const [name, i] of index) {
+    if (!used.has(name)) diagnostics.push(Messages.UnusedLayer.at(at(['layers', i, 'name']), name, output));
+  }
+}

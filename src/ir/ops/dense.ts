@@ -1,0 +1,51 @@
+/**
+ * dense: a fully connected layer on a flat [N, K] batch; weights [K, units] (Keras's layout), a
+ * bias per unit. IR inputs: x, weights, bias. Like conv2d, its `activation:` lowers to its own
+ * node and the fusion pass folds it back.
+ */
+import { Messages } from '../../spec/messages.js';
+import type { LayerDef, OpDef } from '../registry.js';
+import { f32, formatShape } from '../types.js';
+import { batch, problem, schema } from './common.js';
+import { activationSchema } from './activation.js';
+
+export const denseOp: OpDef = {
+  name: 'dense',
+  summary: 'x·W + b, optionally followed by a fused activation',
+  arity: 3,
+  shape([x, w], attrs, ctx) {
+    const s = x!.shape;
+    if (s.length !== 2 || s[0] !== 'N') {
+      return problem((loc) => Messages.NeedsFlatInput.at(loc, ctx.layer, 'dense', formatShape(s.slice(1)), ctx.from[0] ?? '?'), 'inputs');
+    }
+    if (w!.shape[0] !== s[1] || w!.shape[1] !== attrs.units) {
+      return problem((loc) => Messages.Internal.at(loc, `dense '${ctx.layer}' weights ${formatShape(w!.shape)} do not fit input ${formatShape(s)}`));
+    }
+    return f32(batch(attrs.units as number));
+  },
+  macs: ([x], out) => (x!.shape[1] as number) * (out.shape[1] as number),
+};
+
+export const denseLayer: LayerDef = {
+  op: 'dense',
+  summary: 'a fully connected layer; its input must be flat (use flatten after convolutions)',
+  properties: {
+    units: schema.positiveInt('number of outputs'),
+    activation: activationSchema('applied to the output (default linear)'),
+  },
+  required: ['units'],
+  inputs: { min: 1, max: 1 },
+  lower(layer, [x], ctx) {
+    const s = x!.type.shape;
+    if (s.length !== 2) {
+      ctx.report(Messages.NeedsFlatInput.at(ctx.locate('op'), layer.name, 'dense', formatShape(s.slice(1)), x!.layer || 'input'));
+      return undefined;
+    }
+    const k = s[1] as number;
+    const units = layer.units as number;
+    const w = ctx.param('w', [k, units], { kind: 'glorot_uniform', fanIn: k, fanOut: units });
+    const b = ctx.param('b', [units], { kind: 'zeros' });
+    const y = ctx.node('dense', [x!, w, b], { units });
+    return y && ctx.activation(y, (layer.activation as string | undefined) ?? 'linear');
+  },
+};

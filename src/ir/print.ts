@@ -1,0 +1,32 @@
+/**
+ * The IR's one text form: stable (attributes in key order, nodes in graph order) so that it can
+ * be diffed, committed as test expectations and printed after each pass.
+ *
+ *   graph lenet5 {
+ *     %c1: f32[N,24,24,6] = conv2d(%input, %c1.w, %c1.b) {filters=6, kernel=[5,5], ...}  # c1
+ *   }
+ */
+import type { AttrValue, Graph, Node } from './types.js';
+
+function attr(v: AttrValue): string {
+  if (Array.isArray(v)) return `[${v.map((x) => attr(x as AttrValue)).join(',')}]`;
+  return String(v);
+}
+
+export function printNode(n: Node): string {
+  const keys = Object.keys(n.attrs).sort();
+  const attrs = keys.length > 0 ? ` {${keys.map((k) => `${k}=${attr(n.attrs[k]!)}`).join(', ')}}` : '';
+  const args = n.inputs.map((i) => `%${i}`).join(', ');
+  return `%${n.id}: ${n.type.dtype}[${n.type.shape.join(',')}] = ${n.op}(${args})${attrs}`;
+}
+
+export function printGraph(g: Graph): string {
+  const lines = [`graph ${g.name} {`, ...g.nodes.map((n) => '  ' + printNode(n)), '}'];
+  const o = g.outputs;
+  const roles = [`prediction=%${o.prediction}`];
+  if (o.loss) roles.push(`loss=%${o.loss}`);
+  if (o.scores) roles.push(`scores=%${o.scores}`);
+  lines.push(`outputs: ${roles.join(' ')}`);
+  for (const [p, gr] of Object.entries(o.gradients ?? {})) lines.push(`gradient: %${p} <- %${gr}`);
+  return lines.join('\n') + '\n';
+}

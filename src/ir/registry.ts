@@ -1,0 +1,81 @@
+/**
+ * The op registry: the one place that knows an op.
+ *
+ * Two kinds of entry live here, each op in its own file under `ops/`:
+ *  - an IR op (`OpDef`): its shape rule (which returns a diagnostic, never throws), its cost,
+ *    and (for the compiler's later stages) its gradient rule and kernel;
+ *  - a spec layer (`LayerDef`): the YAML vocabulary — the attributes a person writes, as JSON
+ *    Schema (the shipped `specs/netc.schema.json` is generated from these), and how a layer
+ *    lowers to IR nodes.
+ * Most layers lower to the IR op of the same name; `activation` lowers to the op its `fn` names.
+ */
+import type { Diagnostic, SourceLoc } from '../spec/diagnostics.js';
+import type { Attrs, Node, TensorType } from './types.js';
+import type { SpecLayer } from '../spec/types.js';
+
+export type JsonSchema = { readonly [key: string]: unknown };
+
+/** A failed shape rule: the diagnostic, placed at the attribute it blames when there is one. */
+export interface ShapeProblem {
+  readonly problem: (loc: SourceLoc | undefined) => Diagnostic;
+  /** the spec attribute to point at (`kernel`, `inputs`); the layer itself when absent */
+  readonly attr?: string;
+}
+
+export function isProblem<T extends object>(r: T | ShapeProblem): r is ShapeProblem {
+  return 'problem' in r;
+}
+
+export interface ShapeContext {
+  /** the spec layer being checked, for messages */
+  readonly layer: string;
+  /** for each input, the spec layer that produced it */
+  readonly from: readonly string[];
+}
+
+export interface OpDef {
+  readonly name: string;
+  /** one line, for `--list-ops`, docs and the IR printer's legend */
+  readonly summary: string;
+  /** the number of IR inputs (parameters included), or 'variadic' for two or more */
+  readonly arity: number | 'variadic';
+  shape(inputs: readonly TensorType[], attrs: Attrs, ctx: ShapeContext): TensorType | ShapeProblem;
+  /** multiply-accumulates with a weight, per example; 0 when absent */
+  macs?(inputs: readonly TensorType[], out: TensorType, attrs: Attrs): number;
+}
+
+/** A value while lowering: the node that produces it. */
+export type Value = Node;
+
+export interface LowerContext {
+  /** Add an IR node; undefined (with a diagnostic recorded) when its shape rule fails. */
+  node(op: string, inputs: readonly Value[], attrs: Attrs, id?: string): Value | undefined;
+  /** Declare a trainable parameter of this layer, named `<layer>.<suffix>`. */
+  param(suffix: string, shape: readonly number[], init: ParamInit): Value;
+  /** Apply an activation function by name; `linear` adds nothing. */
+  activation(x: Value, fn: string): Value | undefined;
+  /** The [H, W, C] of an image input, or undefined (reported) when `x` is not an image batch. */
+  image(x: Value, op: string): [number, number, number] | undefined;
+  /** Where an attribute of the layer is written, for diagnostics. */
+  locate(attr?: string): SourceLoc;
+  report(d: Diagnostic): void;
+}
+
+/** How a parameter starts: Keras's defaults are Glorot-uniform kernels and zero biases. */
+export type ParamInit =
+  | { readonly kind: 'glorot_uniform'; readonly fanIn: number; readonly fanOut: number }
+  | { readonly kind: 'zeros' }
+  | { readonly kind: 'ones' }
+  | { readonly kind: 'uniform'; readonly limit: number };
+
+export interface LayerDef {
+  /** the `op:` a person writes */
+  readonly op: string;
+  readonly summary: string;
+  /** JSON Schema of the layer's own attributes (name, op and inputs are common to all) */
+  readonly properties: Readonly<Record<string, JsonSchema>>;
+  readonly required: readonly string[];
+  /** how many layers it reads */
+  readonly inputs: { readonly min: number; readonly max: number };
+  lower(layer: SpecLayer, inputs: readonly Value[], ctx: LowerContext): Value | undefined;
+}

@@ -1,0 +1,119 @@
+/**
+ * The IDX format of MNIST and its relatives: a 4-byte magic (two zero bytes, a type code, the
+ * number of dimensions), each dimension as a big-endian uint32, then the data, row-major.
+ * Files may be gzipped. The reader checks the magic, the dimensions and the file's length
+ * against its header, and says exactly what is wrong with a file that fails.
+ */
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { constants, gunzipSync } from 'node:zlib';
+
+export type IdxType = 'u8' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64';
+
+const TYPES: Record<number, { type: IdxType; bytes: number }> = {
+  0x08: { type: 'u8', bytes: 1 },
+  0x09: { type: 'i8', bytes: 1 },
+  0x0b: { type: 'i16', bytes: 2 },
+  0x0c: { type: 'i32', bytes: 4 },
+  0x0d: { type: 'f32', bytes: 4 },
+  0x0e: { type: 'f64', bytes: 8 },
+};
+
+export interface IdxHeader {
+  readonly type: IdxType;
+  readonly dims: readonly number[];
+  /** bytes of header before the data */
+  readonly headerBytes: number;
+  /** bytes of data the header promises */
+  readonly dataBytes: number;
+}
+
+export interface IdxArray extends IdxHeader {
+  /** the raw data, as stored (big-endian for multi-byte types) */
+  readonly data: Uint8Array;
+}
+
+/** A file that is missing or not what it claims; `problem` says what is wrong, for a person. */
+export class IdxError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+    this.name = 'IdxError';
+  }
+}
+
+const isGzip = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+export function parseIdxHeader(path: string, b: Uint8Array): IdxHeader {
+  if (b.length < 4) throw new IdxError(path, `is ${b.length} bytes long, too short to be an IDX file`);
+  const t = TYPES[b[2]!];
+  if (b[0] !== 0 || b[1] !== 0 || !t || b[3] === 0) {
+    const magic = [...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ');
+    throw new IdxError(path, `is not an IDX file: its first bytes are ${magic}, not 00 00 <type> <dims> (e.g. 00 00 08 03 for images)`);
+  }
+  const n = b[3]!;
+  const headerBytes = 4 + 4 * n;
+  if (b.length < headerBytes) throw new IdxError(path, `is truncated inside its header (${b.length} of ${headerBytes} bytes)`);
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const dims: number[] = [];
+  for (let i = 0; i < n; i++) dims.push(view.getUint32(4 + 4 * i, false));
+  const dataBytes = dims.reduce((a, d) => a * d, t.bytes);
+  return { type: t.type, dims, headerBytes, dataBytes };
+}
+
+function readBytes(path: string): Uint8Array {
+  let raw: Uint8Array;
+  try {
+    raw = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new IdxError(path, code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (e as Error).message})`);
+  }
+  if (!isGzip(raw)) return raw;
+  try {
+    return gunzipSync(raw);
+  } catch (e) {
+    throw new IdxError(path, `is not a valid gzip file (${(e as Error).message})`);
+  }
+}
+
+/** Read and check a whole IDX file. */
+export function readIdx(path: string): IdxArray {
+  const b = readBytes(path);
+  const h = parseIdxHeader(path, b);
+  const have = b.length - h.headerBytes;
+  if (have < h.dataBytes) {
+    throw new IdxError(path, `is truncated: its header promises ${h.dims.join('×')} values (${h.dataBytes} bytes) but it holds ${have} bytes of data`);
+  }
+  if (have > h.dataBytes) {
+    throw new IdxError(path, `has ${have - h.dataBytes} bytes after the ${h.dims.join('×')} values its header declares`);
+  }
+  return { ...h, data: b.subarray(h.headerBytes) };
+}
+
+/** Read only the header (for checks that need the shape, not the data); gzip is inflated partly. */
+export function readIdxHeader(path: string): IdxHeader {
+  let head: Uint8Array;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      head = buf.subarray(0, n);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new IdxError(path, code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (e as Error).message})`);
+  }
+  if (isGzip(head)) {
+    try {
+      head = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
+    } catch (e) {
+      throw new IdxError(path, `is not a valid gzip file (${(e as Error).message})`);
+    }
+  }
+  return parseIdxHeader(path, head);
+}

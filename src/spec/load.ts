@@ -1,0 +1,229 @@
+/**
+ * Loading a spec: read the file, parse it with positions, resolve `extends` and `patch`, and
+ * validate the result against the schema. Every problem is a diagnostic; nothing throws.
+ *
+ * `extends: ./base.yaml` starts from the base spec (itself possibly extending another). The
+ * variant's own top-level keys then change it: mappings (`input`, `train`) merge key by key,
+ * anything else (`layers`, `name`, `output`) is replaced. Then, in this order: `remove:` leaves
+ * out base layers by name; `insert_after:` maps a layer name to new layers to put after it;
+ * `patch:` maps a layer name to the attributes to change in that layer (`null` removes one).
+ * Each merged value keeps the position of the file that wrote it, so an error in a patch
+ * points into the variant.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { hasErrors, type Diagnostic } from './diagnostics.js';
+import { Messages } from './messages.js';
+import { parseSource, SourceMap, type PathSegment } from './source.js';
+import { suggest } from './suggest.js';
+import type { LoadedSpec, Spec } from './types.js';
+import { validateSpec } from './validate.js';
+
+export const MAX_EXTENDS_DEPTH = 8;
+
+export interface LoadResult {
+  /** present when the spec has no errors */
+  readonly loaded?: LoadedSpec;
+  readonly diagnostics: Diagnostic[];
+  /** every file read, by the name diagnostics use, for printing source lines */
+  readonly sources: Map<string, string>;
+}
+
+type Doc = Record<string, unknown>;
+
+/** The keys that edit a base spec's layers rather than replace a value. */
+const EDITS = ['remove', 'insert_after', 'patch'] as const;
+
+interface Resolved {
+  doc?: Doc;
+  map: SourceMap;
+}
+
+const isMapping = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function loadSpec(file: string): LoadResult {
+  const sources = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const r = resolveFile(file, [], sources, diagnostics);
+  if (!r.doc || hasErrors(diagnostics)) return { diagnostics, sources };
+  diagnostics.push(...validateSpec(r.doc, r.map));
+  if (hasErrors(diagnostics)) return { diagnostics, sources };
+  return { loaded: { file, spec: r.doc as unknown as Spec, map: r.map, sources }, diagnostics, sources };
+}
+
+/** Read one file and everything it extends, merged, not yet validated. */
+function resolveFile(file: string, chain: string[], sources: Map<string, string>, out: Diagnostic[]): Resolved {
+  const map = new SourceMap(file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    out.push(Messages.CannotRead.at(undefined, file, reason));
+    return { map };
+  }
+  sources.set(file, text);
+  const parsed = parseSource(file, text);
+  out.push(...parsed.diagnostics);
+  if (parsed.diagnostics.length > 0) return { map };
+  const doc = parsed.value;
+  if (!isMapping(doc)) {
+    out.push(Messages.NotAMapping.at(parsed.map.locate([]), doc === null || doc === undefined ? 'nothing' : Array.isArray(doc) ? 'a list' : 'a single value'));
+    return { map };
+  }
+  if (doc.extends === undefined) {
+    for (const key of EDITS) {
+      if (doc[key] !== undefined) out.push(Messages.PatchWithoutExtends.at(parsed.map.locate([key], 'key'), key));
+    }
+    return { doc, map: parsed.map };
+  }
+  return extend(file, doc, parsed.map, chain, sources, out);
+}
+
+function extend(file: string, doc: Doc, map: SourceMap, chain: string[], sources: Map<string, string>, out: Diagnostic[]): Resolved {
+  const at = (path: PathSegment[], which: 'key' | 'value' = 'value') => map.locate(path, which);
+  if (typeof doc.extends !== 'string' || doc.extends === '') {
+    out.push(Messages.WrongType.at(at(['extends']), "'extends'", 'the path of a base spec', JSON.stringify(doc.extends)));
+    return { map };
+  }
+  const here = [...chain, resolve(file)];
+  if (here.length > MAX_EXTENDS_DEPTH) {
+    out.push(Messages.ExtendsTooDeep.at(at(['extends']), MAX_EXTENDS_DEPTH));
+    return { map };
+  }
+  const baseFile = join(dirname(file), doc.extends);
+  if (here.includes(resolve(baseFile))) {
+    const names = [...here.slice(here.indexOf(resolve(baseFile))), resolve(baseFile)];
+    out.push(Messages.ExtendsCycle.at(at(['extends']), names.map((p) => p.split(/[\\/]/).pop()!)));
+    return { map };
+  }
+  let exists = true;
+  try {
+    readFileSync(baseFile);
+  } catch {
+    exists = false;
+  }
+  if (!exists) {
+    out.push(Messages.ExtendsMissing.at(at(['extends']), doc.extends));
+    return { map };
+  }
+  const base = resolveFile(baseFile, here, sources, out);
+  if (!base.doc) {
+    out.push(Messages.BaseHasErrors.at(at(['extends']), baseFile));
+    return { map };
+  }
+
+  // Start from the base, with the base's positions; the variant's root is the variant.
+  const merged = structuredClone(base.doc);
+  const mmap = new SourceMap(file);
+  mmap.graft(base.map, [], []);
+  mmap.set([], map.get([]) ?? { value: map.locate([]) });
+  for (const [key, value] of Object.entries(doc)) {
+    if (key === 'extends' || (EDITS as readonly string[]).includes(key)) continue;
+    mergeInto(merged, key, value, [key], map, mmap);
+  }
+  delete merged.extends;
+  if (doc.remove !== undefined || doc.insert_after !== undefined) {
+    editLayers(merged, doc, map, mmap, baseFile, out);
+  }
+  if (doc.patch !== undefined) applyPatch(merged, doc.patch, map, mmap, baseFile, out);
+  return { doc: merged, map: mmap };
+}
+
+interface LayerEntry {
+  readonly value: unknown;
+  readonly map: SourceMap;
+  readonly path: PathSegment[];
+}
+
+/** Apply `remove` and `insert_after`, then renumber the layers' positions. */
+function editLayers(merged: Doc, doc: Doc, map: SourceMap, mmap: SourceMap, baseFile: string, out: Diagnostic[]): void {
+  const old = new SourceMap(mmap.file);
+  old.graft(mmap, ['layers'], ['layers']);
+  const layers = Array.isArray(merged.layers) ? (merged.layers as unknown[]) : [];
+  let entries: LayerEntry[] = layers.map((value, i) => ({ value, map: old, path: ['layers', i] }));
+  const nameOf = (e: LayerEntry) => (isMapping(e.value) ? String(e.value.name) : '');
+  const names = () => entries.map(nameOf);
+  const unknown = (key: string, path: PathSegment[], which: 'key' | 'value', name: string) =>
+    out.push(Messages.PatchUnknownLayer.at(map.locate(path, which), key, name, baseFile, suggest(name, names())));
+
+  if (doc.remove !== undefined) {
+    const remove = Array.isArray(doc.remove) ? doc.remove : [];
+    if (!Array.isArray(doc.remove)) out.push(Messages.WrongType.at(map.locate(['remove']), "'remove'", 'a list of layer names', typeof doc.remove));
+    remove.forEach((name, k) => {
+      if (!names().includes(String(name))) unknown('remove', ['remove', k], 'value', String(name));
+      else entries = entries.filter((e) => nameOf(e) !== String(name));
+    });
+  }
+  if (doc.insert_after !== undefined) {
+    const ins = doc.insert_after;
+    if (!isMapping(ins)) {
+      out.push(Messages.WrongType.at(map.locate(['insert_after']), "'insert_after'", 'a mapping from layer name to a list of new layers', typeof ins));
+    } else {
+      for (const [after, list] of Object.entries(ins)) {
+        const i = names().indexOf(after);
+        if (i < 0) {
+          unknown('insert_after', ['insert_after', after], 'key', after);
+          continue;
+        }
+        if (!Array.isArray(list)) {
+          out.push(Messages.WrongType.at(map.locate(['insert_after', after]), `insert_after of '${after}'`, 'a list of layers', typeof list));
+          continue;
+        }
+        entries.splice(i + 1, 0, ...list.map((value, k) => ({ value: structuredClone(value), map, path: ['insert_after', after, k] })));
+      }
+    }
+  }
+  const listLoc = mmap.get(['layers']);
+  mmap.remove(['layers']);
+  if (listLoc) mmap.set(['layers'], listLoc);
+  entries.forEach((e, j) => mmap.graft(e.map, e.path, ['layers', j]));
+  merged.layers = entries.map((e) => e.value);
+}
+
+/** Mappings merge key by key; anything else replaces what the base had. */
+function mergeInto(target: Doc, key: string, value: unknown, path: PathSegment[], from: SourceMap, to: SourceMap): void {
+  if (isMapping(value) && isMapping(target[key])) {
+    to.set(path, from.get(path) ?? { value: from.locate(path) });
+    for (const [k, v] of Object.entries(value)) mergeInto(target[key] as Doc, k, v, [...path, k], from, to);
+    return;
+  }
+  target[key] = structuredClone(value);
+  to.remove(path);
+  to.graft(from, path, path);
+}
+
+function applyPatch(merged: Doc, patch: unknown, map: SourceMap, mmap: SourceMap, baseFile: string, out: Diagnostic[]): void {
+  if (!isMapping(patch)) {
+    out.push(Messages.WrongType.at(map.locate(['patch']), "'patch'", 'a mapping from layer name to the attributes to change', typeof patch));
+    return;
+  }
+  const layers = Array.isArray(merged.layers) ? (merged.layers as unknown[]) : [];
+  const names = layers.map((l) => (isMapping(l) ? String(l.name) : ''));
+  for (const [name, attrs] of Object.entries(patch)) {
+    const i = names.indexOf(name);
+    if (i < 0) {
+      out.push(Messages.PatchUnknownLayer.at(map.locate(['patch', name], 'key'), 'patch', name, baseFile, suggest(name, names)));
+      continue;
+    }
+    if (!isMapping(attrs)) {
+      out.push(Messages.WrongType.at(map.locate(['patch', name]), `patch of '${name}'`, 'a mapping of attributes to change', attrs === null ? 'empty' : typeof attrs));
+      continue;
+    }
+    const layer = layers[i] as Doc;
+    for (const [attr, value] of Object.entries(attrs)) {
+      if (attr === 'name') {
+        out.push(Messages.PatchName.at(map.locate(['patch', name, attr], 'key'), name));
+        continue;
+      }
+      const target: PathSegment[] = ['layers', i, attr];
+      mmap.remove(target);
+      if (value === null) {
+        delete layer[attr];
+        continue;
+      }
+      layer[attr] = structuredClone(value);
+      mmap.graft(map, ['patch', name, attr], target);
+    }
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * The catalogue of every diagnostic netc can give: one stable code each, grouped by stage.
+ * Codes are never reused or renumbered; tests list the codes that no fixture exercises.
+ *
+ *   1xxx  reading the file: YAML syntax, size and nesting limits
+ *   2xxx  the schema: unknown keys and ops, types, ranges, names
+ *   3xxx  the graph: layer names, references, cycles, arity
+ *   4xxx  shapes
+ *   5xxx  training setup: loss, data set and the network's input and output
+ *   6xxx  extends and patch
+ *   7xxx  data files and checkpoints
+ *   9xxx  internal errors (a bug in netc, not in the spec)
+ */
+import type { Diagnostic, Related, Severity, SourceLoc } from './diagnostics.js';
+
+export interface MessageDef<A extends unknown[]> {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly format: (...args: A) => string;
+  /** A diagnostic of this kind at `loc` (undefined when the place is unknown). */
+  at(loc: SourceLoc | undefined, ...args: A): Diagnostic;
+  /** The same with notes pointing at related places. */
+  withRelated(loc: SourceLoc | undefined, related: Related[], ...args: A): Diagnostic;
+}
+
+function def<A extends unknown[]>(code: number, severity: Severity, format: (...args: A) => string): MessageDef<A> {
+  const c = `NETC${code}`;
+  return {
+    code: c,
+    severity,
+    format,
+    at: (loc, ...args) => ({ code: c, severity, message: format(...args), ...(loc ? { loc } : {}) }),
+    withRelated: (loc, related, ...args) => ({
+      code: c,
+      severity,
+      message: format(...args),
+      ...(loc ? { loc } : {}),
+      related,
+    }),
+  };
+}
+
+const q = (s: unknown) => `'${String(s)}'`;
+const didYouMean = (s: string | undefined) => (s ? `; did you mean ${q(s)}?` : '');
+
+export const Messages = {
+  // 1xxx: reading the file
+  YamlSyntax: def(1001, 'error', (detail: string) => `YAML syntax error: ${detail}`),
+  CannotRead: def(1002, 'error', (path: string, reason: string) => `cannot read ${q(path)}: ${reason}`),
+  NotAMapping: def(
+    1003,
+    'error',
+    (got: string) => `a spec must be a YAML mapping with the keys netc, name, input and layers, but this file holds ${got}`,
+  ),
+  AliasBomb: def(
+    1004,
+    'error',
+    (limit: number) =>
+      `YAML aliases expand to more than ${limit} nodes; a spec never needs this many: write the values out or use 'extends'`,
+  ),
+  FileTooLarge: def(
+    1005,
+    'error',
+    (bytes: number, limit: number) =>
+      `the file is ${bytes.toLocaleString('en-US')} bytes; specs are limited to ${limit.toLocaleString('en-US')} bytes`,
+  ),
+  TooDeep: def(
+    1006,
+    'error',
+    (limit: number) => `the document nests deeper than ${limit} levels; a spec needs at most a few`,
+  ),
+  MultipleDocuments: def(
+    1007,
+    'error',
+    () => `a spec file holds one YAML document; remove the '---' separator and what follows it, or split the file`,
+  ),
+
+  // 2xxx: the schema
+  UnknownKey: def(
+    2001,
+    'error',
+    (key: string, where: string, suggestion: string | undefined, allowed: string[]) =>
+      `unknown key ${q(key)} in ${where}${didYouMean(suggestion)}${suggestion ? '' : `; allowed keys: ${allowed.join(', ')}`}`,
+  ),
+  MissingKey: def(2002, 'error', (key: string, where: string, hint: string) => `${where} needs the key ${q(key)}${hint}`),
+  WrongType: def(
+    2003,
+    'error',
+    (what: string, expected: string, got: string) => `${what} must be ${expected}, not ${got}`,
+  ),
+  NotAllowedValue: def(
+    2004,
+    'error',
+    (what: string, value: string, allowed: string[], suggestion: string | undefined) =>
+      `${what} cannot be ${q(value)}; ${suggestion ? `did you mean ${q(suggestion)}? ` : ''}use one of: ${allowed.join(', ')}`,
+  ),
+  UnknownOp: def(
+    2005,
+    'error',
+    (op: string, suggestion: string | undefined, ops: string[]) =>
+      `unknown op ${q(op)}; ${suggestion ? `did you mean ${q(suggestion)}? ` : ''}the ops are: ${ops.join(', ')}`,
+  ),
+  OutOfRange: def(2006, 'error', (what: string, bound: string) => `${what} must be ${bound}`),
+  BadName: def(
+    2007,
+    'error',
+    (what: string, value: string, rule: string) => `${what} ${q(value)} is not a valid name: ${rule}`,
+  ),
+  WrongLength: def(2008, 'error', (what: string, rule: string) => `${what} must have ${rule}`),
+  UnsupportedVersion: def(
+    2009,
+    'error',
+    (got: string) => `this netc reads spec version 1; the file says netc: ${got}. Write 'netc: 1'`,
+  ),
+  SchemaViolation: def(2010, 'error', (what: string, detail: string) => `${what}: ${detail}`),
+
+  // 3xxx: the graph
+  DuplicateLayer: def(
+    3001,
+    'error',
+    (name: string) => `a layer named ${q(name)} already exists; layer names must be unique: rename this one`,
+  ),
+  UnknownLayer: def(
+    3002,
+    'error',
+    (name: string, suggestion: string | undefined) =>
+      `no layer is named ${q(name)}${didYouMean(suggestion)}${suggestion ? '' : "; name an earlier layer, or 'input' for the network's input"}`,
+  ),
+  Cycle: def(
+    3003,
+    'error',
+    (path: string[]) =>
+      `the layers form a cycle (${path.join(' → ')}); a network is a DAG: make one of these read an earlier layer`,
+  ),
+  UnknownOutput: def(
+    3005,
+    'error',
+    (name: string, suggestion: string | undefined) => `the output names ${q(name)}, which is not a layer${didYouMean(suggestion)}`,
+  ),
+  ReservedName: def(
+    3006,
+    'error',
+    (name: string, use: string) => `${q(name)} is reserved for ${use}; choose another layer name`,
+  ),
+  UnusedLayer: def(
+    3007,
+    'warning',
+    (name: string, output: string) =>
+      `layer ${q(name)} does not contribute to the output ${q(output)}; remove it or read it from a later layer`,
+  ),
+
+  // 4xxx: shapes
+  WindowTooLarge: def(
+    4001,
+    'error',
+    (layer: string, what: string, window: string, input: string) =>
+      `layer ${q(layer)}: the ${what} ${window} is larger than its padded input ${input}; use a smaller ${what}, add padding, or remove a pooling layer before it`,
+  ),
+  AddMismatch: def(
+    4002,
+    'error',
+    (layer: string, shapes: string) =>
+      `layer ${q(layer)} (add) needs inputs of one shape, but they are ${shapes}; make the shapes equal (a 1×1 conv2d can change the channels)`,
+  ),
+  ConcatMismatch: def(
+    4003,
+    'error',
+    (layer: string, shapes: string) =>
+      `layer ${q(layer)} (concat) joins along channels, so its inputs need equal height and width, but they are ${shapes}`,
+  ),
+  NeedsFlatInput: def(
+    4004,
+    'error',
+    (layer: string, op: string, shape: string, from: string) =>
+      `layer ${q(layer)} (${op}) needs a flat input, but ${q(from)} gives ${shape}; add '- { name: flat, op: flatten }' before ${q(layer)}`,
+  ),
+  NeedsImageInput: def(
+    4005,
+    'error',
+    (layer: string, op: string, shape: string, from: string) =>
+      `layer ${q(layer)} (${op}) needs an image input (height, width, channels), but ${q(from)} gives ${shape}; move it before the flatten layer`,
+  ),
+  // 5xxx: training setup
+  OutputMismatch: def(
+    5001,
+    'error',
+    (output: string, shape: string, dataset: string, classes: number) =>
+      `the output ${q(output)} has shape ${shape}, but ${dataset} has ${classes} classes, so the loss needs [${classes}]; make the last dense layer 'units: ${classes}'`,
+  ),
+  InputMismatch: def(
+    5002,
+    'error',
+    (shape: string, dataset: string, images: string) =>
+      `input.shape is ${shape}, but ${dataset} images are ${images}; write 'shape: ${images}'`,
+  ),
+  LossNeedsSoftmax: def(
+    5003,
+    'error',
+    (output: string, activation: string) =>
+      `categorical_crossentropy compares probabilities, but the output ${q(output)} ends in ${activation}; give it 'activation: softmax'`,
+  ),
+
+  // 6xxx: extends and patch
+  ExtendsMissing: def(
+    6001,
+    'error',
+    (path: string) => `'extends' names ${q(path)}, which does not exist; the path is relative to this file`,
+  ),
+  ExtendsCycle: def(
+    6002,
+    'error',
+    (chain: string[]) => `'extends' is circular: ${chain.join(' → ')}; a spec cannot extend itself`,
+  ),
+  PatchUnknownLayer: def(
+    6003,
+    'error',
+    (key: string, name: string, base: string, suggestion: string | undefined) =>
+      `${key} names layer ${q(name)}, but ${base} has no such layer${didYouMean(suggestion)}`,
+  ),
+  ExtendsTooDeep: def(
+    6004,
+    'error',
+    (limit: number) => `'extends' chains more than ${limit} files deep; flatten the chain`,
+  ),
+  PatchWithoutExtends: def(
+    6005,
+    'error',
+    (key: string) => `'${key}' changes the layers of a base spec, so it needs 'extends: <base file>' beside it`,
+  ),
+  BaseHasErrors: def(6006, 'error', (path: string) => `the base spec ${q(path)} has errors; fix them first`),
+  PatchName: def(
+    6007,
+    'error',
+    (layer: string) => `patch cannot rename layer ${q(layer)}; other layers refer to it by name. Remove 'name' from the patch`,
+  ),
+
+  // 7xxx: data files and checkpoints (used by train, eval, predict)
+  DataFile: def(7001, 'error', (path: string, problem: string) => `${path}: ${problem}`),
+
+  // 9xxx: internal
+  PassBrokeGraph: def(
+    9001,
+    'error',
+    (pass: string, detail: string) => `internal error: pass '${pass}' produced an invalid graph (${detail}); this is a bug in netc`,
+  ),
+  Internal: def(9002, 'error', (detail: string) => `internal error: ${detail}; this is a bug in netc`),
+} as const;
+
+export type MessageName = keyof typeof Messages;
+
+/** Every code in the catalogue, for the test that lists codes no fixture exercises. */
+export function allCodes(): string[] {
+  return Object.values(Messages).map((m) => m.code);
+}

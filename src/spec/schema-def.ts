@@ -1,0 +1,208 @@
+/**
+ * Builds the JSON Schema of spec version 1 from the op registry: the top level is written here,
+ * each layer's attributes come from its `LayerDef`. `npm run generate` writes the result to
+ * `specs/netc.schema.json`, which ajv validates with and editors read; a test fails when the
+ * committed file differs from what this builds.
+ */
+import { allLayers } from '../ir/ops/index.js';
+import { LOSSES } from '../ir/ops/losses.js';
+import type { JsonSchema, LayerDef } from '../ir/registry.js';
+
+export const SCHEMA_ID = 'https://github.com/netc/netc/specs/netc.schema.json';
+
+/** Layer names become identifiers in generated code, so they are restricted to a safe pattern. */
+export const LAYER_NAME = { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 64 } as const;
+/** A spec's name becomes a file name under generated/: letters, digits, '_' and '-'. */
+export const SPEC_NAME = { pattern: '^[A-Za-z][A-Za-z0-9_-]*$', maxLength: 64 } as const;
+
+export const DATASETS = ['mnist', 'fashion-mnist'] as const;
+
+const layerName: JsonSchema = {
+  type: 'string',
+  ...LAYER_NAME,
+  description: 'a layer name: a letter or _, then letters, digits or _',
+};
+
+function layerSchema(def: LayerDef): JsonSchema {
+  const inputs: JsonSchema = {
+    type: 'array',
+    items: layerName,
+    minItems: def.inputs.min,
+    maxItems: def.inputs.max,
+    description:
+      def.inputs.max === 1
+        ? "the layer this one reads (default: the layer before it; 'input' is the network's input)"
+        : "the layers this one reads; 'input' is the network's input",
+  };
+  return {
+    type: 'object',
+    description: def.summary,
+    properties: {
+      name: { ...layerName, description: 'unique name of the layer' },
+      op: { const: def.op },
+      inputs,
+      description: { type: 'string', description: 'a note for people; netc ignores it' },
+      ...def.properties,
+    },
+    required: ['name', 'op', ...def.required],
+    additionalProperties: false,
+  };
+}
+
+const positive = (description: string, extra: JsonSchema = {}): JsonSchema => ({
+  type: 'number',
+  exclusiveMinimum: 0,
+  description,
+  ...extra,
+});
+
+function optimizer(name: string, description: string, props: Record<string, JsonSchema>): JsonSchema {
+  return {
+    type: 'object',
+    description,
+    properties: {
+      name: { const: name },
+      learning_rate: positive('step size', { default: name === 'adam' ? 0.001 : 0.01 }),
+      ...props,
+    },
+    required: ['name'],
+    additionalProperties: false,
+  };
+}
+
+export function buildSchema(): JsonSchema {
+  const layers = allLayers();
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: SCHEMA_ID,
+    title: 'netc network spec, version 1',
+    description:
+      'A neural network and how to train it. Generated from netc\'s op registry by `npm run generate`; do not edit by hand.',
+    type: 'object',
+    properties: {
+      netc: { const: 1, description: 'the spec language version' },
+      name: { type: 'string', ...SPEC_NAME, description: 'the network\'s name; the generated module is generated/<name>.ts' },
+      description: { type: 'string' },
+      extends: {
+        type: 'string',
+        minLength: 1,
+        description: 'a base spec to start from, relative to this file; `patch` and top-level keys change it',
+      },
+      patch: {
+        type: 'object',
+        description: 'with extends: layer name → the attributes to change (null removes one)',
+        propertyNames: layerName,
+        additionalProperties: { type: 'object' },
+      },
+      insert_after: {
+        type: 'object',
+        description: 'with extends: layer name → new layers to insert after it',
+        propertyNames: layerName,
+        additionalProperties: { type: 'array', items: { $ref: '#/definitions/layer' } },
+      },
+      remove: {
+        type: 'array',
+        description: 'with extends: names of base layers to leave out',
+        items: layerName,
+      },
+      input: {
+        type: 'object',
+        description: "the network's input, one example (the batch is implicit)",
+        properties: {
+          shape: {
+            type: 'array',
+            items: { type: 'integer', minimum: 1, maximum: 65536 },
+            minItems: 3,
+            maxItems: 3,
+            description: '[height, width, channels]',
+          },
+        },
+        required: ['shape'],
+        additionalProperties: false,
+      },
+      layers: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 4096,
+        description: "the layers in order; each reads the one before it unless it names 'inputs'",
+        items: { $ref: '#/definitions/layer' },
+      },
+      output: { ...layerName, description: 'the layer whose output is the prediction (default: the last)' },
+      train: {
+        type: 'object',
+        description: 'how to train the network',
+        properties: {
+          dataset: {
+            description: "'mnist', 'fashion-mnist', or IDX files: {idx: {train_images, train_labels, test_images, test_labels}}",
+            oneOf: [
+              { enum: [...DATASETS] },
+              {
+                type: 'object',
+                properties: {
+                  idx: {
+                    type: 'object',
+                    description: 'paths relative to the spec; gzipped (.gz) or not',
+                    properties: Object.fromEntries(
+                      ['train_images', 'train_labels', 'test_images', 'test_labels'].map((k) => [
+                        k,
+                        { type: 'string', minLength: 1 },
+                      ]),
+                    ),
+                    required: ['train_images', 'train_labels', 'test_images', 'test_labels'],
+                    additionalProperties: false,
+                  },
+                },
+                required: ['idx'],
+                additionalProperties: false,
+              },
+            ],
+          },
+          loss: { enum: Object.keys(LOSSES), default: 'categorical_crossentropy' },
+          optimizer: {
+            type: 'object',
+            required: ['name'],
+            discriminator: { propertyName: 'name' },
+            oneOf: [
+              optimizer('sgd', 'plain stochastic gradient descent', {}),
+              optimizer('momentum', 'SGD with momentum', {
+                momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9 },
+                nesterov: { type: 'boolean', default: false },
+              }),
+              optimizer('adam', 'Adam (Kingma and Ba), with Keras\'s defaults', {
+                beta1: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9 },
+                beta2: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.999 },
+                epsilon: positive('added to the denominator', { default: 1e-7 }),
+              }),
+            ],
+          },
+          batch_size: { type: 'integer', minimum: 1, maximum: 65536, default: 32 },
+          epochs: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
+          seed: { type: 'integer', minimum: 0, maximum: 4294967295, default: 0 },
+        },
+        required: ['dataset'],
+        additionalProperties: false,
+      },
+    },
+    required: ['netc', 'name'],
+    additionalProperties: false,
+    // A spec without `extends` must be complete; patch, insert_after and remove need `extends`.
+    if: { not: { required: ['extends'] } },
+    then: {
+      required: ['input', 'layers'],
+      not: { anyOf: [{ required: ['patch'] }, { required: ['insert_after'] }, { required: ['remove'] }] },
+    },
+    definitions: {
+      layer: {
+        type: 'object',
+        required: ['op'],
+        discriminator: { propertyName: 'op' },
+        oneOf: layers.map(layerSchema),
+      },
+    },
+  };
+}
+
+/** The committed file's text: stable key order, two-space indent, final newline. */
+export function schemaText(): string {
+  return JSON.stringify(buildSchema(), null, 2) + '\n';
+}

@@ -1,0 +1,167 @@
+/**
+ * Reading a spec file: YAML with the source position of every key and value, so that any later
+ * error — from the schema, the graph, a shape rule — can point at the line to fix.
+ *
+ * Positions are kept in a map from JSON pointer ("/layers/2/kernel") to where the key and the
+ * value sit in the file. Pointers are the same ones ajv reports, and `extends` merges maps from
+ * several files, so a position remembers its file.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Diagnostic, SourceLoc } from './diagnostics.js';
+import { Messages } from './messages.js';
+
+/** Limits no real spec comes near; past them the input is a mistake or an attack. */
+export const SOURCE_LIMITS = {
+  maxBytes: 1 << 20,
+  maxDepth: 32,
+  maxAliasCount: 100,
+  maxNodes: 200_000,
+} as const;
+
+export interface Located {
+  readonly key?: SourceLoc;
+  readonly value: SourceLoc;
+}
+
+export type PathSegment = string | number;
+
+export function pointer(path: readonly PathSegment[]): string {
+  return path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+export function parsePointer(p: string): string[] {
+  if (p === '') return [];
+  return p
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Where each part of a (possibly merged) spec document came from. */
+export class SourceMap {
+  constructor(
+    readonly file: string,
+    private readonly entries: Map<string, Located> = new Map(),
+  ) {}
+
+  set(path: readonly PathSegment[], loc: Located): void {
+    this.entries.set(pointer(path), loc);
+  }
+
+  get(path: readonly PathSegment[]): Located | undefined {
+    return this.entries.get(pointer(path));
+  }
+
+  /**
+   * The place of the key or value at `path`; when that exact place is unknown (a default that was
+   * filled in, a missing key), the nearest enclosing one.
+   */
+  locate(path: readonly PathSegment[], which: 'key' | 'value' = 'value'): SourceLoc {
+    for (let n = path.length; n >= 0; n--) {
+      const hit = this.entries.get(pointer(path.slice(0, n)));
+      if (hit) return (which === 'key' && n === path.length && hit.key) || hit.value;
+    }
+    return { file: this.file, line: 1, column: 1, length: 0 };
+  }
+
+  /** Copy every entry under `from` in `other` to sit under `to` here. */
+  graft(other: SourceMap, from: readonly PathSegment[], to: readonly PathSegment[]): void {
+    const prefix = pointer(from);
+    const target = pointer(to);
+    for (const [p, loc] of other.entries) {
+      if (p === prefix || p.startsWith(prefix + '/')) this.entries.set(target + p.slice(prefix.length), loc);
+    }
+  }
+
+  /** Drop every entry at or under `path`. */
+  remove(path: readonly PathSegment[]): void {
+    const prefix = pointer(path);
+    for (const p of [...this.entries.keys()]) {
+      if (p === prefix || p.startsWith(prefix + '/')) this.entries.delete(p);
+    }
+  }
+}
+
+export interface ParsedSource {
+  readonly file: string;
+  readonly text: string;
+  /** The document as plain data; undefined when it could not be parsed. */
+  readonly value: unknown;
+  readonly map: SourceMap;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Parse YAML text; every problem becomes a diagnostic, nothing throws. */
+export function parseSource(file: string, text: string): ParsedSource {
+  const map = new SourceMap(file);
+  const fail = (d: Diagnostic): ParsedSource => ({ file, text, value: undefined, map, diagnostics: [d] });
+  const bytes = Buffer.byteLength(text);
+  if (bytes > SOURCE_LIMITS.maxBytes) {
+    return fail(Messages.FileTooLarge.at({ file, line: 1, column: 1, length: 0 }, bytes, SOURCE_LIMITS.maxBytes));
+  }
+  const lines = new LineCounter();
+  const locAt = (start: number, end: number): SourceLoc => {
+    const p = lines.linePos(start);
+    return { file, line: p.line, column: p.col, length: Math.max(0, end - start) };
+  };
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+    keepSourceTokens: false,
+  });
+  const diagnostics: Diagnostic[] = [];
+  for (const e of doc.errors) {
+    const loc = locAt(e.pos[0], e.pos[1]);
+    if (e.code === 'MULTIPLE_DOCS') diagnostics.push(Messages.MultipleDocuments.at(loc));
+    else diagnostics.push(Messages.YamlSyntax.at(loc, yamlMessage(e.message)));
+  }
+  if (diagnostics.length > 0) return { file, text, value: undefined, map, diagnostics };
+
+  // Walk the syntax tree for positions, refusing runaway depth or size before converting.
+  let count = 0;
+  let tooDeep: SourceLoc | undefined;
+  const walk = (node: Node | null | undefined, path: PathSegment[], key?: SourceLoc): void => {
+    if (!node || tooDeep) return;
+    if (++count > SOURCE_LIMITS.maxNodes) return;
+    const range = node.range ?? [0, 0, 0];
+    const valueLoc = locAt(range[0], range[1]);
+    map.set(path, key ? { key, value: valueLoc } : { value: valueLoc });
+    if (path.length > SOURCE_LIMITS.maxDepth) {
+      tooDeep = valueLoc;
+      return;
+    }
+    if (isAlias(node)) return; // an alias's position is where it is written
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const k = pair.key as Node | null;
+        const name = isScalar(k) ? String(k.value) : String(k);
+        const kr = k?.range ?? range;
+        walk(pair.value as Node | null, [...path, name], locAt(kr[0], kr[1]));
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item as Node, [...path, i]));
+    }
+  };
+  walk(doc.contents as Node | null, []);
+  if (tooDeep) return fail(Messages.TooDeep.at(tooDeep, SOURCE_LIMITS.maxDepth));
+  if (count > SOURCE_LIMITS.maxNodes) return fail(Messages.FileTooLarge.at(map.locate([]), bytes, SOURCE_LIMITS.maxBytes));
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: SOURCE_LIMITS.maxAliasCount });
+  } catch (e) {
+    // The yaml library throws a ReferenceError for alias expansion beyond the count.
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/alias/i.test(msg)) return fail(Messages.AliasBomb.at(map.locate([]), SOURCE_LIMITS.maxAliasCount));
+    return fail(Messages.YamlSyntax.at(map.locate([]), msg));
+  }
+  return { file, text, value, map, diagnostics };
+}
+
+/** The yaml library's message, first line only, without its own position suffix. */
+function yamlMessage(m: string): string {
+  return m.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+}

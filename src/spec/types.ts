@@ -1,0 +1,64 @@
+/**
+ * The typed spec: what a YAML file holds once the schema has accepted it and `extends` has been
+ * resolved. The JSON Schema (`specs/netc.schema.json`) is the authority on what is allowed; these
+ * types only describe the result for the code that reads it.
+ */
+import type { SourceMap } from './source.js';
+
+export interface SpecLayer {
+  readonly name: string;
+  readonly op: string;
+  readonly inputs?: readonly string[];
+  readonly [attr: string]: unknown;
+}
+
+export type DatasetSpec =
+  | 'mnist'
+  | 'fashion-mnist'
+  | {
+      readonly idx: {
+        readonly train_images: string;
+        readonly train_labels: string;
+        readonly test_images: string;
+        readonly test_labels: string;
+      };
+    };
+
+export interface OptimizerSpec {
+  readonly name: 'sgd' | 'momentum' | 'adam';
+  readonly learning_rate?: number;
+  readonly momentum?: number;
+  readonly nesterov?: boolean;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly epsilon?: number;
+}
+
+export interface TrainSpec {
+  readonly dataset: DatasetSpec;
+  readonly loss?: 'categorical_crossentropy' | 'mse';
+  readonly optimizer?: OptimizerSpec;
+  readonly batch_size?: number;
+  readonly epochs?: number;
+  readonly seed?: number;
+}
+
+export interface Spec {
+  readonly netc: 1;
+  readonly name: string;
+  readonly description?: string;
+  readonly input: { readonly shape: readonly [number, number, number] };
+  readonly layers: readonly SpecLayer[];
+  readonly output?: string;
+  readonly train?: TrainSpec;
+}
+
+/** A spec with where each part of it was written (several files when it extends others). */
+export interface LoadedSpec {
+  /** the file that was asked for */
+  readonly file: string;
+  readonly spec: Spec;
+  readonly map: SourceMap;
+  /** every file read, for dependency tracking and for showing source lines in errors */
+  readonly sources: ReadonlyMap<string, string>;
+}

@@ -1,0 +1,223 @@
+/**
+ * Schema validation: ajv checks a spec document against `specs/netc.schema.json`, and each of
+ * ajv's errors becomes one diagnostic at the key or value it is about, with a message that says
+ * what to write instead. All errors are reported, not only the first.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Diagnostic } from './diagnostics.js';
+import { Messages } from './messages.js';
+import { packageFile } from './package-root.js';
+import { parsePointer, type PathSegment, type SourceMap } from './source.js';
+import { suggest } from './suggest.js';
+
+type Schema = { [key: string]: unknown };
+
+let compiled: ValidateFunction | undefined;
+
+export function schemaPath(): string {
+  return packageFile('specs', 'netc.schema.json');
+}
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const schema = JSON.parse(readFileSync(schemaPath(), 'utf8')) as Schema;
+    const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: false });
+    compiled = ajv.compile(schema);
+  }
+  return compiled!;
+}
+
+/** Validate a whole document; the diagnostics point into whichever file each part came from. */
+export function validateSpec(doc: unknown, map: SourceMap): Diagnostic[] {
+  const validate = validator();
+  if (validate(doc)) return [];
+  return mapErrors(validate.errors ?? [], doc, map);
+}
+
+function mapErrors(errors: readonly ErrorObject[], doc: unknown, map: SourceMap): Diagnostic[] {
+  // A failed oneOf reports every branch's errors too. When exactly one branch is of the value's
+  // kind (the list form of `kernel` for a list), its errors say the most; otherwise the oneOf's
+  // own summary ("must be an integer or a list of 2 integers") does.
+  const drop = new Set<ErrorObject>();
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf') continue;
+    const branches = ((e.parentSchema as Schema | undefined)?.oneOf ?? []) as Schema[];
+    const fitting = branches.map((b, k) => (kindFits(b, e.data) ? k : -1)).filter((k) => k >= 0);
+    const prefix = e.schemaPath + '/';
+    const keep = fitting.length === 1 ? `${prefix}${fitting[0]}/` : undefined;
+    const inner = errors.filter((x) => x.schemaPath.startsWith(prefix));
+    const kept = keep ? inner.filter((x) => x.schemaPath.startsWith(keep)) : [];
+    for (const x of inner) if (!kept.includes(x)) drop.add(x);
+    if (kept.length > 0) drop.add(e);
+  }
+  const out: Diagnostic[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'if' || e.keyword === 'not') continue; // the if/then on `extends` is for editors
+    if (drop.has(e)) continue;
+    const d = mapError(e, doc, map);
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+/** Whether a oneOf branch is about values of this kind (a list, a mapping, a string, ...). */
+function kindFits(branch: Schema, data: unknown): boolean {
+  const kind = Array.isArray(data) ? 'array' : data === null ? 'null' : typeof data;
+  const type = branch.type ?? (Array.isArray(branch.enum) ? typeof (branch.enum as unknown[])[0] : undefined);
+  if (type === 'integer') return kind === 'number';
+  return type === kind;
+}
+
+function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | undefined {
+  const path: PathSegment[] = parsePointer(e.instancePath).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const parent = (e.parentSchema ?? {}) as Schema;
+  const at = () => map.locate(path);
+  const what = describePath(path, doc);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const allowed = Object.keys((parent.properties ?? {}) as Schema);
+      return Messages.UnknownKey.at(map.locate([...path, key], 'key'), key, describeObject(path, doc), suggest(key, allowed), allowed);
+    }
+    case 'required': {
+      const key = String(e.params.missingProperty);
+      const prop = ((parent.properties ?? {}) as Schema)[key] as Schema | undefined;
+      const hint = prop?.description ? ` (${String(prop.description)})` : '';
+      return Messages.MissingKey.at(at(), key, describeObject(path, doc), hint);
+    }
+    case 'discriminator': {
+      const tag = String(e.params.tag);
+      const value = e.params.tagValue;
+      const options = ((parent.oneOf ?? []) as Schema[]).map((s) =>
+        String(((s.properties as Schema)[tag] as Schema).const),
+      );
+      if (e.params.error === 'mapping' && typeof value === 'string') {
+        const loc = map.locate([...path, tag]);
+        if (tag === 'op') return Messages.UnknownOp.at(loc, value, suggest(value, options), options);
+        return Messages.NotAllowedValue.at(loc, describePath([...path, tag], doc), value, options, suggest(value, options));
+      }
+      if (value === undefined) return Messages.MissingKey.at(at(), tag, describeObject(path, doc), ` (one of: ${options.join(', ')})`);
+      return Messages.WrongType.at(map.locate([...path, tag]), describePath([...path, tag], doc), 'a name', describeValue(value));
+    }
+    case 'enum': {
+      const allowed = (e.params.allowedValues as unknown[]).map(String);
+      const value = e.data;
+      if (typeof value !== 'string') return Messages.WrongType.at(at(), what, expectation(parent), describeValue(value));
+      return Messages.NotAllowedValue.at(at(), what, value, allowed, suggest(value, allowed));
+    }
+    case 'const':
+      if (path.length === 1 && path[0] === 'netc') return Messages.UnsupportedVersion.at(at(), JSON.stringify(e.data));
+      return Messages.WrongType.at(at(), what, JSON.stringify(e.params.allowedValue), describeValue(e.data));
+    case 'type':
+    case 'oneOf':
+      return Messages.WrongType.at(at(), what, expectation(parent), describeValue(e.data));
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const sign = { minimum: '≥', maximum: '≤', exclusiveMinimum: '>', exclusiveMaximum: '<' }[e.keyword];
+      return Messages.OutOfRange.at(at(), what, `${sign} ${String(e.params.limit)} (it is ${JSON.stringify(e.data)})`);
+    }
+    case 'pattern':
+    case 'maxLength':
+    case 'minLength': {
+      if (e.keyword === 'minLength') return Messages.WrongLength.at(at(), what, 'at least one character');
+      const rule =
+        String(parent.pattern ?? '').includes('-')
+          ? 'start with a letter, then use only letters, digits, _ and -, at most 64 characters'
+          : 'start with a letter or _, then use only letters, digits and _, at most 64 characters';
+      return Messages.BadName.at(at(), what, String(e.data), rule);
+    }
+    case 'minItems':
+    case 'maxItems': {
+      const n = Number(e.params.limit);
+      const exact = parent.minItems !== undefined && parent.minItems === parent.maxItems;
+      const rule = exact
+        ? `exactly ${n} items (it has ${(e.data as unknown[]).length})`
+        : `${e.keyword === 'minItems' ? 'at least' : 'at most'} ${n} items (it has ${(e.data as unknown[]).length})`;
+      return Messages.WrongLength.at(at(), what, rule);
+    }
+    case 'propertyNames':
+      return undefined; // reported by the 'pattern' error on the name itself
+    default:
+      return Messages.SchemaViolation.at(at(), what, e.message ?? e.keyword);
+  }
+}
+
+/** A short phrase for what a schema accepts: "an integer ≥ 1 or a list of 2 integers ≥ 1". */
+export function expectation(s: Schema): string {
+  if (Array.isArray(s.oneOf)) return (s.oneOf as Schema[]).map(expectation).join(' or ');
+  if (Array.isArray(s.enum)) return `one of ${(s.enum as unknown[]).map((v) => `'${String(v)}'`).join(', ')}`;
+  if (s.const !== undefined) return JSON.stringify(s.const);
+  const bound =
+    s.minimum !== undefined
+      ? ` ≥ ${String(s.minimum)}`
+      : s.exclusiveMinimum !== undefined
+        ? ` > ${String(s.exclusiveMinimum)}`
+        : '';
+  switch (s.type) {
+    case 'integer':
+      return `an integer${bound}`;
+    case 'number':
+      return `a number${bound}`;
+    case 'string':
+      return 'a string';
+    case 'boolean':
+      return 'true or false';
+    case 'object':
+      return 'a mapping (key: value)';
+    case 'array': {
+      const n = s.minItems !== undefined && s.minItems === s.maxItems ? `${String(s.minItems)} ` : '';
+      const item = s.items ? plural(expectation(s.items as Schema)) : 'values';
+      return `a list of ${n}${item}`;
+    }
+    default:
+      return 'a different value';
+  }
+}
+
+const plural = (e: string) =>
+  e.replace(/^an integer/, 'integers').replace(/^a number/, 'numbers').replace(/^a string/, 'strings');
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (typeof v === 'string') return `the text '${v}'`;
+  if (typeof v === 'number') return `the number ${v}`;
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  return 'a mapping';
+}
+
+function layerLabel(doc: unknown, i: number): string {
+  const layers = (doc as { layers?: unknown[] } | undefined)?.layers;
+  const layer = layers?.[i] as { name?: unknown; op?: unknown } | undefined;
+  if (layer && typeof layer.name === 'string') return `layer '${layer.name}'`;
+  return `layer #${i + 1}`;
+}
+
+/** "layer 'c1'", "train.optimizer", "the spec" — the object at `path`, for messages. */
+function describeObject(path: readonly PathSegment[], doc: unknown): string {
+  if (path.length === 0) return 'the spec';
+  if (path[0] === 'layers' && typeof path[1] === 'number' && path.length === 2) return layerLabel(doc, path[1]);
+  return `'${describeTail(path, doc)}'`;
+}
+
+/** "'kernel' of layer 'c1'", "'train.batch_size'", "'input.shape[0]'" — the value at `path`. */
+function describePath(path: readonly PathSegment[], doc: unknown): string {
+  if (path.length === 0) return 'the spec';
+  if (path[0] === 'layers' && typeof path[1] === 'number') {
+    if (path.length === 2) return layerLabel(doc, path[1]);
+    return `'${joinPath(path.slice(2))}' of ${layerLabel(doc, path[1])}`;
+  }
+  return `'${describeTail(path, doc)}'`;
+}
+
+function describeTail(path: readonly PathSegment[], doc: unknown): string {
+  if (path[0] === 'layers' && typeof path[1] === 'number') return `${layerLabel(doc, path[1])}.${joinPath(path.slice(2))}`;
+  return joinPath(path);
+}
+
+function joinPath(path: readonly PathSegment[]): string {
+  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+}
