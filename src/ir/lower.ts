@@ -105,7 +105,7 @@ export function lower(loaded: LoadedSpec, options: LowerOptions = { training: tr
   const outputName = spec.output ?? layers[layers.length - 1]!.name;
   if (spec.output !== undefined && !index.has(spec.output)) {
     diagnostics.push(Messages.UnknownOutput.at(at(['output']), spec.output, suggest(spec.output, index.keys())));
-  } else {
+  } else if (!hasErrors(diagnostics)) {
     warnUnused(deps, index, outputName, at, diagnostics);
   }
   const prediction = outputs.get(outputName);

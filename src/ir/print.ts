@@ -14,7 +14,10 @@ function attr(v: AttrValue): string {
 }
 
 export function printNode(n: Node): string {
-  const keys = Object.keys(n.attrs).sort();
+  // An input's or parameter's `shape` attribute is its type, printed already.
+  const keys = Object.keys(n.attrs)
+    .filter((k) => !(k === 'shape' && (n.op === 'input' || n.op === 'param')))
+    .sort();
   const attrs = keys.length > 0 ? ` {${keys.map((k) => `${k}=${attr(n.attrs[k]!)}`).join(', ')}}` : '';
   const args = n.inputs.map((i) => `%${i}`).join(', ');
   return `%${n.id}: ${n.type.dtype}[${n.type.shape.join(',')}] = ${n.op}(${args})${attrs}`;

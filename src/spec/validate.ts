@@ -10,6 +10,7 @@ import { Messages } from './messages.js';
 import { packageFile } from './package-root.js';
 import { parsePointer, type PathSegment, type SourceMap } from './source.js';
 import { suggest } from './suggest.js';
+import { LAYER_NAME, SPEC_NAME } from './schema-def.js';
 
 type Schema = { [key: string]: unknown };
 
@@ -50,6 +51,15 @@ function mapErrors(errors: readonly ErrorObject[], doc: unknown, map: SourceMap)
     const kept = keep ? inner.filter((x) => x.schemaPath.startsWith(keep)) : [];
     for (const x of inner) if (!kept.includes(x)) drop.add(x);
     if (kept.length > 0) drop.add(e);
+  }
+  // A misspelt key also makes a required key missing; the "did you mean" on the misspelling says it all.
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const allowed = Object.keys(((e.parentSchema as Schema | undefined)?.properties ?? {}) as Schema);
+    const meant = suggest(String(e.params.additionalProperty), allowed);
+    for (const m of errors) {
+      if (m.keyword === 'required' && m.instancePath === e.instancePath && m.params.missingProperty === meant) drop.add(m);
+    }
   }
   const out: Diagnostic[] = [];
   for (const e of errors) {
@@ -124,10 +134,12 @@ function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | un
     case 'minLength': {
       if (e.keyword === 'minLength') return Messages.WrongLength.at(at(), what, 'at least one character');
       const rule =
-        String(parent.pattern ?? '').includes('-')
-          ? 'start with a letter, then use only letters, digits, _ and -, at most 64 characters'
-          : 'start with a letter or _, then use only letters, digits and _, at most 64 characters';
-      return Messages.BadName.at(at(), what, String(e.data), rule);
+        parent.pattern === SPEC_NAME.pattern
+          ? `start with a letter, then use only letters, digits, _ and -, at most ${SPEC_NAME.maxLength} characters`
+          : `start with a letter or _, then use only letters, digits and _, at most ${LAYER_NAME.maxLength} characters`;
+      const last = path[path.length - 1];
+      const kind = last === 'name' ? (path[0] === 'layers' ? 'the layer name' : "the spec's name") : what;
+      return Messages.BadName.at(at(), kind, String(e.data), rule);
     }
     case 'minItems':
     case 'maxItems': {

@@ -4,7 +4,7 @@
  * Files may be gzipped. The reader checks the magic, the dimensions and the file's length
  * against its header, and says exactly what is wrong with a file that fails.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
 
 export type IdxType = 'u8' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64';
@@ -82,25 +82,24 @@ function readBytes(path: string): Uint8Array {
 export function readIdx(path: string): IdxArray {
   const b = readBytes(path);
   const h = parseIdxHeader(path, b);
-  const have = b.length - h.headerBytes;
-  if (have < h.dataBytes) {
-    throw new IdxError(path, `is truncated: its header promises ${h.dims.join('×')} values (${h.dataBytes} bytes) but it holds ${have} bytes of data`);
-  }
-  if (have > h.dataBytes) {
-    throw new IdxError(path, `has ${have - h.dataBytes} bytes after the ${h.dims.join('×')} values its header declares`);
-  }
+  checkLength(path, h, b.length - h.headerBytes);
   return { ...h, data: b.subarray(h.headerBytes) };
 }
 
-/** Read only the header (for checks that need the shape, not the data); gzip is inflated partly. */
+/**
+ * Read only the header (for checks that need the shape, not the data), and check the length of
+ * an uncompressed file against it; a gzipped file is inflated only as far as its header.
+ */
 export function readIdxHeader(path: string): IdxHeader {
   let head: Uint8Array;
+  let size: number;
   try {
     const fd = openSync(path, 'r');
     try {
       const buf = Buffer.alloc(64 * 1024);
       const n = readSync(fd, buf, 0, buf.length, 0);
       head = buf.subarray(0, n);
+      size = fstatSync(fd).size;
     } finally {
       closeSync(fd);
     }
@@ -114,6 +113,18 @@ export function readIdxHeader(path: string): IdxHeader {
     } catch (e) {
       throw new IdxError(path, `is not a valid gzip file (${(e as Error).message})`);
     }
+    return parseIdxHeader(path, head);
   }
-  return parseIdxHeader(path, head);
+  const h = parseIdxHeader(path, head);
+  checkLength(path, h, size - h.headerBytes);
+  return h;
+}
+
+function checkLength(path: string, h: IdxHeader, have: number): void {
+  if (have < h.dataBytes) {
+    throw new IdxError(path, `is truncated: its header promises ${h.dims.join('×')} values (${h.dataBytes} bytes) but it holds ${have} bytes of data`);
+  }
+  if (have > h.dataBytes) {
+    throw new IdxError(path, `has ${have - h.dataBytes} bytes after the ${h.dims.join('×')} values its header declares`);
+  }
 }

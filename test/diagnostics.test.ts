@@ -1,0 +1,100 @@
+/**
+ * Every invalid fixture gives the diagnostics its header promises (`# expect: CODE line:col`,
+ * written by hand), and its whole output matches the committed `.errors.txt` baseline beside it.
+ * Set UPDATE_BASELINES=1 to rewrite the baselines after a deliberate change (and review the diff).
+ */
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../src/cli/frontend.js';
+import { formatWithSource } from '../src/spec/diagnostics.js';
+import { allCodes } from '../src/spec/messages.js';
+
+const dirs = ['test/fixtures/invalid', 'test/fixtures/warnings'];
+const fixtures = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(d, f)));
+
+interface Expectation {
+  code: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+function expectations(file: string): Expectation[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^# expect: (NETC\d{4}) (?:(\S+):)?(\d+):(\d+)$/gm)].map((m) => ({
+    code: m[1]!,
+    file: m[2] ? join(file, '..', m[2]) : file,
+    line: Number(m[3]),
+    column: Number(m[4]),
+  }));
+}
+
+/** What `netc check` prints for the file's diagnostics, with source lines. */
+function rendered(file: string): string {
+  const a = analyze(file);
+  return a.diagnostics.map((d) => formatWithSource(d, a.sources.get(d.loc?.file ?? file))).join('\n') + '\n';
+}
+
+describe('invalid and warning fixtures', () => {
+  it('exist', () => expect(fixtures.length).toBeGreaterThan(30));
+
+  for (const file of fixtures) {
+    describe(basename(file), () => {
+      const a = analyze(file);
+      const want = expectations(file);
+
+      it('declares what it must give', () => expect(want.length).toBeGreaterThan(0));
+
+      it('gives each expected diagnostic at its line and column', () => {
+        for (const w of want) {
+          const hit = a.diagnostics.find((d) => d.code === w.code && d.loc?.file === w.file && d.loc.line === w.line && d.loc.column === w.column);
+          expect(hit, `${w.code} at ${w.file}:${w.line}:${w.column}; got:\n${rendered(file)}`).toBeDefined();
+        }
+      });
+
+      it(file.includes('/warnings/') ? 'is valid (warnings only)' : 'is invalid', () => {
+        expect(a.ok).toBe(file.includes('/warnings/'));
+      });
+
+      it('matches its .errors.txt baseline', () => {
+        const baseline = file.replace(/\.yaml$/, '.errors.txt');
+        const text = rendered(file);
+        if (process.env.UPDATE_BASELINES || !existsSync(baseline)) writeFileSync(baseline, text);
+        expect(text).toBe(readFileSync(baseline, 'utf8'));
+      });
+    });
+  }
+});
+
+/**
+ * Codes that no fixture gives, each with the reason and where it is tested instead. A code in
+ * the catalogue that is neither exercised nor listed here fails the test.
+ */
+const EXERCISED_ELSEWHERE: Record<string, string> = {
+  NETC1002: 'a file that cannot be read: test/cli.test.ts (a missing file)',
+  NETC1004: 'alias bombs: test/source-limits.test.ts builds them',
+  NETC1005: 'files over the size limit: test/source-limits.test.ts',
+  NETC1006: 'nesting over the depth limit: test/source-limits.test.ts',
+  NETC2010: "the fallback for ajv keywords that have no message of their own; no schema keyword reaches it today",
+  NETC6004: 'an extends chain over the limit: test/source-limits.test.ts writes the chain',
+  NETC9001: 'a pass that breaks the graph: the verifier tests',
+  NETC9002: 'internal errors are bugs; nothing a spec can do reaches them',
+};
+
+describe('the diagnostic catalogue', () => {
+  it('has a fixture or a stated test for every code', () => {
+    const given = new Set(fixtures.flatMap((f) => expectations(f).map((e) => e.code)));
+    const unexercised = allCodes().filter((c) => !given.has(c) && !(c in EXERCISED_ELSEWHERE));
+    expect(unexercised, 'codes no fixture gives and no other test is named for').toEqual([]);
+  });
+
+  it('lists no exempt code that a fixture does give', () => {
+    const given = new Set(fixtures.flatMap((f) => expectations(f).map((e) => e.code)));
+    expect(Object.keys(EXERCISED_ELSEWHERE).filter((c) => given.has(c))).toEqual([]);
+  });
+
+  it('has unique codes', () => {
+    expect(new Set(allCodes()).size).toBe(allCodes().length);
+  });
+});

@@ -1,0 +1,20 @@
+/** The README's spec reference names every op, activation and loss the registry has. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { allLayers } from '../src/ir/ops/index.js';
+import { ACTIVATIONS } from '../src/ir/ops/activation.js';
+import { LOSSES } from '../src/ir/ops/losses.js';
+
+const readme = readFileSync('README.md', 'utf8');
+
+describe('README', () => {
+  it('has the two set-up commands', () => {
+    expect(readme).toContain('npm ci && npm start');
+    expect(readme).toContain('npm ci && npm test');
+  });
+  it.each(allLayers().map((l) => l.op))('documents the %s layer', (op) => {
+    expect(readme).toMatch(new RegExp(`^\\| [^|]*\`${op}\``, 'm'));
+  });
+  it.each(Object.keys(ACTIVATIONS))('documents the %s activation', (fn) => expect(readme).toContain(`\`${fn}\``));
+  it.each(Object.keys(LOSSES))('documents the %s loss', (loss) => expect(readme).toContain(`\`${loss}\``));
+});
