@@ -1,11 +1,30 @@
 /**
- * `npm run generate`: rewrites everything netc commits that is derived from its sources —
- * the spec schema from the op registry. Tests fail when a committed file differs from this.
+ * `npm run generate`: rewrites everything netc commits that is derived from its sources — the
+ * spec schema from the op registry, and generated/<name>.ts for every spec in specs/. Tests fail
+ * when a committed file differs from what this writes.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { compileSpec, generatedFile } from '../src/codegen/compile.js';
+import { formatDiagnostic } from '../src/spec/diagnostics.js';
+import { packageFile, packageRoot } from '../src/spec/package-root.js';
 import { schemaText } from '../src/spec/schema-def.js';
-import { packageFile } from '../src/spec/package-root.js';
 
+process.chdir(packageRoot());
 const schemaFile = packageFile('specs', 'netc.schema.json');
 writeFileSync(schemaFile, schemaText());
-console.log(`wrote ${schemaFile}`);
+console.log(`wrote ${relative(packageRoot(), schemaFile)}`);
+
+let failed = false;
+for (const f of readdirSync('specs').filter((f) => f.endsWith('.yaml')).sort()) {
+  const c = compileSpec(join('specs', f));
+  if (!c.source) {
+    failed = true;
+    console.error(c.diagnostics.map(formatDiagnostic).join('\n') || `specs/${f}: ${c.stoppedBecause}`);
+    continue;
+  }
+  const out = generatedFile(packageFile('generated'), c.analysis.loaded!.spec.name);
+  writeFileSync(out, c.source);
+  console.log(`wrote ${relative(packageRoot(), out)}`);
+}
+process.exitCode = failed ? 1 : 0;

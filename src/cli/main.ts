@@ -6,6 +6,7 @@ import { formatDiagnostic, DiagnosticError } from '../spec/diagnostics.js';
 import { packageVersion } from '../spec/package-root.js';
 import { UsageError } from './args.js';
 import { checkUsage, runCheck } from './check.js';
+import { compileUsage, runCompile } from './compile.js';
 
 interface Command {
   readonly summary: string;
@@ -15,6 +16,7 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   check: { summary: 'validate and shape-check specs, print a summary of each', usage: checkUsage, run: runCheck },
+  compile: { summary: 'compile a spec to a standalone TypeScript training module', usage: compileUsage, run: runCompile },
 };
 
 function help(): string {

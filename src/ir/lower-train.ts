@@ -49,5 +49,7 @@ export function lowerTraining(
   if (isProblem(lossNode)) return { diagnostics: [lossNode.problem(lossLoc)] };
   nodes.push(labels, lossNode);
   const scores = prediction.op === 'softmax' ? prediction.inputs[0]! : prediction.id;
-  return { outputs: { prediction: prediction.id, loss: lossNode.id, scores }, diagnostics };
+  // Training needs the loss and the scores (for accuracy), not the prediction: leaving it out
+  // lets the softmax fold into the loss when nothing else reads it.
+  return { outputs: { loss: lossNode.id, scores }, diagnostics };
 }

@@ -13,12 +13,17 @@ function attr(v: AttrValue): string {
   return String(v);
 }
 
+/** `{filters=6, kernel=[5,5]}` in key order, or '' when there are none. */
+export function formatAttrs(attrs: Node['attrs'], skip: readonly string[] = []): string {
+  const keys = Object.keys(attrs)
+    .filter((k) => !skip.includes(k))
+    .sort();
+  return keys.length > 0 ? ` {${keys.map((k) => `${k}=${attr(attrs[k]!)}`).join(', ')}}` : '';
+}
+
 export function printNode(n: Node): string {
   // An input's or parameter's `shape` attribute is its type, printed already.
-  const keys = Object.keys(n.attrs)
-    .filter((k) => !(k === 'shape' && (n.op === 'input' || n.op === 'param')))
-    .sort();
-  const attrs = keys.length > 0 ? ` {${keys.map((k) => `${k}=${attr(n.attrs[k]!)}`).join(', ')}}` : '';
+  const attrs = formatAttrs(n.attrs, n.op === 'input' || n.op === 'param' ? ['shape'] : []);
   const args = n.inputs.map((i) => `%${i}`).join(', ');
   return `%${n.id}: ${n.type.dtype}[${n.type.shape.join(',')}] = ${n.op}(${args})${attrs}`;
 }
@@ -26,10 +31,16 @@ export function printNode(n: Node): string {
 export function printGraph(g: Graph): string {
   const lines = [`graph ${g.name} {`, ...g.nodes.map((n) => '  ' + printNode(n)), '}'];
   const o = g.outputs;
-  const roles = [`prediction=%${o.prediction}`];
+  const roles: string[] = [];
+  if (o.prediction) roles.push(`prediction=%${o.prediction}`);
   if (o.loss) roles.push(`loss=%${o.loss}`);
   if (o.scores) roles.push(`scores=%${o.scores}`);
   lines.push(`outputs: ${roles.join(' ')}`);
   for (const [p, gr] of Object.entries(o.gradients ?? {})) lines.push(`gradient: %${p} <- %${gr}`);
+  if (g.plan) {
+    const pl = g.plan;
+    lines.push(`memory: batch ${pl.batch}, ${pl.plannedFloats} floats planned for ${pl.naiveFloats} in buffers, arena ends at ${pl.end}`);
+    for (const n of g.nodes) if (pl.offsets[n.id] !== undefined) lines.push(`  %${n.id} @ ${pl.offsets[n.id]} +${pl.sizes[n.id]}`);
+  }
   return lines.join('\n') + '\n';
 }

@@ -10,6 +10,7 @@
  * Most layers lower to the IR op of the same name; `activation` lowers to the op its `fn` names.
  */
 import type { Diagnostic, SourceLoc } from '../spec/diagnostics.js';
+import type { KernelName } from '../runtime/kernels/types.js';
 import type { Attrs, Node, TensorType } from './types.js';
 import type { SpecLayer } from '../spec/types.js';
 
@@ -42,6 +43,48 @@ export interface OpDef {
   shape(inputs: readonly TensorType[], attrs: Attrs, ctx: ShapeContext): TensorType | ShapeProblem;
   /** multiply-accumulates with a weight, per example; 0 when absent */
   macs?(inputs: readonly TensorType[], out: TensorType, attrs: Attrs): number;
+  /**
+   * The runtime kernel calls that compute the node, in order. The interpreter executes them and
+   * the code generator prints them, so both agree on every argument. Absent for nodes that no
+   * kernel computes (inputs, parameters) and for aliases.
+   */
+  kernel?(node: Node, inputs: readonly TensorType[]): KernelCall[];
+  /** the output is input 0's memory seen with another shape (flatten): no kernel, no copy */
+  readonly alias?: boolean;
+  /**
+   * The gradient rule: given the node and the gradient of the loss with respect to its output
+   * (undefined for the loss itself, whose gradient is 1), the gradients with respect to each
+   * input — undefined for inputs that need none.
+   */
+  grad?(node: Node, dy: Node | undefined, ctx: GradContext): (Node | undefined)[];
+}
+
+/** A kernel argument: a constant, a tensor (its arena offset), or a value known when the step runs. */
+export type KernelArg =
+  | number
+  | { readonly buf: string }
+  /** the batch size times a constant */
+  | { readonly batch: number }
+  /** the training step's random seed (for dropout) */
+  | { readonly seed: true }
+  /** an activation function, by name (the kernels' Act code) */
+  | { readonly act: string };
+
+export interface KernelCall {
+  readonly kernel: KernelName;
+  readonly args: readonly KernelArg[];
+}
+
+export interface GradContext {
+  /** the node that produces input `i` of the node being differentiated */
+  input(i: number): Node;
+  /** whether input `i` needs a gradient (it depends on a trainable parameter) */
+  needsGrad(i: number): boolean;
+  /**
+   * Add a backward node. `wrt` names the input whose gradient it is, or a suffix for an
+   * intermediate (`pre`: the gradient before the fused activation).
+   */
+  node(op: string, inputs: readonly Node[], attrs: Attrs, wrt: number | string): Node;
 }
 
 /** A value while lowering: the node that produces it. */

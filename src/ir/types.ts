@@ -34,8 +34,8 @@ export interface Node {
 
 /** The values a graph is for; which are present depends on the graph's purpose. */
 export interface GraphOutputs {
-  /** the network's output as the spec names it (probabilities for a softmax network) */
-  readonly prediction: string;
+  /** the network's output as the spec names it (probabilities for a softmax network); inference graphs */
+  readonly prediction?: string;
   /** the scalar loss, when the graph trains */
   readonly loss?: string;
   /** the values whose argmax is the predicted class, for training accuracy */
@@ -48,6 +48,30 @@ export interface Graph {
   readonly name: string;
   readonly nodes: readonly Node[];
   readonly outputs: GraphOutputs;
+  /** where each value lives in the arena, once the memory planning pass has run */
+  readonly plan?: MemoryPlan;
+}
+
+/** Arena offsets and sizes in float32 elements, for a batch of `batch` examples. */
+export interface MemoryPlan {
+  readonly batch: number;
+  /** value id → offset; values of one alias group (flatten) share it */
+  readonly offsets: Readonly<Record<string, number>>;
+  /** value id → size of its buffer */
+  readonly sizes: Readonly<Record<string, number>>;
+  /** the arena's end: everything the graph touches lies below it */
+  readonly end: number;
+  /** where planned (non-fixed) buffers start */
+  readonly base: number;
+  /** the planned region's size, and the sum of its buffers' sizes without reuse */
+  readonly plannedFloats: number;
+  readonly naiveFloats: number;
+}
+
+/** The values a graph must keep to its end: its outputs and gradients. */
+export function outputIds(o: GraphOutputs): string[] {
+  const ids = [o.prediction, o.loss, o.scores, ...Object.values(o.gradients ?? {})];
+  return ids.filter((x): x is string => x !== undefined);
 }
 
 export const f32 = (shape: Shape): TensorType => ({ shape, dtype: 'f32' });
@@ -81,7 +105,7 @@ export function nodeMap(g: Graph): Map<string, Node> {
   return new Map(g.nodes.map((n) => [n.id, n]));
 }
 
-/** For each value, the nodes that read it, in graph order. */
+/** For each value, the nodes that read it, in graph order (graph outputs are not listed). */
 export function readers(g: Graph): Map<string, Node[]> {
   const r = new Map<string, Node[]>();
   for (const n of g.nodes) r.set(n.id, []);

@@ -6,7 +6,8 @@
  */
 import { makeNode } from './build.js';
 import { isProblem } from './registry.js';
-import { formatShape, sameShape, type Graph, type Node } from './types.js';
+import { getOp } from './ops/index.js';
+import { formatShape, outputIds, sameShape, type Graph, type Node } from './types.js';
 
 export function verifyGraph(g: Graph): string[] {
   const problems: string[] = [];
@@ -32,9 +33,55 @@ export function verifyGraph(g: Graph): string[] {
   for (const [role, id] of [['prediction', outs.prediction], ['loss', outs.loss], ['scores', outs.scores]] as const) {
     if (id !== undefined && !defined.has(id)) problems.push(`the ${role} output '${id}' is not a node`);
   }
+  if (g.plan) problems.push(...verifyPlan(g));
   for (const [param, grad] of Object.entries(outs.gradients ?? {})) {
     if (!defined.has(param)) problems.push(`a gradient is given for '${param}', which is not a node`);
     if (!defined.has(grad)) problems.push(`the gradient of '${param}' names '${grad}', which is not a node`);
+  }
+  return problems;
+}
+
+/**
+ * A memory plan is sound when every value has a buffer and no two buffers that are live at the
+ * same time overlap (aliases excepted: they are the same buffer).
+ */
+function verifyPlan(g: Graph): string[] {
+  const plan = g.plan!;
+  const problems: string[] = [];
+  const root = new Map<string, string>();
+  const live = new Map<string, [number, number]>();
+  for (const [i, n] of g.nodes.entries()) {
+    const r = getOp(n.op)?.alias ? root.get(n.inputs[0]!)! : n.id;
+    root.set(n.id, r);
+    const start = n.op === 'input' || n.op === 'param' ? 0 : i;
+    const stop = n.op === 'input' || n.op === 'param' ? g.nodes.length : start;
+    const cur = live.get(r) ?? [start, stop];
+    live.set(r, [Math.min(cur[0], start), Math.max(cur[1], stop)]);
+    for (const input of n.inputs) {
+      const ri = root.get(input)!;
+      live.set(ri, [live.get(ri)![0], Math.max(live.get(ri)![1], i)]);
+    }
+  }
+  for (const id of outputIds(g.outputs)) {
+    const r = root.get(id);
+    if (r) live.set(r, [live.get(r)![0], g.nodes.length]);
+  }
+  const roots = [...live.keys()];
+  for (const r of roots) {
+    if (plan.offsets[r] === undefined) problems.push(`the memory plan has no buffer for '${r}'`);
+    else if (plan.offsets[r]! + plan.sizes[r]! > plan.end) problems.push(`'${r}' ends past the arena`);
+  }
+  for (const [id, r] of root) {
+    if (id !== r && plan.offsets[id] !== plan.offsets[r]) problems.push(`alias '${id}' is not at the offset of '${r}'`);
+  }
+  for (let a = 0; a < roots.length; a++) {
+    for (let b = a + 1; b < roots.length; b++) {
+      const [x, y] = [roots[a]!, roots[b]!];
+      const [lx, ly] = [live.get(x)!, live.get(y)!];
+      if (lx[1] < ly[0] || ly[1] < lx[0]) continue;
+      const [ox, oy] = [plan.offsets[x]!, plan.offsets[y]!];
+      if (ox < oy + plan.sizes[y]! && oy < ox + plan.sizes[x]!) problems.push(`'${x}' and '${y}' are live together but overlap in memory`);
+    }
   }
   return problems;
 }

@@ -2,7 +2,7 @@
 import { Messages } from '../../spec/messages.js';
 import type { LayerDef, OpDef } from '../registry.js';
 import { formatShape, sameShape } from '../types.js';
-import { problem } from './common.js';
+import { buf, problem, size } from './common.js';
 
 export const addOp: OpDef = {
   name: 'add',
@@ -13,6 +13,13 @@ export const addOp: OpDef = {
     const shapes = xs.map((x, i) => `${formatShape(x.shape.slice(1))} (${ctx.from[i]})`).join(', ');
     return problem((loc) => Messages.AddMismatch.at(loc, ctx.layer, shapes), 'inputs');
   },
+  // y = x0 + x1, then y += x2, ...
+  kernel: (node, [x]) =>
+    node.inputs.slice(1).map((b, i) => ({
+      kernel: 'add' as const,
+      args: [buf(i === 0 ? node.inputs[0]! : node.id), buf(b), buf(node.id), size(x!)],
+    })),
+  grad: (node, dy, g) => node.inputs.map((_, i) => (g.needsGrad(i) ? dy : undefined)),
 };
 
 export const addLayer: LayerDef = {

@@ -4,8 +4,8 @@
  */
 import type { SourceLoc } from '../../spec/diagnostics.js';
 import { Messages } from '../../spec/messages.js';
-import type { JsonSchema, ShapeContext, ShapeProblem } from '../registry.js';
-import { formatShape, type Dim, type TensorType } from '../types.js';
+import type { JsonSchema, KernelArg, ShapeContext, ShapeProblem } from '../registry.js';
+import { elementsPerExample, formatShape, type Dim, type TensorType } from '../types.js';
 
 export const schema = {
   positiveInt: (description: string): JsonSchema => ({ type: 'integer', minimum: 1, description }),
@@ -96,5 +96,19 @@ export function windowOutput(
 }
 
 export const batch = (...dims: number[]): Dim[] => ['N', ...dims];
+
+/** Kernel arguments: a tensor by id, and a count of elements (times the batch when batched). */
+export const buf = (id: string): KernelArg => ({ buf: id });
+export const BATCH: KernelArg = { batch: 1 };
+export function size(t: TensorType): KernelArg {
+  const per = elementsPerExample(t.shape);
+  return t.shape[0] === 'N' ? { batch: per } : per;
+}
+/** The batch times the product of all but the last dimension: the rows of a [.., cols] tensor. */
+export function rows(t: TensorType): KernelArg {
+  const per = elementsPerExample(t.shape) / (t.shape[t.shape.length - 1] as number);
+  return t.shape[0] === 'N' ? { batch: per } : per;
+}
+export const last = (t: TensorType): number => t.shape[t.shape.length - 1] as number;
 
 export const attrNums = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : []);

@@ -2,7 +2,7 @@
 import { Messages } from '../../spec/messages.js';
 import type { LayerDef, OpDef } from '../registry.js';
 import { f32, formatShape } from '../types.js';
-import { problem } from './common.js';
+import { buf, last, problem, rows } from './common.js';
 
 export const concatOp: OpDef = {
   name: 'concat',
@@ -17,9 +17,37 @@ export const concatOp: OpDef = {
       const shapes = xs.map((x, i) => `${formatShape(x.shape.slice(1))} (${ctx.from[i]})`).join(', ');
       return problem((loc) => Messages.ConcatMismatch.at(loc, ctx.layer, shapes), 'inputs');
     }
-    const last = xs.reduce((n, x) => n + (x.shape[x.shape.length - 1] as number), 0);
-    return f32([...first.slice(0, -1), last]);
+    const channels = xs.reduce((n, x) => n + last(x), 0);
+    return f32([...first.slice(0, -1), channels]);
   },
+  kernel(node, xs) {
+    let offset = 0;
+    return xs.map((x, i) => {
+      const call = { kernel: 'copyChannels' as const, args: [buf(node.inputs[i]!), buf(node.id), rows(x), last(x), last(node.type), offset] };
+      offset += last(x);
+      return call;
+    });
+  },
+  grad(node, dy, g) {
+    let offset = 0;
+    return node.inputs.map((_, i) => {
+      const channels = last(g.input(i).type);
+      const d = g.needsGrad(i) ? g.node('slice_channels', [dy!], { offset, channels }, i) : undefined;
+      offset += channels;
+      return d;
+    });
+  },
+};
+
+/** Channels [offset, offset + channels) of each row: concat's gradient. */
+export const sliceChannelsOp: OpDef = {
+  name: 'slice_channels',
+  summary: 'a range of the last axis',
+  arity: 1,
+  shape: ([x], attrs) => f32([...x!.shape.slice(0, -1), attrs.channels as number]),
+  kernel: (node, [x]) => [
+    { kernel: 'sliceChannels', args: [buf(node.inputs[0]!), buf(node.id), rows(x!), node.attrs.channels as number, last(x!), node.attrs.offset as number] },
+  ],
 };
 
 export const concatLayer: LayerDef = {

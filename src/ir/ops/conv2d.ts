@@ -8,8 +8,23 @@
 import { Messages } from '../../spec/messages.js';
 import type { LayerDef, OpDef } from '../registry.js';
 import { f32, formatShape } from '../types.js';
-import { attrNums, batch, explicitPadding, imageDims, pair, problem, schema, windowOutput } from './common.js';
-import { activationSchema } from './activation.js';
+import { attrNums, BATCH, batch, buf, explicitPadding, imageDims, pair, problem, rows, schema, windowOutput } from './common.js';
+import { activationSchema, actCode, activationGradNode } from './activation.js';
+import type { KernelArg } from '../registry.js';
+import type { Node, TensorType } from '../types.js';
+
+/** The geometry arguments every conv kernel shares: n, H, W, C, OH, OW, F, KH, KW, SH, SW, PT, PL. */
+function geometry(x: TensorType, y: TensorType, attrs: Node['attrs']): KernelArg[] {
+  const [, H, W, C] = x.shape as number[];
+  const [, OH, OW, F] = y.shape as number[];
+  const [KH, KW] = attrNums(attrs.kernel);
+  const [SH, SW] = attrNums(attrs.stride);
+  const [PT, , PL] = attrNums(attrs.padding);
+  return [BATCH, H!, W!, C!, OH!, OW!, F!, KH!, KW!, SH!, SW!, PT!, PL!];
+}
+
+/** The attributes the gradient ops need to redo the forward geometry. */
+const geometryAttrs = (n: Node) => ({ kernel: n.attrs.kernel!, stride: n.attrs.stride!, padding: n.attrs.padding! });
 
 export const conv2dOp: OpDef = {
   name: 'conv2d',
@@ -44,6 +59,51 @@ export const conv2dOp: OpDef = {
     const [, oh, ow, co] = out.shape as number[];
     return oh! * ow! * co! * kh! * kw! * cin;
   },
+  kernel: (node, [x]) => [
+    {
+      kernel: 'conv2d',
+      args: [...node.inputs.map(buf), buf(node.id), ...geometry(x!, node.type, node.attrs), actCode(node.attrs.activation)],
+    },
+  ],
+  grad(node, dy, g) {
+    const [x, w] = [g.input(0), g.input(1)];
+    const dz = activationGradNode(node, dy!, g);
+    const attrs = geometryAttrs(node);
+    return [
+      g.needsGrad(0) ? g.node('conv2d_grad_input', [dz, w], { ...attrs, input: (x.type.shape as number[]).slice(1) }, 0) : undefined,
+      g.needsGrad(1) ? g.node('conv2d_grad_filter', [x, dz], attrs, 1) : undefined,
+      g.needsGrad(2) ? g.node('bias_grad', [dz], {}, 2) : undefined,
+    ];
+  },
+};
+
+/** dx = the gradient of conv2d with respect to its input, from dz and the weights. */
+export const conv2dGradInputOp: OpDef = {
+  name: 'conv2d_grad_input',
+  summary: 'the gradient of a convolution with respect to its input',
+  arity: 2,
+  shape: (_xs, attrs) => f32(['N', ...attrNums(attrs.input)]),
+  kernel: (node, [dz]) => [
+    { kernel: 'conv2dGradInput', args: [...node.inputs.map(buf), buf(node.id), ...geometry(node.type, dz!, node.attrs)] },
+  ],
+};
+
+/** dw = the gradient of conv2d with respect to its weights, from the input and dz. */
+export const conv2dGradFilterOp: OpDef = {
+  name: 'conv2d_grad_filter',
+  summary: 'the gradient of a convolution with respect to its weights',
+  arity: 2,
+  shape: ([x, dz], attrs) => f32([...attrNums(attrs.kernel), x!.shape[3]!, dz!.shape[3]!]),
+  kernel: (node, [x, dz]) => [{ kernel: 'conv2dGradFilter', args: [...node.inputs.map(buf), buf(node.id), ...geometry(x!, dz!, node.attrs)] }],
+};
+
+/** db = dz summed over every axis but the last. */
+export const biasGradOp: OpDef = {
+  name: 'bias_grad',
+  summary: 'the gradient of a bias: the incoming gradient summed over all but its last axis',
+  arity: 1,
+  shape: ([dz]) => f32([dz!.shape[dz!.shape.length - 1]!]),
+  kernel: (node, [dz]) => [{ kernel: 'biasGrad', args: [buf(node.inputs[0]!), buf(node.id), rows(dz!), node.type.shape[0] as number] }],
 };
 
 export const conv2dLayer: LayerDef = {

@@ -6,8 +6,11 @@
 import { Messages } from '../../spec/messages.js';
 import type { LayerDef, OpDef } from '../registry.js';
 import { f32, formatShape } from '../types.js';
-import { batch, problem, schema } from './common.js';
-import { activationSchema } from './activation.js';
+import { BATCH, batch, buf, problem, schema } from './common.js';
+import { actCode, activationGradNode, activationSchema } from './activation.js';
+import type { TensorType } from '../types.js';
+
+const dims = (w: TensorType) => w.shape as readonly number[];
 
 export const denseOp: OpDef = {
   name: 'dense',
@@ -24,6 +27,38 @@ export const denseOp: OpDef = {
     return f32(batch(attrs.units as number));
   },
   macs: ([x], out) => (x!.shape[1] as number) * (out.shape[1] as number),
+  kernel: (node, [, w]) => [
+    { kernel: 'dense', args: [...node.inputs.map(buf), buf(node.id), BATCH, dims(w!)[0]!, dims(w!)[1]!, actCode(node.attrs.activation)] },
+  ],
+  grad(node, dy, g) {
+    const [x, w] = [g.input(0), g.input(1)];
+    const dz = activationGradNode(node, dy!, g);
+    return [
+      g.needsGrad(0) ? g.node('dense_grad_input', [dz, w], {}, 0) : undefined,
+      g.needsGrad(1) ? g.node('dense_grad_weight', [x, dz], {}, 1) : undefined,
+      g.needsGrad(2) ? g.node('bias_grad', [dz], {}, 2) : undefined,
+    ];
+  },
+};
+
+/** dx = dz · wᵀ */
+export const denseGradInputOp: OpDef = {
+  name: 'dense_grad_input',
+  summary: 'the gradient of a dense layer with respect to its input',
+  arity: 2,
+  shape: ([, w]) => f32(batch(dims(w!)[0]!)),
+  kernel: (node, [, w]) => [{ kernel: 'denseGradInput', args: [...node.inputs.map(buf), buf(node.id), BATCH, dims(w!)[0]!, dims(w!)[1]!] }],
+};
+
+/** dw = xᵀ · dz */
+export const denseGradWeightOp: OpDef = {
+  name: 'dense_grad_weight',
+  summary: 'the gradient of a dense layer with respect to its weights',
+  arity: 2,
+  shape: ([x, dz]) => f32([x!.shape[1]!, dz!.shape[1]!]),
+  kernel: (node, [x, dz]) => [
+    { kernel: 'denseGradWeight', args: [...node.inputs.map(buf), buf(node.id), BATCH, x!.shape[1] as number, dz!.shape[1] as number] },
+  ],
 };
 
 export const denseLayer: LayerDef = {

@@ -7,7 +7,20 @@ export const flattenOp: OpDef = {
   name: 'flatten',
   summary: 'reshape each example to one dimension (no data moves)',
   arity: 1,
+  alias: true,
   shape: ([x]) => f32(batch(elementsPerExample(x!.shape))),
+  grad: (node, dy, g) => [
+    g.needsGrad(0) ? g.node('reshape', [dy!], { shape: (g.input(0).type.shape as number[]).slice(1) }, 0) : undefined,
+  ],
+};
+
+/** The same memory seen with another per-example shape; flatten's gradient. */
+export const reshapeOp: OpDef = {
+  name: 'reshape',
+  summary: 'view each example with another shape of the same size (no data moves)',
+  arity: 1,
+  alias: true,
+  shape: (_xs, attrs) => f32(['N', ...(attrs.shape as number[])]),
 };
 
 export const flattenLayer: LayerDef = {

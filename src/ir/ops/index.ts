@@ -1,18 +1,26 @@
 /** Every op and spec layer netc knows; adding one means adding its file and a line here. */
 import type { LayerDef, OpDef } from '../registry.js';
-import { activationLayer, activationOps, softmaxOp } from './activation.js';
+import { activationGradOp, activationLayer, activationOps, softmaxGradOp, softmaxOp } from './activation.js';
 import { addLayer, addOp } from './add.js';
-import { concatLayer, concatOp } from './concat.js';
-import { conv2dLayer, conv2dOp } from './conv2d.js';
-import { denseLayer, denseOp } from './dense.js';
-import { dropoutLayer, dropoutOp } from './dropout.js';
-import { flattenLayer, flattenOp } from './flatten.js';
+import { concatLayer, concatOp, sliceChannelsOp } from './concat.js';
+import { biasGradOp, conv2dGradFilterOp, conv2dGradInputOp, conv2dLayer, conv2dOp } from './conv2d.js';
+import { denseGradInputOp, denseGradWeightOp, denseLayer, denseOp } from './dense.js';
+import { dropoutGradOp, dropoutLayer, dropoutOp } from './dropout.js';
+import { flattenLayer, flattenOp, reshapeOp } from './flatten.js';
 import { inputOp, paramOp } from './input.js';
-import { crossEntropyOp, mseOp } from './losses.js';
-import { padLayer, padOp } from './pad.js';
-import { avgpool2dLayer, avgpool2dOp, maxpool2dLayer, maxpool2dOp } from './pool2d.js';
+import {
+  crossEntropyGradOp,
+  crossEntropyOp,
+  mseGradOp,
+  mseOp,
+  softmaxCrossEntropyGradOp,
+  softmaxCrossEntropyOp,
+} from './losses.js';
+import { cropOp, padLayer, padOp } from './pad.js';
+import { avgpool2dGradOp, avgpool2dLayer, avgpool2dOp, maxpool2dGradOp, maxpool2dLayer, maxpool2dOp } from './pool2d.js';
 
 const OPS: readonly OpDef[] = [
+  // forward
   inputOp,
   paramOp,
   conv2dOp,
@@ -26,8 +34,27 @@ const OPS: readonly OpDef[] = [
   addOp,
   concatOp,
   padOp,
+  // losses
   crossEntropyOp,
   mseOp,
+  softmaxCrossEntropyOp,
+  // backward: made only by the autodiff pass from the rules above
+  conv2dGradInputOp,
+  conv2dGradFilterOp,
+  biasGradOp,
+  denseGradInputOp,
+  denseGradWeightOp,
+  avgpool2dGradOp,
+  maxpool2dGradOp,
+  reshapeOp,
+  dropoutGradOp,
+  activationGradOp,
+  softmaxGradOp,
+  sliceChannelsOp,
+  cropOp,
+  crossEntropyGradOp,
+  mseGradOp,
+  softmaxCrossEntropyGradOp,
 ];
 
 const LAYERS: readonly LayerDef[] = [

@@ -7,13 +7,20 @@
 import { Messages } from '../../spec/messages.js';
 import type { OpDef } from '../registry.js';
 import { f32, formatShape, sameShape } from '../types.js';
-import { problem } from './common.js';
+import { BATCH, buf, last, problem } from './common.js';
+import type { KernelName } from '../../runtime/kernels/types.js';
 
-function lossOp(name: string, summary: string): OpDef {
+/**
+ * A loss of (scores, one-hot labels) and the op of its gradient with respect to the scores,
+ * which the loss's gradient rule emits (the loss's own gradient is 1).
+ */
+function lossOp(name: string, summary: string, kernel: KernelName, gradOp: string): OpDef {
   return {
     name,
     summary,
     arity: 2,
+    kernel: (node, [p]) => [{ kernel, args: [...node.inputs.map(buf), buf(node.id), BATCH, last(p!)] }],
+    grad: (_node, _dy, g) => [g.needsGrad(0) ? g.node(gradOp, [g.input(0), g.input(1)], {}, 0) : undefined, undefined],
     shape([p, y], _attrs, ctx) {
       if (!sameShape(p!.shape, y!.shape)) {
         return problem((loc) =>
@@ -30,5 +37,30 @@ export const LOSSES = {
   mse: 'mean squared error against one-hot labels',
 } as const;
 
-export const crossEntropyOp = lossOp('categorical_crossentropy', LOSSES.categorical_crossentropy);
-export const mseOp = lossOp('mse', LOSSES.mse);
+function lossGradOp(name: string, summary: string, kernel: KernelName): OpDef {
+  return {
+    name,
+    summary,
+    arity: 2,
+    shape: ([p]) => p!,
+    kernel: (node, [p]) => [{ kernel, args: [...node.inputs.map(buf), buf(node.id), BATCH, last(p!)] }],
+  };
+}
+
+export const crossEntropyOp = lossOp('categorical_crossentropy', LOSSES.categorical_crossentropy, 'crossEntropy', 'categorical_crossentropy_grad');
+export const mseOp = lossOp('mse', LOSSES.mse, 'mse', 'mse_grad');
+/** softmax then cross-entropy in one node, computed from the logits in log-sum-exp form */
+export const softmaxCrossEntropyOp = lossOp(
+  'softmax_cross_entropy',
+  'cross-entropy of softmax(logits) against one-hot labels, in log-sum-exp form',
+  'softmaxCrossEntropy',
+  'softmax_cross_entropy_grad',
+);
+
+export const crossEntropyGradOp = lossGradOp('categorical_crossentropy_grad', 'the gradient of cross-entropy: −t / p / n', 'crossEntropyGrad');
+export const mseGradOp = lossGradOp('mse_grad', 'the gradient of mean squared error: 2(p − t) / (n·C)', 'mseGrad');
+export const softmaxCrossEntropyGradOp = lossGradOp(
+  'softmax_cross_entropy_grad',
+  'the gradient of softmax cross-entropy with respect to the logits: (softmax(z) − t) / n',
+  'softmaxCrossEntropyGrad',
+);

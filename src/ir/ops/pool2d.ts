@@ -3,15 +3,35 @@
  * padding, average pooling divides by the number of real (unpadded) inputs in the window, as
  * Keras does.
  */
-import type { LayerDef, OpDef } from '../registry.js';
-import { f32 } from '../types.js';
-import { attrNums, batch, explicitPadding, imageDims, pair, schema, windowOutput } from './common.js';
+import type { KernelArg, LayerDef, OpDef } from '../registry.js';
+import { f32, type Node, type TensorType } from '../types.js';
+import { attrNums, BATCH, batch, buf, explicitPadding, imageDims, pair, schema, windowOutput } from './common.js';
+
+/** n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL */
+function geometry(x: TensorType, y: TensorType, attrs: Node['attrs']): KernelArg[] {
+  const [, H, W, C] = x.shape as number[];
+  const [, OH, OW] = y.shape as number[];
+  const [PH, PW] = attrNums(attrs.pool);
+  const [SH, SW] = attrNums(attrs.stride);
+  const [PT, , PL] = attrNums(attrs.padding);
+  return [BATCH, H!, W!, C!, OH!, OW!, PH!, PW!, SH!, SW!, PT!, PL!];
+}
+
+const poolAttrs = (n: Node) => ({ pool: n.attrs.pool!, stride: n.attrs.stride!, padding: n.attrs.padding! });
 
 function poolOp(name: 'avgpool2d' | 'maxpool2d', summary: string): OpDef {
+  const isMax = name === 'maxpool2d';
   return {
     name,
     summary,
     arity: 1,
+    kernel: (node, [x]) => [{ kernel: isMax ? 'maxpool' : 'avgpool', args: [buf(node.inputs[0]!), buf(node.id), ...geometry(x!, node.type, node.attrs)] }],
+    grad(node, dy, g) {
+      if (!g.needsGrad(0)) return [undefined];
+      const x = g.input(0);
+      const attrs = { ...poolAttrs(node), input: (x.type.shape as number[]).slice(1) };
+      return [isMax ? g.node('maxpool2d_grad', [x, dy!], attrs, 0) : g.node('avgpool2d_grad', [dy!], attrs, 0)];
+    },
     shape([x], attrs, ctx) {
       const hwc = imageDims(x!, name, ctx);
       if (!Array.isArray(hwc)) return hwc;
@@ -51,6 +71,24 @@ function poolLayer(op: 'avgpool2d' | 'maxpool2d', summary: string): LayerDef {
     },
   };
 }
+
+/** dx = each dy spread evenly over the real pixels of its window */
+export const avgpool2dGradOp: OpDef = {
+  name: 'avgpool2d_grad',
+  summary: 'the gradient of average pooling',
+  arity: 1,
+  shape: (_xs, attrs) => f32(['N', ...attrNums(attrs.input)]),
+  kernel: (node, [dy]) => [{ kernel: 'avgpoolGrad', args: [buf(node.inputs[0]!), buf(node.id), ...geometry(node.type, dy!, node.attrs)] }],
+};
+
+/** dx = each dy routed to the first maximum of its window in x */
+export const maxpool2dGradOp: OpDef = {
+  name: 'maxpool2d_grad',
+  summary: 'the gradient of max pooling, from the pooled input',
+  arity: 2,
+  shape: ([x]) => x!,
+  kernel: (node, [x, dy]) => [{ kernel: 'maxpoolGrad', args: [...node.inputs.map(buf), buf(node.id), ...geometry(x!, dy!, node.attrs)] }],
+};
 
 export const avgpool2dOp = poolOp('avgpool2d', 'the mean of each window, per channel');
 export const maxpool2dOp = poolOp('maxpool2d', 'the maximum of each window, per channel');

@@ -1,0 +1,130 @@
+/**
+ * The compiler driver: a spec file in, a generated module's source out. It lowers the spec twice
+ * — the training graph (with labels and loss) and the inference graph — runs each through its
+ * pass pipeline, lays out the arena and emits the module.
+ */
+import { join, relative, resolve } from 'node:path';
+import { analyze, type Analysis } from '../cli/frontend.js';
+import { lower } from '../ir/lower.js';
+import { exampleShape, type Graph } from '../ir/types.js';
+import { checkPassList, INFERENCE_PIPELINE, runPipeline, TRAINING_PIPELINE, type PassRun } from '../passes/manager.js';
+import { hasErrors, type Diagnostic } from '../spec/diagnostics.js';
+import { packageFile, packageRoot, packageVersion } from '../spec/package-root.js';
+import { emitModule } from './emit.js';
+import { layoutOptimizerState, layoutParameters } from './layout.js';
+
+export interface CompileOptions {
+  /** the largest batch of one inference pass (default 1000) */
+  readonly inferBatch?: number;
+  /** the training pipeline's passes, in order (default: TRAINING_PIPELINE) */
+  readonly passes?: readonly string[];
+  /** keep the IR text after each pass */
+  readonly printIr?: boolean;
+  /** how the module imports the runtime (default: see runtimeImportFor) */
+  readonly runtimeImport?: string;
+  /** the folder the module will be written to, for the relative runtime import */
+  readonly outDir?: string;
+}
+
+export interface Compiled {
+  readonly analysis: Analysis;
+  readonly diagnostics: Diagnostic[];
+  readonly trainRuns: PassRun[];
+  readonly inferRuns: PassRun[];
+  /** the inference graph as lowered, before its passes */
+  readonly inferLowered?: Graph;
+  /** the training and inference graphs after their pipelines */
+  readonly train?: Graph;
+  readonly infer?: Graph;
+  /** the module's source; absent on errors or when the passes stop short of code generation */
+  readonly source?: string;
+  /** why no module was emitted though there were no errors */
+  readonly stoppedBecause?: string;
+  readonly arenaFloats?: number;
+}
+
+export const DEFAULT_INFER_BATCH = 1000;
+
+/**
+ * The runtime as the module should import it: relative to the module when both live in this
+ * netc's folder (the committed generated/ modules), otherwise the package export `netc/runtime`.
+ */
+export function runtimeImportFor(outDir: string): string {
+  const runtime = packageFile('src', 'runtime', 'index.js');
+  const rel = relative(packageRoot(), outDir);
+  if (rel.startsWith('..') || rel.startsWith('/')) return 'netc/runtime';
+  const spec = relative(outDir, runtime).split('\\').join('/');
+  return spec.startsWith('.') ? spec : `./${spec}`;
+}
+
+export function compileSpec(file: string, options: CompileOptions = {}): Compiled {
+  const analysis = analyze(file);
+  const trainRuns: PassRun[] = [];
+  const inferRuns: PassRun[] = [];
+  const fail = (diagnostics: Diagnostic[]): Compiled => ({ analysis, diagnostics, trainRuns, inferRuns });
+  if (!analysis.ok || !analysis.graph || !analysis.loaded) return fail(analysis.diagnostics);
+  const spec = analysis.loaded.spec;
+
+  const inferLowered = lower(analysis.loaded, { training: false });
+  if (!inferLowered.graph) return fail([...analysis.diagnostics, ...inferLowered.diagnostics]);
+
+  const trainGraph = analysis.graph.outputs.loss ? analysis.graph : undefined;
+  const chosen = options.passes ?? TRAINING_PIPELINE;
+  const problem = checkPassList(chosen);
+  if (problem) throw new Error(problem); // the CLI checks first; this is a programming error
+  // Dropout must go from inference whatever was chosen; autodiff and the loss fusion have no
+  // work there.
+  const trainPasses = chosen.filter((p) => p !== 'remove-dropout');
+  const inferPasses = ['remove-dropout', ...chosen.filter((p) => !['remove-dropout', 'autodiff', 'fuse-softmax-cross-entropy'].includes(p))];
+
+  const { params, end: paramsEnd } = layoutParameters(trainGraph ?? inferLowered.graph);
+  const fixedOffsets = Object.fromEntries(params.map((p) => [p.node.id, p.offset]));
+  const batchSize = spec.train?.batch_size ?? 32;
+  const inferBatch = options.inferBatch ?? DEFAULT_INFER_BATCH;
+  const print = { print: options.printIr ?? false };
+
+  const diagnostics = [...analysis.diagnostics];
+  let train: Graph | undefined;
+  if (trainGraph) {
+    const r = runPipeline(trainGraph, trainPasses, { batch: batchSize, arenaBase: paramsEnd, fixedOffsets }, print);
+    trainRuns.push(...r.runs);
+    diagnostics.push(...r.diagnostics);
+    train = r.graph;
+  }
+  const ri = runPipeline(inferLowered.graph, inferPasses, { batch: inferBatch, arenaBase: paramsEnd, fixedOffsets }, print);
+  inferRuns.push(...ri.runs);
+  diagnostics.push(...ri.diagnostics);
+  const infer = ri.graph;
+  const base = { analysis, diagnostics, trainRuns, inferRuns, inferLowered: inferLowered.graph, ...(train ? { train } : {}), ...(infer ? { infer } : {}) };
+  if (hasErrors(diagnostics) || !infer) return base;
+
+  if (!infer.plan || (train && (!train.plan || !train.outputs.gradients))) {
+    return { ...base, stoppedBecause: 'code generation needs the autodiff and plan-memory passes' };
+  }
+  const trained = new Set(Object.keys(train?.outputs.gradients ?? {}));
+  const stateStart = Math.max(infer.plan.end, train?.plan?.end ?? 0);
+  const arenaFloats = layoutOptimizerState(params, trained, spec.train ? (spec.train.optimizer?.name ?? 'adam') : undefined, stateStart);
+  const prediction = infer.nodes.find((n) => n.id === infer.outputs.prediction)!;
+  const outDir = options.outDir ?? packageFile('generated');
+  const source = emitModule({
+    spec,
+    source: displayPath(file),
+    netcVersion: packageVersion(),
+    runtimeImport: options.runtimeImport ?? runtimeImportFor(outDir),
+    params,
+    ...(train ? { train } : {}),
+    infer,
+    arenaFloats,
+    batchSize,
+    classes: exampleShape(prediction.type.shape).reduce((a, d) => a * d, 1),
+  });
+  return { ...base, source, arenaFloats };
+}
+
+/** The spec's path relative to netc's folder when inside it (stable in committed modules). */
+function displayPath(file: string): string {
+  const rel = relative(packageRoot(), resolve(file));
+  return rel.startsWith('..') ? file : rel.split('\\').join('/');
+}
+
+export const generatedFile = (outDir: string, specName: string) => join(outDir, `${specName}.ts`);

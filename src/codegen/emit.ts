@@ -1,0 +1,296 @@
+/**
+ * The emitter: one TypeScript module per spec, written through ts-morph. It produces
+ *
+ *   // header: which spec, which netc, do not edit
+ *   import { Act, CompiledModel, type ModelInfo, type ModelOptions } from '<runtime>';
+ *   export const info: ModelInfo = { ... };            // shapes, parameters, io offsets
+ *   const P = { c1_w: 0, ... } as const;                // parameter offsets
+ *   const T = { input: 1371552, ... } as const;         // the training step's buffers
+ *   const I = { ... } as const;                         // the inference pass's buffers
+ *   const S = { c1_w_m: ..., ... } as const;            // optimizer state
+ *   export class Lenet5 extends CompiledModel {
+ *     protected override trainSchedule(n: number): void {
+ *       const k = this.kernels;
+ *       // c1: conv2d {...}: N×28×28×1, 5×5×1×6, 6 → N×24×24×6
+ *       k.conv2d(T.input, P.c1_w, P.c1_b, T.c1, n, 28, 28, 1, 24, 24, 6, 5, 5, 1, 1, 0, 0, Act.tanh);
+ *       ...
+ *     }
+ *     protected override inferSchedule(n: number): void { ... }
+ *     protected override updateSchedule(lr: number, step: number): void { k.adam(...); ... }
+ *   }
+ *   export function createModel(options: ModelOptions = {}): Lenet5 { ... }
+ *
+ * Every kernel call comes from the op registry's kernel description, the one the interpreter
+ * runs, so generated code and interpreter agree argument for argument.
+ */
+import { IndentationText, Project, QuoteKind, Scope, VariableDeclarationKind, type CodeBlockWriter } from 'ts-morph';
+import { getOp } from '../ir/ops/index.js';
+import type { KernelArg } from '../ir/registry.js';
+import { formatAttrs } from '../ir/print.js';
+import { formatShape, type Graph, type Node } from '../ir/types.js';
+import type { Spec } from '../spec/types.js';
+import type { ParamSlot } from './layout.js';
+import { className, commentText, Names } from './names.js';
+
+export interface EmitInput {
+  readonly spec: Spec;
+  /** the spec's path as the header shows it */
+  readonly source: string;
+  readonly netcVersion: string;
+  /** the module specifier of the runtime, e.g. '../src/runtime/index.js' */
+  readonly runtimeImport: string;
+  readonly params: readonly ParamSlot[];
+  /** the planned training graph (absent for a spec without `train`) */
+  readonly train?: Graph;
+  readonly infer: Graph;
+  readonly arenaFloats: number;
+  readonly batchSize: number;
+  readonly classes: number;
+}
+
+const num = (n: number) => n.toLocaleString('en-US');
+
+/** A string literal in single quotes that holds exactly `s`. */
+function str(s: string): string {
+  const inner = JSON.stringify(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'");
+  return `'${inner}'`;
+}
+
+export function emitModule(input: EmitInput): string {
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
+  });
+  const file = project.createSourceFile('module.ts', '');
+  const cls = className(input.spec.name);
+  const P = new Names();
+  const T = new Names();
+  const I = new Names();
+  const S = new Names();
+  // Register every name before emitting anything, so each id prints the same everywhere.
+  for (const p of input.params) P.of(p.node.id);
+  for (const n of input.train?.nodes ?? []) if (n.op !== 'param') T.of(n.id);
+  for (const n of input.infer.nodes) if (n.op !== 'param') I.of(n.id);
+
+  file.addStatements((w) => header(w, input));
+  file.addImportDeclaration({
+    moduleSpecifier: input.runtimeImport,
+    namedImports: ['Act', 'CompiledModel', { name: 'ModelInfo', isTypeOnly: true }, { name: 'ModelOptions', isTypeOnly: true }],
+  });
+
+  const stateNames = new Map<ParamSlot, string[]>();
+  const opt = input.spec.train?.optimizer?.name ?? 'adam';
+  const suffixes = opt === 'adam' ? ['m', 'v'] : ['accum'];
+  for (const p of input.params) stateNames.set(p, p.state.map((_, i) => S.of(`${p.node.id}.${suffixes[i]}`)));
+
+  addOffsets(file, 'P', 'Parameter offsets in the arena (float32 elements); parameters persist between steps.', input.params.map((p) => [P.of(p.node.id), p.offset, `${p.node.id}: ${formatShape(p.node.type.shape)}`]));
+  if (input.train) {
+    addOffsets(file, 'T', `The training step's buffers at batch ${input.batchSize}; buffers whose lives do not overlap share memory.`, planned(input.train, T));
+  }
+  addOffsets(file, 'I', `The inference pass's buffers at batch ${input.infer.plan!.batch}.`, planned(input.infer, I));
+  const state = input.params.flatMap((p) => p.state.map((o, i) => [stateNames.get(p)![i]!, o, `${p.node.id}: ${suffixes[i]}`] as const));
+  if (state.length > 0) addOffsets(file, 'S', `The optimizer's state (${opt}), after every planned region.`, state);
+  file.addStatements((w) => {
+    w.writeLine('/** What this module was compiled from and for: shapes, parameters, and where the schedules read and write. */');
+    w.write('export const info: ModelInfo = ');
+    infoLiteral(w, input, P, T, I, stateNames);
+    w.write(';').newLine();
+  });
+
+  file.addClass({
+    name: cls,
+    isExported: true,
+    extends: 'CompiledModel',
+    docs: [`${commentText(input.spec.description ?? input.spec.name)}\n\nCreate it with \`createModel({ seed })\`; see CompiledModel for trainStep, predict and the parameters.`],
+    ctors: [{ parameters: [{ name: 'options', type: 'ModelOptions', initializer: '{}' }], statements: 'super(info, options);' }],
+    methods: [
+      {
+        name: 'trainSchedule',
+        scope: Scope.Protected,
+        hasOverrideKeyword: true,
+        docs: [input.train ? `Forward, loss and backward for n ≤ ${input.batchSize} examples: ${input.train.nodes.filter((x) => getOp(x.op)?.kernel).length} steps.` : 'This spec has no train section: there is nothing to train.'],
+        parameters: [{ name: 'n', type: 'number' }],
+        returnType: 'void',
+        statements: (w) => (input.train ? schedule(w, input.train, P, T, 'T') : w.writeLine('void n;')),
+      },
+      {
+        name: 'inferSchedule',
+        scope: Scope.Protected,
+        hasOverrideKeyword: true,
+        docs: [`The prediction for n ≤ ${input.infer.plan!.batch} examples.`],
+        parameters: [{ name: 'n', type: 'number' }],
+        returnType: 'void',
+        statements: (w) => schedule(w, input.infer, P, I, 'I'),
+      },
+      {
+        name: 'updateSchedule',
+        scope: Scope.Protected,
+        hasOverrideKeyword: true,
+        docs: [`One ${opt} step on every trainable parameter.`],
+        parameters: [
+          { name: 'lr', type: 'number' },
+          { name: 'step', type: 'number' },
+        ],
+        returnType: 'void',
+        statements: (w) => update(w, input, P, T, stateNames),
+      },
+    ],
+  });
+  file.addFunction({
+    name: 'createModel',
+    isExported: true,
+    docs: [`A new ${cls}, its parameters initialized from \`options.seed\`.`],
+    parameters: [{ name: 'options', type: 'ModelOptions', initializer: '{}' }],
+    returnType: cls,
+    statements: `return new ${cls}(options);`,
+  });
+  return file.getFullText();
+}
+
+function header(w: CodeBlockWriter, input: EmitInput): void {
+  w.writeLine('/**');
+  w.writeLine(` * ${commentText(input.spec.name)}${input.spec.description ? `: ${commentText(input.spec.description)}` : ''}`);
+  w.writeLine(' *');
+  w.writeLine(` * Generated by netc ${commentText(input.netcVersion)} from ${commentText(input.source)}. Do not edit by hand:`);
+  w.writeLine(' * change the spec and run `npx netc compile` (or `npm run generate`) instead.');
+  w.writeLine(' *');
+  w.writeLine(` * Arena: ${num(input.arenaFloats)} floats (${(input.arenaFloats * 4 / 1048576).toFixed(1)} MiB).`);
+  const trainPlan = input.train?.plan;
+  if (trainPlan) {
+    w.writeLine(` * Training step at batch ${trainPlan.batch}: ${num(trainPlan.plannedFloats)} floats planned for ${num(trainPlan.naiveFloats)} in buffers.`);
+  }
+  w.writeLine(' */');
+}
+
+function infoLiteral(w: CodeBlockWriter, input: EmitInput, P: Names, T: Names, I: Names, stateNames: Map<ParamSlot, string[]>): void {
+  const t = input.spec.train;
+  const o = t?.optimizer;
+  const optimizer =
+    !input.train ? undefined
+    : o?.name === 'sgd' ? `{ name: 'sgd', learningRate: ${o.learning_rate ?? 0.01} }`
+    : o?.name === 'momentum' ? `{ name: 'momentum', learningRate: ${o.learning_rate ?? 0.01}, momentum: ${o.momentum ?? 0.9}, nesterov: ${o.nesterov ?? false} }`
+    : `{ name: 'adam', learningRate: ${o?.learning_rate ?? 0.001}, beta1: ${o?.beta1 ?? 0.9}, beta2: ${o?.beta2 ?? 0.999}, epsilon: ${o?.epsilon ?? 1e-7} }`;
+  const grads = input.train?.outputs.gradients ?? {};
+  w.inlineBlock(() => {
+    w.writeLine(`name: ${str(input.spec.name)},`);
+    w.writeLine(`source: ${str(input.source)},`);
+    w.writeLine(`netcVersion: ${str(input.netcVersion)},`);
+    w.writeLine(`inputShape: [${input.spec.input.shape.join(', ')}],`);
+    w.writeLine(`classes: ${input.classes},`);
+    w.writeLine(`batchSize: ${input.batchSize},`);
+    w.writeLine(`inferBatch: ${input.infer.plan!.batch},`);
+    w.writeLine(`arenaFloats: ${input.arenaFloats},`);
+    w.write('parameters: [').newLine();
+    w.indent(() => {
+      for (const p of input.params) {
+        const a = p.node.attrs;
+        const init =
+          a.init === 'glorot_uniform' ? `{ kind: 'glorot_uniform', fanIn: ${String(a.fan_in)}, fanOut: ${String(a.fan_out)} }`
+          : a.init === 'uniform' ? `{ kind: 'uniform', limit: ${String(a.limit)} }`
+          : `{ kind: ${str(String(a.init))} }`;
+        const g = grads[p.node.id];
+        const parts = [
+          `name: ${str(p.node.id)}`,
+          `shape: [${(p.node.type.shape as number[]).join(', ')}]`,
+          `offset: P.${P.of(p.node.id)}`,
+          `init: ${init}`,
+          `trainable: ${a.trainable !== false}`,
+          ...(g ? [`gradient: T.${T.of(g)}`] : []),
+          `state: [${stateNames.get(p)!.map((s) => `S.${s}`).join(', ')}]`,
+        ];
+        w.writeLine(`{ ${parts.join(', ')} },`);
+      }
+    });
+    w.writeLine('],');
+    if (optimizer) w.writeLine(`optimizer: ${optimizer},`);
+    const io = input.train?.outputs;
+    const inputs = input.train?.nodes.filter((n) => n.op === 'input') ?? [];
+    const images = inputs.find((n) => n.attrs.role === undefined);
+    const labels = inputs.find((n) => n.attrs.role === 'labels');
+    w.write('io: ').inlineBlock(() => {
+      if (images && labels && io?.loss && io.scores) {
+        w.writeLine(`trainImages: T.${T.of(images.id)},`);
+        w.writeLine(`trainLabels: T.${T.of(labels.id)},`);
+        w.writeLine(`loss: T.${T.of(io.loss)},`);
+        w.writeLine(`scores: T.${T.of(io.scores)},`);
+      }
+      const inferInput = input.infer.nodes.find((n) => n.op === 'input')!;
+      w.writeLine(`inferImages: I.${I.of(inferInput.id)},`);
+      w.writeLine(`prediction: I.${I.of(input.infer.outputs.prediction!)},`);
+    });
+    w.write(',').newLine();
+  });
+}
+
+/** The planned buffers of a graph as [name, offset, comment], aliases noted. */
+function planned(g: Graph, names: Names): [string, number, string][] {
+  return g.nodes
+    .filter((n) => n.op !== 'param')
+    .map((n) => {
+      const alias = getOp(n.op)!.alias ? `, a view of ${n.inputs[0]}` : '';
+      return [names.of(n.id), g.plan!.offsets[n.id]!, `${n.id}: ${formatShape(n.type.shape)}${alias}`];
+    });
+}
+
+function addOffsets(file: ReturnType<Project['createSourceFile']>, name: string, doc: string, entries: readonly (readonly [string, number, string])[]): void {
+  file.addStatements((w) => {
+    w.writeLine(`/** ${doc} */`);
+    w.write(`const ${name} = `).inlineBlock(() => {
+      for (const [key, offset, comment] of entries) w.writeLine(`${key}: ${offset}, // ${commentText(comment)}`);
+    });
+    w.write(' as const;').newLine();
+  });
+}
+
+/** The schedule of a planned graph: a comment and the kernel calls for each node, in order. */
+function schedule(w: CodeBlockWriter, g: Graph, P: Names, X: Names, x: 'T' | 'I'): void {
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const bufRef = (id: string) => (byId.get(id)!.op === 'param' ? `P.${P.of(id)}` : `${x}.${X.of(id)}`);
+  w.writeLine('const k = this.kernels;');
+  for (const node of g.nodes) {
+    if (node.op === 'input' || node.op === 'param') continue;
+    const def = getOp(node.op)!;
+    w.writeLine(`// ${describe(node, byId)}`);
+    if (def.alias) continue;
+    for (const call of def.kernel!(node, node.inputs.map((i) => byId.get(i)!.type))) {
+      w.writeLine(`k.${call.kernel}(${call.args.map((a) => argText(a, bufRef)).join(', ')});`);
+    }
+  }
+}
+
+function argText(a: KernelArg, bufRef: (id: string) => string): string {
+  if (typeof a === 'number') return String(a);
+  if ('buf' in a) return bufRef(a.buf);
+  if ('batch' in a) return a.batch === 1 ? 'n' : `n * ${a.batch}`;
+  if ('act' in a) return `Act.${a.act}`;
+  return 'this.stepSeed';
+}
+
+/** `c1: conv2d {kernel=[5,5], ...}: N×28×28×1, 5×5×1×6, 6 → N×24×24×6` */
+function describe(node: Node, byId: ReadonlyMap<string, Node>): string {
+  const attrs = formatAttrs(node.attrs);
+  const who = node.layer && node.layer !== node.id ? `${node.id} (${node.layer})` : node.id;
+  const ins = node.inputs.map((i) => formatShape(byId.get(i)!.type.shape)).join(', ');
+  const alias = getOp(node.op)!.alias ? ` (a view of ${node.inputs[0]}: no kernel)` : '';
+  return commentText(`${who}: ${node.op}${attrs}: ${ins} → ${formatShape(node.type.shape)}${alias}`);
+}
+
+function update(w: CodeBlockWriter, input: EmitInput, P: Names, T: Names, stateNames: Map<ParamSlot, string[]>): void {
+  const grads = input.train?.outputs.gradients ?? {};
+  const o = input.spec.train?.optimizer;
+  const trained = input.params.filter((p) => grads[p.node.id] !== undefined);
+  if (trained.length === 0) {
+    w.writeLine('void lr;').writeLine('void step;');
+    return;
+  }
+  w.writeLine('const k = this.kernels;');
+  if (o?.name !== 'adam' && o !== undefined) w.writeLine('void step;');
+  for (const p of trained) {
+    const [pp, g, size] = [`P.${P.of(p.node.id)}`, `T.${T.of(grads[p.node.id]!)}`, p.size];
+    const s = stateNames.get(p)!.map((x) => `S.${x}`);
+    w.writeLine(`// ${commentText(p.node.id)}: ${formatShape(p.node.type.shape)}`);
+    if (o?.name === 'sgd') w.writeLine(`k.sgd(${pp}, ${g}, ${size}, lr);`);
+    else if (o?.name === 'momentum') w.writeLine(`k.momentum(${pp}, ${g}, ${s[0]}, ${size}, lr, ${o.momentum ?? 0.9}, ${o.nesterov ? 1 : 0});`);
+    else w.writeLine(`k.adam(${pp}, ${g}, ${s[0]}, ${s[1]}, ${size}, lr, ${o?.beta1 ?? 0.9}, ${o?.beta2 ?? 0.999}, ${o?.epsilon ?? 1e-7}, step);`);
+  }
+}

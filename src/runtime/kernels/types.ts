@@ -1,0 +1,87 @@
+/**
+ * The kernel interface every backend implements. A kernel set is bound to one arena (a flat
+ * array of floats); every tensor argument is an element offset into it, every shape a number.
+ * Generated modules call these with constants; the IR interpreter calls them too.
+ *
+ * Layouts: images NHWC; conv weights [KH, KW, C, F]; dense weights [K, U]; row-major throughout.
+ * Padding is explicit: PT/PL are the rows/columns of padding before the input.
+ */
+
+/** An arena: float32 for training, float64 for the interpreter's finite-difference checks. */
+export type Arena = Float32Array | Float64Array;
+
+/** Activation codes shared by kernels and generated code. */
+export const Act = { linear: 0, tanh: 1, scaled_tanh: 2, relu: 3, sigmoid: 4 } as const;
+export type ActCode = (typeof Act)[keyof typeof Act];
+
+export interface Kernels {
+  /** y = act(conv(x, w) + b): x [n,H,W,C], w [KH,KW,C,F], b [F], y [n,OH,OW,F] */
+  conv2d(x: number, w: number, b: number, y: number, n: number, H: number, W: number, C: number, OH: number, OW: number, F: number, KH: number, KW: number, SH: number, SW: number, PT: number, PL: number, act: number): void;
+  /** dx [n,H,W,C] = the gradient of conv(x, w) with respect to x, given dz [n,OH,OW,F] */
+  conv2dGradInput(dz: number, w: number, dx: number, n: number, H: number, W: number, C: number, OH: number, OW: number, F: number, KH: number, KW: number, SH: number, SW: number, PT: number, PL: number): void;
+  /** dw [KH,KW,C,F] = the gradient with respect to w, given x and dz */
+  conv2dGradFilter(x: number, dz: number, dw: number, n: number, H: number, W: number, C: number, OH: number, OW: number, F: number, KH: number, KW: number, SH: number, SW: number, PT: number, PL: number): void;
+  /** db [F] = the sum of dz [rows, F] over rows */
+  biasGrad(dz: number, db: number, rows: number, F: number): void;
+
+  /** y [n,U] = act(x [n,K] · w [K,U] + b [U]) */
+  dense(x: number, w: number, b: number, y: number, n: number, K: number, U: number, act: number): void;
+  /** dx [n,K] = dz [n,U] · wᵀ */
+  denseGradInput(dz: number, w: number, dx: number, n: number, K: number, U: number): void;
+  /** dw [K,U] = xᵀ · dz */
+  denseGradWeight(x: number, dz: number, dw: number, n: number, K: number, U: number): void;
+
+  /** y = act(x), elementwise over `size` values */
+  activation(x: number, y: number, size: number, act: number): void;
+  /** dx = dy · act'(…), computed from the activation's output y */
+  activationGrad(y: number, dy: number, dx: number, size: number, act: number): void;
+  /** y = softmax of each row of x [rows, cols] */
+  softmax(x: number, y: number, rows: number, cols: number): void;
+  /** dx = y ⊙ (dy − Σ dy ⊙ y), per row */
+  softmaxGrad(y: number, dy: number, dx: number, rows: number, cols: number): void;
+
+  /** average of each window over real (unpadded) pixels */
+  avgpool(x: number, y: number, n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number, PT: number, PL: number): void;
+  avgpoolGrad(dy: number, dx: number, n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number, PT: number, PL: number): void;
+  maxpool(x: number, y: number, n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number, PT: number, PL: number): void;
+  /** routes each dy to the first maximum of its window in x */
+  maxpoolGrad(x: number, dy: number, dx: number, n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number, PT: number, PL: number): void;
+
+  /** y = a + b over `size` values (y may be a or b) */
+  add(a: number, b: number, y: number, size: number): void;
+  /** y[:, offset:offset+cIn] = x, for rows of cIn and cOut values */
+  copyChannels(x: number, y: number, rows: number, cIn: number, cOut: number, offset: number): void;
+  /** dx = dy[:, offset:offset+cIn] */
+  sliceChannels(dy: number, dx: number, rows: number, cIn: number, cOut: number, offset: number): void;
+  /** zeros around height and width */
+  pad(x: number, y: number, n: number, H: number, W: number, C: number, PT: number, PB: number, PL: number, PR: number): void;
+  /** the gradient of pad: dy cropped */
+  padGrad(dy: number, dx: number, n: number, H: number, W: number, C: number, PT: number, PB: number, PL: number, PR: number): void;
+  /** y = x over `size` values */
+  copy(x: number, y: number, size: number): void;
+
+  /** inverted dropout with a mask drawn from (seed, salt, index), so its gradient redraws it */
+  dropout(x: number, y: number, size: number, rate: number, seed: number, salt: number): void;
+  dropoutGrad(dy: number, dx: number, size: number, rate: number, seed: number, salt: number): void;
+
+  /** loss[0] = −mean over rows of Σ t·log(clip(p)) */
+  crossEntropy(p: number, t: number, loss: number, n: number, C: number): void;
+  crossEntropyGrad(p: number, t: number, dp: number, n: number, C: number): void;
+  /** loss[0] = mean over rows and classes of (p − t)² */
+  mse(p: number, t: number, loss: number, n: number, C: number): void;
+  mseGrad(p: number, t: number, dp: number, n: number, C: number): void;
+  /** cross-entropy of softmax(z) in log-sum-exp form, from the logits z */
+  softmaxCrossEntropy(z: number, t: number, loss: number, n: number, C: number): void;
+  softmaxCrossEntropyGrad(z: number, t: number, dz: number, n: number, C: number): void;
+
+  /** the number of rows whose largest score is the labelled class */
+  countCorrect(scores: number, t: number, n: number, C: number): number;
+
+  sgd(p: number, g: number, size: number, lr: number): void;
+  /** accum = momentum·accum + g; p −= lr·accum (or lr·(g + momentum·accum) for Nesterov) */
+  momentum(p: number, g: number, accum: number, size: number, lr: number, momentum: number, nesterov: number): void;
+  /** Adam as Kingma and Ba's Algorithm 1 (and tf.train.adam), step t counting from 1 */
+  adam(p: number, g: number, m: number, v: number, size: number, lr: number, beta1: number, beta2: number, epsilon: number, t: number): void;
+}
+
+export type KernelName = keyof Kernels;

@@ -1,0 +1,234 @@
+/**
+ * What every generated module's model class extends. The generated subclass holds the three
+ * schedules — training step, inference, optimizer update — as straight-line kernel calls with
+ * every shape and offset a constant; this class feeds them: it owns the arena, initializes the
+ * parameters from a seed, copies batches in and results out, and reads and writes parameters,
+ * gradients and optimizer state by name.
+ */
+import { getBackend, referenceBackend, type Backend } from './backend.js';
+import type { Kernels } from './kernels/types.js';
+import { hashSeed, Random } from './random.js';
+
+export type Init =
+  | { readonly kind: 'glorot_uniform'; readonly fanIn: number; readonly fanOut: number }
+  | { readonly kind: 'zeros' }
+  | { readonly kind: 'ones' }
+  | { readonly kind: 'uniform'; readonly limit: number };
+
+export interface ParameterInfo {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly offset: number;
+  readonly init: Init;
+  /** false for fixed weights, which the optimizer leaves alone */
+  readonly trainable: boolean;
+  /** the gradient's offset after a training step (trainable parameters) */
+  readonly gradient?: number;
+  /** the optimizer's state buffers for this parameter (Adam: m, v; momentum: the accumulator) */
+  readonly state: readonly number[];
+}
+
+export type OptimizerInfo =
+  | { readonly name: 'sgd'; readonly learningRate: number }
+  | { readonly name: 'momentum'; readonly learningRate: number; readonly momentum: number; readonly nesterov: boolean }
+  | { readonly name: 'adam'; readonly learningRate: number; readonly beta1: number; readonly beta2: number; readonly epsilon: number };
+
+export interface ModelInfo {
+  readonly name: string;
+  /** the spec it was compiled from, and the netc that compiled it */
+  readonly source: string;
+  readonly netcVersion: string;
+  readonly inputShape: readonly number[];
+  readonly classes: number;
+  /** the largest batch of a training step, and of one inference pass */
+  readonly batchSize: number;
+  readonly inferBatch: number;
+  readonly arenaFloats: number;
+  readonly parameters: readonly ParameterInfo[];
+  readonly optimizer?: OptimizerInfo;
+  /** where the schedules read their inputs and leave their results */
+  readonly io: {
+    readonly trainImages?: number;
+    readonly trainLabels?: number;
+    readonly loss?: number;
+    readonly scores?: number;
+    readonly inferImages: number;
+    readonly prediction: number;
+  };
+}
+
+export interface ModelOptions {
+  /** the seed of parameter initialization and of dropout masks (default 0) */
+  readonly seed?: number;
+  /** a Backend, or a backend's name (default: 'reference') */
+  readonly backend?: Backend | string;
+  /** overrides the spec's learning rate */
+  readonly learningRate?: number;
+}
+
+export interface OptimizerState {
+  /** completed optimizer steps */
+  readonly step: number;
+  /** parameter name → its state buffers, concatenated */
+  readonly buffers: Record<string, Float32Array>;
+}
+
+export abstract class CompiledModel {
+  readonly info: ModelInfo;
+  readonly backend: Backend;
+  learningRate: number;
+  /** completed optimizer steps */
+  step = 0;
+  /** correct predictions in the last training step's batch */
+  lastCorrect = 0;
+  protected readonly arena: Float32Array;
+  protected readonly kernels: Kernels;
+  /** the seed dropout draws this step's masks from */
+  protected stepSeed = 0;
+  private readonly seed: number;
+  private readonly imageSize: number;
+
+  constructor(info: ModelInfo, options: ModelOptions = {}) {
+    this.info = info;
+    const b = options.backend ?? referenceBackend;
+    const backend = typeof b === 'string' ? getBackend(b) : b;
+    if (!backend) throw new Error(`unknown backend '${String(b)}'`);
+    this.backend = backend;
+    const { arena, kernels } = backend.allocate(info.arenaFloats);
+    this.arena = arena;
+    this.kernels = kernels;
+    this.seed = options.seed ?? 0;
+    this.learningRate = options.learningRate ?? info.optimizer?.learningRate ?? 0;
+    this.imageSize = info.inputShape.reduce((a, d) => a * d, 1);
+    this.initParameters(this.seed);
+  }
+
+  /** Forward, loss and backward for n examples already in the arena. */
+  protected abstract trainSchedule(n: number): void;
+  /** The prediction for n examples already in the arena. */
+  protected abstract inferSchedule(n: number): void;
+  /** One optimizer step on every trainable parameter. */
+  protected abstract updateSchedule(learningRate: number, step: number): void;
+
+  /** Glorot-uniform kernels and zero biases (Keras's defaults), one seeded stream per parameter. */
+  initParameters(seed: number): void {
+    for (const p of this.info.parameters) {
+      const rng = new Random(hashSeed(seed, p.name));
+      const view = this.view(p.offset, size(p.shape));
+      const init = p.init;
+      if (init.kind === 'zeros') view.fill(0);
+      else if (init.kind === 'ones') view.fill(1);
+      else {
+        const limit = init.kind === 'uniform' ? init.limit : Math.sqrt(6 / (init.fanIn + init.fanOut));
+        for (let i = 0; i < view.length; i++) view[i] = (2 * rng.next() - 1) * limit;
+      }
+      for (const s of p.state) this.view(s, size(p.shape)).fill(0);
+    }
+    this.step = 0;
+  }
+
+  /** Forward and backward for a batch; leaves the gradients readable and returns the loss. */
+  computeGradients(images: Float32Array, labels: Float32Array, n = images.length / this.imageSize): number {
+    const io = this.info.io;
+    if (io.trainImages === undefined || io.trainLabels === undefined || io.loss === undefined) {
+      throw new Error(`${this.info.name} was compiled without a 'train' section, so it cannot be trained`);
+    }
+    this.checkBatch(n, this.info.batchSize, images, labels);
+    this.arena.set(images.subarray(0, n * this.imageSize), io.trainImages);
+    this.arena.set(labels.subarray(0, n * this.info.classes), io.trainLabels);
+    this.stepSeed = hashSeed(this.seed, `step ${this.step}`);
+    this.trainSchedule(n);
+    this.lastCorrect = this.kernels.countCorrect(io.scores!, io.trainLabels, n, this.info.classes);
+    return this.arena[io.loss]!;
+  }
+
+  /** Apply one optimizer step with the gradients of the last computeGradients. */
+  applyUpdate(): void {
+    this.step++;
+    this.updateSchedule(this.learningRate, this.step);
+  }
+
+  /** One training step on a batch of n ≤ batchSize examples; returns the batch's loss. */
+  trainStep(images: Float32Array, labels: Float32Array, n = images.length / this.imageSize): number {
+    const loss = this.computeGradients(images, labels, n);
+    this.applyUpdate();
+    return loss;
+  }
+
+  /** Class probabilities (n × classes) for n images, run in chunks of inferBatch. */
+  predict(images: Float32Array, n = images.length / this.imageSize): Float32Array {
+    this.checkBatch(n, Infinity, images);
+    const out = new Float32Array(n * this.info.classes);
+    for (let start = 0; start < n; start += this.info.inferBatch) {
+      const m = Math.min(this.info.inferBatch, n - start);
+      this.arena.set(images.subarray(start * this.imageSize, (start + m) * this.imageSize), this.info.io.inferImages);
+      this.inferSchedule(m);
+      out.set(this.view(this.info.io.prediction, m * this.info.classes), start * this.info.classes);
+    }
+    return out;
+  }
+
+  /** Copies of the parameters by name. */
+  getParameters(): Record<string, Float32Array> {
+    return Object.fromEntries(this.info.parameters.map((p) => [p.name, this.view(p.offset, size(p.shape)).slice()]));
+  }
+
+  /** Set parameters by name; each must have its parameter's size. Unnamed ones keep their values. */
+  setParameters(values: Readonly<Record<string, ArrayLike<number>>>): void {
+    for (const [name, v] of Object.entries(values)) {
+      const p = this.param(name);
+      if (v.length !== size(p.shape)) throw new Error(`parameter '${name}' has ${size(p.shape)} values, not ${v.length}`);
+      this.arena.set(v, p.offset);
+    }
+  }
+
+  /** Copies of the gradients of the last computeGradients, by parameter name. */
+  getGradients(): Record<string, Float32Array> {
+    return Object.fromEntries(
+      this.info.parameters.filter((p) => p.gradient !== undefined).map((p) => [p.name, this.view(p.gradient!, size(p.shape)).slice()]),
+    );
+  }
+
+  getOptimizerState(): OptimizerState {
+    const buffers: Record<string, Float32Array> = {};
+    for (const p of this.info.parameters) {
+      const n = size(p.shape);
+      const all = new Float32Array(n * p.state.length);
+      p.state.forEach((s, i) => all.set(this.view(s, n), i * n));
+      buffers[p.name] = all;
+    }
+    return { step: this.step, buffers };
+  }
+
+  setOptimizerState(state: OptimizerState): void {
+    for (const p of this.info.parameters) {
+      const n = size(p.shape);
+      const all = state.buffers[p.name];
+      if (!all || all.length !== n * p.state.length) throw new Error(`optimizer state for '${p.name}' is missing or has the wrong size`);
+      p.state.forEach((s, i) => this.arena.set(all.subarray(i * n, (i + 1) * n), s));
+    }
+    this.step = state.step;
+  }
+
+  private param(name: string): ParameterInfo {
+    const p = this.info.parameters.find((x) => x.name === name);
+    if (!p) throw new Error(`${this.info.name} has no parameter '${name}'`);
+    return p;
+  }
+
+  private view(offset: number, length: number): Float32Array {
+    return this.arena.subarray(offset, offset + length);
+  }
+
+  private checkBatch(n: number, max: number, images: Float32Array, labels?: Float32Array): void {
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+      throw new Error(`batch of ${n} examples: a batch holds from 1 to ${max} examples of ${this.info.inputShape.join('×')}`);
+    }
+    if (images.length < n * this.imageSize) throw new Error(`${n} images need ${n * this.imageSize} values, got ${images.length}`);
+    if (labels && labels.length < n * this.info.classes) throw new Error(`${n} one-hot labels need ${n * this.info.classes} values, got ${labels.length}`);
+  }
+}
+
+function size(shape: readonly number[]): number {
+  return shape.reduce((a, d) => a * d, 1);
+}
