@@ -50,12 +50,14 @@ export interface PipelineResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export function runPipeline(graph: Graph, names: readonly string[], ctx: PassContext, options: { print?: boolean } = {}): PipelineResult {
+/** Run passes (by name, or Pass objects) in order, verifying after each. */
+export function runPipeline(graph: Graph, passes: readonly (string | Pass)[], ctx: PassContext, options: { print?: boolean } = {}): PipelineResult {
   const runs: PassRun[] = [];
   let g = graph;
-  for (const name of names) {
-    const pass = getPass(name);
-    if (!pass) return { runs, diagnostics: [Messages.Internal.at(undefined, `no pass named '${name}'`)] };
+  for (const p of passes) {
+    const pass = typeof p === 'string' ? getPass(p) : p;
+    if (!pass) return { runs, diagnostics: [Messages.Internal.at(undefined, `no pass named '${String(p)}'`)] };
+    const name = pass.name;
     const t0 = performance.now();
     let next: Graph;
     try {
