@@ -73,11 +73,15 @@ describe('invalid and warning fixtures', () => {
  */
 const EXERCISED_ELSEWHERE: Record<string, string> = {
   NETC1002: 'a file that cannot be read: test/cli.test.ts (a missing file)',
-  NETC1004: 'alias bombs: test/source-limits.test.ts builds them',
-  NETC1005: 'files over the size limit: test/source-limits.test.ts',
-  NETC1006: 'nesting over the depth limit: test/source-limits.test.ts',
+  NETC1004: 'alias bombs: test/spec/limits.test.ts builds them',
+  NETC1005: 'files over the size limit: test/spec/limits.test.ts',
+  NETC1006: 'nesting over the depth limit: test/spec/limits.test.ts',
   NETC2010: "the fallback for ajv keywords that have no message of their own; no schema keyword reaches it today",
-  NETC6004: 'an extends chain over the limit: test/source-limits.test.ts writes the chain',
+  NETC5004: 'training a spec without train: test/train/train-cli.test.ts',
+  NETC6004: 'an extends chain over the limit: test/spec/limits.test.ts writes the chain',
+  NETC7002: 'a checkpoint that cannot be used: test/train/train-cli.test.ts and test/runtime/checkpoint.test.ts',
+  NETC7003: 'a loss that is no longer finite: test/train/train-cli.test.ts',
+  NETC7004: 'an unwritable run folder: test/train/train-cli.test.ts',
   NETC9001: 'a pass that breaks the graph: the verifier tests',
   NETC9002: 'internal errors are bugs; nothing a spec can do reaches them',
 };

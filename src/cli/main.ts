@@ -7,6 +7,9 @@ import { packageVersion } from '../spec/package-root.js';
 import { UsageError } from './args.js';
 import { checkUsage, runCheck } from './check.js';
 import { compileUsage, runCompile } from './compile.js';
+import { runTrain, trainUsage } from './train.js';
+import { evalUsage, runEval } from './eval.js';
+import { predictUsage, runPredict } from './predict.js';
 
 interface Command {
   readonly summary: string;
@@ -17,6 +20,9 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   check: { summary: 'validate and shape-check specs, print a summary of each', usage: checkUsage, run: runCheck },
   compile: { summary: 'compile a spec to a standalone TypeScript training module', usage: compileUsage, run: runCompile },
+  train: { summary: 'train a spec on its data set, with progress, evaluation and checkpoints', usage: trainUsage, run: runTrain },
+  eval: { summary: 'evaluate a trained model: test loss, accuracy and confusion matrix', usage: evalUsage, run: runEval },
+  predict: { summary: 'predict the class of a PNG image or a test image', usage: predictUsage, run: runPredict },
 };
 
 function help(): string {

@@ -16,6 +16,8 @@ import { layoutOptimizerState, layoutParameters } from './layout.js';
 export interface CompileOptions {
   /** the largest batch of one inference pass (default 1000) */
   readonly inferBatch?: number;
+  /** the training step's batch size, instead of the spec's */
+  readonly batchSize?: number;
   /** the training pipeline's passes, in order (default: TRAINING_PIPELINE) */
   readonly passes?: readonly string[];
   /** keep the IR text after each pass */
@@ -77,21 +79,25 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
   const trainPasses = chosen.filter((p) => p !== 'remove-dropout');
   const inferPasses = ['remove-dropout', ...chosen.filter((p) => !['remove-dropout', 'autodiff', 'fuse-softmax-cross-entropy'].includes(p))];
 
+  // Parameters from offset 0, then their gradients in the same layout (a training step's result,
+  // which an inference pass must not overwrite), then the planned regions.
   const { params, end: paramsEnd } = layoutParameters(trainGraph ?? inferLowered.graph);
   const fixedOffsets = Object.fromEntries(params.map((p) => [p.node.id, p.offset]));
-  const batchSize = spec.train?.batch_size ?? 32;
+  const gradientOffsets = Object.fromEntries(params.map((p) => [p.node.id, paramsEnd + p.offset]));
+  const plannedBase = trainGraph ? 2 * paramsEnd : paramsEnd;
+  const batchSize = options.batchSize ?? spec.train?.batch_size ?? 32;
   const inferBatch = options.inferBatch ?? DEFAULT_INFER_BATCH;
   const print = { print: options.printIr ?? false };
 
   const diagnostics = [...analysis.diagnostics];
   let train: Graph | undefined;
   if (trainGraph) {
-    const r = runPipeline(trainGraph, trainPasses, { batch: batchSize, arenaBase: paramsEnd, fixedOffsets }, print);
+    const r = runPipeline(trainGraph, trainPasses, { batch: batchSize, arenaBase: plannedBase, fixedOffsets, gradientOffsets }, print);
     trainRuns.push(...r.runs);
     diagnostics.push(...r.diagnostics);
     train = r.graph;
   }
-  const ri = runPipeline(inferLowered.graph, inferPasses, { batch: inferBatch, arenaBase: paramsEnd, fixedOffsets }, print);
+  const ri = runPipeline(inferLowered.graph, inferPasses, { batch: inferBatch, arenaBase: plannedBase, fixedOffsets }, print);
   inferRuns.push(...ri.runs);
   diagnostics.push(...ri.diagnostics);
   const infer = ri.graph;

@@ -12,6 +12,11 @@ export interface PassContext {
   readonly arenaBase: number;
   /** offsets decided outside the pass (the parameters, shared by the training and inference graphs) */
   readonly fixedOffsets: Readonly<Record<string, number>>;
+  /**
+   * parameter id → where its gradient must live: outside the planned region, so that an
+   * inference pass between computing and applying gradients cannot overwrite them
+   */
+  readonly gradientOffsets?: Readonly<Record<string, number>>;
 }
 
 export interface Pass {

@@ -4,6 +4,7 @@
  * that writes it to the last node that reads it (to the end for outputs and gradients), and
  * buffers whose lives do not overlap share memory. Aliases (flatten) are their input's buffer.
  *
+ * Parameters, and gradients when the context pins them, keep the offsets they were given.
  * Placement is greedy by size, largest first, each at the lowest 16-byte-aligned offset that no
  * buffer live at the same time occupies — the strategy of TensorFlow Lite's arena planner.
  *
@@ -56,6 +57,10 @@ export function planMemory(g: Graph, ctx: PassContext): MemoryPlan {
   for (const b of buffers.values()) {
     const fixed = ctx.fixedOffsets[b.id];
     if (fixed !== undefined) at.set(b.id, fixed);
+  }
+  for (const [param, grad] of Object.entries(g.outputs.gradients ?? {})) {
+    const pinned = ctx.gradientOffsets?.[param];
+    if (pinned !== undefined) at.set(root.get(grad)!, pinned);
   }
   const free = [...buffers.values()]
     .filter((b) => !at.has(b.id))

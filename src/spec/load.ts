@@ -11,7 +11,7 @@
  * points into the variant.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { Messages } from './messages.js';
 import { parseSource, SourceMap, type PathSegment } from './source.js';
@@ -91,7 +91,7 @@ function extend(file: string, doc: Doc, map: SourceMap, chain: string[], sources
     out.push(Messages.ExtendsTooDeep.at(at(['extends']), MAX_EXTENDS_DEPTH));
     return { map };
   }
-  const baseFile = join(dirname(file), doc.extends);
+  const baseFile = isAbsolute(doc.extends) ? doc.extends : join(dirname(file), doc.extends);
   if (here.includes(resolve(baseFile))) {
     const names = [...here.slice(here.indexOf(resolve(baseFile))), resolve(baseFile)];
     out.push(Messages.ExtendsCycle.at(at(['extends']), names.map((p) => p.split(/[\\/]/).pop()!)));

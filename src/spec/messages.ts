@@ -193,6 +193,11 @@ export const Messages = {
     (shape: string, dataset: string, images: string) =>
       `input.shape is ${shape}, but ${dataset} images are ${images}; write 'shape: ${images}'`,
   ),
+  NoTrainSection: def(
+    5004,
+    'error',
+    () => `this spec has no 'train' section, so there is nothing to train it on; add one, e.g. 'train: { dataset: mnist }'`,
+  ),
   LossNeedsSoftmax: def(
     5003,
     'error',
@@ -236,6 +241,14 @@ export const Messages = {
 
   // 7xxx: data files and checkpoints (used by train, eval, predict)
   DataFile: def(7001, 'error', (path: string, problem: string) => `${path}: ${problem}`),
+  Checkpoint: def(7002, 'error', (path: string, problem: string) => `checkpoint ${path}: ${problem}`),
+  NonFiniteLoss: def(
+    7003,
+    'error',
+    (epoch: number, step: number, value: string, lr: number) =>
+      `the loss became ${value} at epoch ${epoch}, step ${step}, so training stopped (the last good checkpoint is kept); try a lower learning rate than ${lr}, e.g. --learning-rate ${Number((lr / 10).toPrecision(3))}`,
+  ),
+  RunFolder: def(7004, 'error', (path: string, problem: string) => `run folder ${path}: ${problem}`),
 
   // 9xxx: internal
   PassBrokeGraph: def(

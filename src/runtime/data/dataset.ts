@@ -66,15 +66,18 @@ function split(imagesPath: string, labelsPath: string, numClasses: number, limit
 }
 
 export interface LoadOptions {
-  /** train on the first N training images only */
+  /** train on the first N training images only (0: load no training images) */
   readonly limit?: number;
   /** evaluate on the first N test images only */
   readonly testLimit?: number;
 }
 
 export function loadDataset(files: DatasetFiles, numClasses: number, options: LoadOptions = {}): Dataset {
-  const train = split(files.trainImages, files.trainLabels, numClasses, options.limit ?? Infinity);
   const test = split(files.testImages, files.testLabels, numClasses, options.testLimit ?? Infinity);
+  const train =
+    options.limit === 0
+      ? { images: new Float32Array(0), labels: new Float32Array(0), classes: new Uint8Array(0), count: 0, shape: test.shape }
+      : split(files.trainImages, files.trainLabels, numClasses, options.limit ?? Infinity);
   if (train.shape.join() !== test.shape.join()) {
     throw new IdxError(files.testImages, `holds ${test.shape.join('×')} images, but the training images are ${train.shape.join('×')}`);
   }

@@ -1,0 +1,74 @@
+/** `netc eval <run folder or checkpoint>`: test loss, accuracy and the confusion matrix. */
+import { KNOWN_DATASETS } from '../runtime/data/datasets.js';
+import { confusionMatrix } from '../runtime/metrics.js';
+import { evaluate } from '../runtime/training/loop.js';
+import { formatDiagnostic } from '../spec/diagnostics.js';
+import { numberOption, parse, UsageError } from './args.js';
+import { loadSpecData } from './data.js';
+import { restore } from './from-checkpoint.js';
+import { num, style } from './output.js';
+import { percent } from './progress.js';
+
+export const evalUsage = `usage: netc eval <run folder or checkpoint> [--json] [--limit N]
+
+Evaluates a trained model on its data set's test images: loss, accuracy, and the confusion
+matrix (rows: the true class; columns: the predicted one).
+
+  --json       print one JSON document {checkpoint, images, loss, accuracy, confusion}
+  --limit N    evaluate on the first N test images only`;
+
+export async function runEval(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    json: { type: 'boolean' },
+    limit: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(evalUsage + '\n');
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('name one run folder or checkpoint');
+  const limit = numberOption(values, 'limit', { integer: true, min: 1 });
+  const r = await restore(positionals[0]!);
+  if (Array.isArray(r)) {
+    process.stderr.write(r.map(formatDiagnostic).join('\n') + '\n');
+    return 1;
+  }
+  const classes = r.model.info.classes;
+  const data = loadSpecData(r.loaded, classes, { limit: 0, ...(limit ? { testLimit: limit } : {}) });
+  if ('code' in data) {
+    process.stderr.write(formatDiagnostic(data) + '\n');
+    return 1;
+  }
+  const e = evaluate(r.model, data.test, r.loaded.spec.train?.loss ?? 'categorical_crossentropy');
+  const confusion = confusionMatrix(e.predicted, data.test.classes, classes);
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ checkpoint: r.checkpointPath, images: data.test.count, loss: e.loss, accuracy: e.accuracy, confusion }, null, 2) + '\n');
+    return 0;
+  }
+  const s = style();
+  const p = r.checkpoint.header.progress;
+  const ds = r.loaded.spec.train?.dataset;
+  const names = typeof ds === 'string' ? KNOWN_DATASETS[ds]?.classNames : undefined;
+  process.stdout.write(
+    `${r.checkpointPath}: ${r.loaded.spec.name} after ${p.epoch} epoch${p.epoch === 1 ? '' : 's'}${p.batch ? ` and ${p.batch} steps` : ''} (${num(p.step)} optimizer steps)\n` +
+      `test loss ${e.loss.toFixed(4)}, test accuracy ${s.bold(percent(e.accuracy))} on ${num(data.test.count)} images\n\n` +
+      confusionText(confusion, names) +
+      '\n',
+  );
+  return 0;
+}
+
+/** The confusion matrix as a table, the diagonal (correct) in bold; class names below when known. */
+export function confusionText(m: number[][], names?: readonly string[]): string {
+  const s = style();
+  const w = Math.max(4, ...m.flat().map((x) => String(x).length)) + 1;
+  const head = 'true\\pred'.padEnd(10) + m.map((_, c) => String(c).padStart(w)).join('') + '   total  recall';
+  const rows = m.map((row, t) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    const cells = row.map((x, c) => (c === t ? s.bold(String(x).padStart(w)) : x === 0 ? s.dim(String(x).padStart(w)) : String(x).padStart(w)));
+    return String(t).padEnd(10) + cells.join('') + String(total).padStart(8) + `  ${total ? percent(row[t]! / total) : '-'}`.padStart(8);
+  });
+  const legend = names && names.some((n, i) => n !== String(i)) ? ['', ...names.map((n, i) => `${i}: ${n}`)] : [];
+  return [head, ...rows, ...legend].join('\n');
+}

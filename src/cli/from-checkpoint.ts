@@ -1,0 +1,47 @@
+/**
+ * A trained model from a run folder or a checkpoint file: the checkpoint holds the resolved spec,
+ * which is compiled again, and the parameters, which are loaded into the new model.
+ */
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileAndLoad } from '../codegen/load.js';
+import { CheckpointError, readCheckpoint, type Checkpoint } from '../runtime/checkpoint.js';
+import type { CompiledModel } from '../runtime/model.js';
+import { Messages } from '../spec/messages.js';
+import type { Diagnostic } from '../spec/diagnostics.js';
+import type { LoadedSpec } from '../spec/types.js';
+import { analyze } from './frontend.js';
+import { CHECKPOINT } from './run-folder.js';
+
+export interface Restored {
+  readonly checkpointPath: string;
+  readonly checkpoint: Checkpoint;
+  readonly loaded: LoadedSpec;
+  readonly model: CompiledModel;
+}
+
+export async function restore(path: string): Promise<Restored | Diagnostic[]> {
+  const checkpointPath = existsSync(path) && statSync(path).isDirectory() ? join(path, CHECKPOINT) : path;
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = readCheckpoint(checkpointPath);
+  } catch (e) {
+    if (e instanceof CheckpointError) return [Messages.Checkpoint.at(undefined, e.path, e.problem)];
+    throw e;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'netc-restore-'));
+  const specFile = join(dir, 'spec.yaml');
+  writeFileSync(specFile, checkpoint.header.spec);
+  const a = analyze(specFile);
+  if (!a.ok || !a.loaded) return a.diagnostics;
+  const loaded = await compileAndLoad(specFile, dir, { batchSize: a.loaded.spec.train?.batch_size ?? 32 });
+  if (!('module' in loaded)) return loaded.compiled.diagnostics;
+  const model = loaded.module.createModel({});
+  try {
+    model.setParameters(checkpoint.params);
+  } catch (e) {
+    return [Messages.Checkpoint.at(undefined, checkpointPath, `does not fit its own spec (${(e as Error).message})`)];
+  }
+  return { checkpointPath, checkpoint, loaded: a.loaded, model };
+}

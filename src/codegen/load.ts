@@ -1,0 +1,61 @@
+/**
+ * Loading a compiled module into this process, for `netc train`, `eval` and `predict`. The
+ * committed module in generated/ is reused when it is what the compiler emits now; otherwise
+ * the fresh source is written into a folder (the run folder) and imported from there.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ts } from 'ts-morph';
+import type { CompiledModel, ModelInfo, ModelOptions } from '../runtime/index.js';
+import { packageFile } from '../spec/package-root.js';
+import { compileSpec, runtimeImportFor, type CompileOptions, type Compiled } from './compile.js';
+
+export interface ModelModule {
+  readonly info: ModelInfo;
+  createModel(options?: ModelOptions): CompiledModel;
+}
+
+/** Under vitest or tsx this code runs from its TypeScript sources; installed, from dist/. */
+const fromSource = import.meta.url.endsWith('.ts');
+
+/** The runtime's entry as the running netc sees it. */
+function runtimeEntry(): string {
+  return fromSource ? packageFile('src', 'runtime', 'index.ts') : pathToFileURL(packageFile('dist', 'src', 'runtime', 'index.js')).href;
+}
+
+export interface Loaded {
+  readonly compiled: Compiled;
+  readonly module: ModelModule;
+  /** where the module was imported from */
+  readonly path: string;
+}
+
+/**
+ * Compile the spec and import the module. `dir` receives model.ts (the source, importing the
+ * runtime as 'netc/runtime') and, when it has to be imported from there, the runnable copy.
+ */
+export async function compileAndLoad(file: string, dir: string, options: CompileOptions = {}): Promise<Loaded | { compiled: Compiled }> {
+  const generated = packageFile('generated');
+  const compiled = compileSpec(file, { ...options, outDir: generated });
+  if (!compiled.source) return { compiled };
+  const name = compiled.analysis.loaded!.spec.name;
+  // The module has one import, of the runtime; other copies differ only in its specifier.
+  const withRuntime = (specifier: string) => compiled.source!.replace(`from '${runtimeImportFor(generated)}';`, `from '${specifier}';`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'model.ts'), withRuntime('netc/runtime'));
+
+  // The committed module, when it is exactly what the compiler emits now.
+  const committed = join(generated, `${name}.ts`);
+  if (existsSync(committed) && readFileSync(committed, 'utf8') === compiled.source) {
+    const runnable = fromSource ? committed : packageFile('dist', 'generated', `${name}.js`);
+    if (existsSync(runnable)) return { compiled, module: (await import(pathToFileURL(runnable).href)) as ModelModule, path: runnable };
+  }
+  const source = withRuntime(runtimeEntry());
+  const runnable = join(dir, fromSource ? 'model.run.ts' : 'model.mjs');
+  const code = fromSource
+    ? source
+    : ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  writeFileSync(runnable, code);
+  return { compiled, module: (await import(pathToFileURL(runnable).href)) as ModelModule, path: runnable };
+}

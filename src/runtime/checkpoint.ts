@@ -1,0 +1,141 @@
+/**
+ * Checkpoints: everything needed to continue training exactly where it stopped — parameters,
+ * optimizer state, the position in the epoch and the epoch's running sums — plus the resolved
+ * spec, so a checkpoint alone is enough to evaluate or predict.
+ *
+ * Layout (little-endian):
+ *   "NETCCKPT"            8 bytes
+ *   version               uint32 (1)
+ *   header length H       uint32
+ *   header                H bytes of UTF-8 JSON (CheckpointHeader)
+ *   data                  float32 values, each tensor at header.tensors[i].offset (in floats)
+ *   CRC-32                uint32 of every byte before it
+ * A checkpoint that is truncated, altered or of another format is refused, never loaded as
+ * garbage; it is written with writeFileAtomic, so a crash leaves the previous one intact.
+ */
+import { readFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import { writeFileAtomic } from './atomic.js';
+
+const MAGIC = 'NETCCKPT';
+const VERSION = 1;
+
+export interface TensorEntry {
+  readonly name: string;
+  readonly kind: 'param' | 'state';
+  readonly length: number;
+  /** offset into the data section, in floats */
+  readonly offset: number;
+}
+
+/** Where training stands: the next step is batch `batch` of epoch `epoch` (both from 0). */
+export interface Progress {
+  readonly epoch: number;
+  readonly batch: number;
+  /** optimizer steps taken */
+  readonly step: number;
+  /** running sums of the current epoch, so a resumed epoch reports what an uninterrupted one would */
+  readonly lossSum: number;
+  readonly correct: number;
+  readonly seen: number;
+  readonly seconds: number;
+}
+
+export interface CheckpointHeader {
+  readonly model: string;
+  readonly netcVersion: string;
+  /** the resolved spec (YAML), with the command line's overrides applied */
+  readonly spec: string;
+  /** the spec file it came from, for messages */
+  readonly source: string;
+  readonly seed: number;
+  readonly learningRate: number;
+  readonly progress: Progress;
+  /** how the run was set up (epochs, batch size, limit, backend...), for --resume */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  readonly tensors: readonly TensorEntry[];
+}
+
+export interface Checkpoint {
+  readonly header: CheckpointHeader;
+  readonly params: Record<string, Float32Array>;
+  readonly state: Record<string, Float32Array>;
+}
+
+export class CheckpointError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+export function encodeCheckpoint(c: Omit<Checkpoint, 'header'> & { header: Omit<CheckpointHeader, 'tensors'> }): Uint8Array {
+  const tensors: TensorEntry[] = [];
+  let floats = 0;
+  const add = (kind: 'param' | 'state', record: Record<string, Float32Array>) => {
+    for (const [name, v] of Object.entries(record)) {
+      tensors.push({ name, kind, length: v.length, offset: floats });
+      floats += v.length;
+    }
+  };
+  add('param', c.params);
+  add('state', c.state);
+  const header = Buffer.from(JSON.stringify({ ...c.header, tensors }));
+  const dataStart = 16 + header.length;
+  const padded = Math.ceil(dataStart / 4) * 4; // float data starts 4-byte aligned
+  const out = Buffer.alloc(padded + floats * 4 + 4);
+  out.write(MAGIC, 0, 'latin1');
+  out.writeUInt32LE(VERSION, 8);
+  out.writeUInt32LE(padded - 16, 12);
+  header.copy(out, 16);
+  out.fill(0x20, 16 + header.length, padded); // JSON may end in spaces
+  const data = new Float32Array(out.buffer, out.byteOffset + padded, floats);
+  for (const t of tensors) data.set((t.kind === 'param' ? c.params : c.state)[t.name]!, t.offset);
+  out.writeUInt32LE(crc32(out.subarray(0, out.length - 4)), out.length - 4);
+  return out;
+}
+
+export function decodeCheckpoint(path: string, bytes: Uint8Array): Checkpoint {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length < 20 || b.toString('latin1', 0, 8) !== MAGIC) throw new CheckpointError(path, 'is not a netc checkpoint (its first bytes are not NETCCKPT)');
+  const version = b.readUInt32LE(8);
+  if (version !== VERSION) throw new CheckpointError(path, `is a checkpoint of format ${version}; this netc reads format ${VERSION}`);
+  const stored = b.readUInt32LE(b.length - 4);
+  if (crc32(b.subarray(0, b.length - 4)) !== stored) {
+    throw new CheckpointError(path, 'is damaged or truncated (its checksum does not match); use an earlier checkpoint or train again');
+  }
+  const h = b.readUInt32LE(12);
+  let header: CheckpointHeader;
+  try {
+    header = JSON.parse(b.toString('utf8', 16, 16 + h)) as CheckpointHeader;
+  } catch {
+    throw new CheckpointError(path, 'has an unreadable header');
+  }
+  const floats = (b.length - 4 - 16 - h) / 4;
+  const data = new Float32Array(b.buffer.slice(b.byteOffset + 16 + h, b.byteOffset + b.length - 4));
+  const params: Record<string, Float32Array> = {};
+  const state: Record<string, Float32Array> = {};
+  for (const t of header.tensors ?? []) {
+    if (t.offset + t.length > floats) throw new CheckpointError(path, `tensor '${t.name}' lies past the end of the data`);
+    (t.kind === 'param' ? params : state)[t.name] = data.slice(t.offset, t.offset + t.length);
+  }
+  return { header, params, state };
+}
+
+export function writeCheckpoint(path: string, c: Parameters<typeof encodeCheckpoint>[0]): void {
+  writeFileAtomic(path, encodeCheckpoint(c));
+}
+
+export function readCheckpoint(path: string): Checkpoint {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CheckpointError(path, code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`);
+  }
+  return decodeCheckpoint(path, bytes);
+}

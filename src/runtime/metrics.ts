@@ -1,0 +1,42 @@
+/** Evaluation from predicted probabilities: the loss as the spec defines it, accuracy, confusion. */
+
+export type LossName = 'categorical_crossentropy' | 'mse';
+
+const EPS = 1e-7;
+
+/** The batch-averaged loss of probabilities against one-hot labels, as Keras computes it. */
+export function lossOf(loss: LossName, probs: Float32Array, labels: Float32Array, classes: number): number {
+  const n = probs.length / classes;
+  let s = 0;
+  if (loss === 'mse') {
+    for (let i = 0; i < probs.length; i++) s += (probs[i]! - labels[i]!) ** 2;
+    return s / (n * classes);
+  }
+  for (let i = 0; i < probs.length; i++) if (labels[i]) s -= labels[i]! * Math.log(Math.min(Math.max(probs[i]!, EPS), 1 - EPS));
+  return s / n;
+}
+
+/** The most probable class of each row. */
+export function argmaxRows(probs: Float32Array, classes: number): Uint8Array {
+  const n = probs.length / classes;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (probs[i * classes + c]! > probs[i * classes + best]!) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
+export function accuracyOf(predicted: Uint8Array, truth: Uint8Array): number {
+  let right = 0;
+  for (let i = 0; i < truth.length; i++) if (predicted[i] === truth[i]) right++;
+  return right / truth.length;
+}
+
+/** counts[true][predicted] */
+export function confusionMatrix(predicted: Uint8Array, truth: Uint8Array, classes: number): number[][] {
+  const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  for (let i = 0; i < truth.length; i++) m[truth[i]!]![predicted[i]!]!++;
+  return m;
+}

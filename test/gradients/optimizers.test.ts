@@ -1,0 +1,137 @@
+/**
+ * A few training steps of the generated module against tf.train's optimizers applied to
+ * tf.variables that start from the same weights: Adam (Kingma & Ba, as tf.train.adam), plain SGD,
+ * and momentum with and without Nesterov. Each step uses a new batch (of varying size), so the
+ * optimizer state matters. After every step the loss must agree within 1e-5 and every parameter
+ * within |ours − tf| ≤ 1e-4 · max(1, |tf|).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCase, expectClose, randomBatch, type NetCase, type PipelineName } from '../helpers/gradcheck.js';
+import { DAG_CASES, POOL_CASES } from '../helpers/gradient-cases.js';
+import { freshModel, MODEL_SEED, trainableShapes } from '../helpers/gradient-suite.js';
+import { tfForward, tfLoss, useTfCpu } from '../helpers/tfjs-net.js';
+
+const PARAM_TOL = { rtol: 1e-4, floor: 1 };
+const LOSS_TOL = { rtol: 1e-5, floor: 1 };
+
+interface Run {
+  readonly net: NetCase;
+  readonly optimizer: string;
+  readonly tfOptimizer: () => tf.Optimizer;
+  /** the batch size of each step */
+  readonly steps: readonly number[];
+  readonly pipeline?: PipelineName;
+  /** createModel's learningRate override */
+  readonly learningRate?: number;
+}
+
+async function compareTraining(run: Run): Promise<void> {
+  const net = { ...run.net, optimizer: run.optimizer };
+  const built = await buildCase(net, run.pipeline ?? 'fused');
+  const model = built.module.createModel({ seed: MODEL_SEED, ...(run.learningRate !== undefined ? { learningRate: run.learningRate } : {}) });
+  model.setParameters(freshModel(built).getParameters()); // random biases, not zeros
+  const shapes = trainableShapes(built);
+  const start = model.getParameters();
+  const vars = new Map([...shapes].map(([name, shape]) => [name, tf.variable(tf.tensor(start[name]!, shape), true)]));
+  const optimizer = run.tfOptimizer();
+  const [h, w, c] = net.input;
+  try {
+    run.steps.forEach((n, step) => {
+      const { images, labels } = randomBatch(500 + step, n, net.input, net.classes);
+      const ours = model.trainStep(images, labels, n);
+      const x = tf.tensor4d(images, [n, h, w, c]);
+      const t = tf.tensor2d(labels, [n, net.classes]);
+      const cost = optimizer.minimize(
+        () => tfLoss(net.loss ?? 'categorical_crossentropy', tfForward(net.layers, Object.fromEntries(vars), x).output, t),
+        true,
+        [...vars.values()],
+      )!;
+      expectClose(`loss of step ${step + 1}`, [ours], [cost.dataSync()[0]!], LOSS_TOL.rtol, LOSS_TOL.floor);
+      tf.dispose([x, t, cost]);
+      const params = model.getParameters();
+      for (const [name, v] of vars) {
+        expectClose(`${name} after step ${step + 1}`, params[name]!, v.dataSync(), PARAM_TOL.rtol, PARAM_TOL.floor);
+      }
+    });
+    expect(model.step).toBe(run.steps.length);
+    // the steps must have moved every parameter beyond the tolerance, or the comparison proves little
+    const end = model.getParameters();
+    let most = 0;
+    for (const name of shapes.keys()) {
+      let moved = 0;
+      for (let i = 0; i < end[name]!.length; i++) moved = Math.max(moved, Math.abs(end[name]![i]! - start[name]![i]!));
+      expect(moved, `${name} moved`).toBeGreaterThan(2 * PARAM_TOL.rtol);
+      most = Math.max(most, moved);
+    }
+    expect(most).toBeGreaterThan(50 * PARAM_TOL.rtol);
+  } finally {
+    optimizer.dispose();
+    tf.dispose([...vars.values()]);
+  }
+}
+
+const poolNet = POOL_CASES.find((c) => c.name === 'avgpool2d same, pool 3, stride 2 (windows over both borders)')!;
+const dagNet = DAG_CASES.find((c) => c.name.startsWith('inception'))!;
+
+describe('optimizers against tf.train', () => {
+  beforeAll(useTfCpu);
+
+  it('adam with beta1 0.7, beta2 0.9: 5 steps of batches 5, 3, 1, 5, 3', () =>
+    compareTraining({
+      net: poolNet,
+      optimizer: '{ name: adam, learning_rate: 0.01, beta1: 0.7, beta2: 0.9, epsilon: 1e-7 }',
+      tfOptimizer: () => tf.train.adam(0.01, 0.7, 0.9, 1e-7),
+      steps: [5, 3, 1, 5, 3],
+    }));
+
+  it('adam with its defaults on a DAG: 3 steps of batches 3, 5, 1', () =>
+    compareTraining({
+      net: dagNet,
+      optimizer: '{ name: adam, learning_rate: 0.005 }',
+      tfOptimizer: () => tf.train.adam(0.005, 0.9, 0.999, 1e-7),
+      steps: [3, 5, 1],
+    }));
+
+  it('adam, compiled without fusion: 3 steps', () =>
+    compareTraining({
+      net: poolNet,
+      optimizer: '{ name: adam, learning_rate: 0.01 }',
+      tfOptimizer: () => tf.train.adam(0.01, 0.9, 0.999, 1e-7),
+      steps: [5, 1, 3],
+      pipeline: 'unfused',
+    }));
+
+  it('sgd: 3 steps', () =>
+    compareTraining({
+      net: poolNet,
+      optimizer: '{ name: sgd, learning_rate: 0.5 }',
+      tfOptimizer: () => tf.train.sgd(0.5),
+      steps: [5, 3, 1],
+    }));
+
+  it('sgd with the learning rate overridden by createModel: 3 steps', () =>
+    compareTraining({
+      net: dagNet,
+      optimizer: '{ name: sgd, learning_rate: 0.01 }',
+      tfOptimizer: () => tf.train.sgd(0.3),
+      steps: [3, 3, 5],
+      learningRate: 0.3,
+    }));
+
+  it('momentum 0.8: 4 steps', () =>
+    compareTraining({
+      net: poolNet,
+      optimizer: '{ name: momentum, learning_rate: 0.1, momentum: 0.8 }',
+      tfOptimizer: () => tf.train.momentum(0.1, 0.8, false),
+      steps: [5, 3, 1, 5],
+    }));
+
+  it('momentum 0.9 with Nesterov: 4 steps', () =>
+    compareTraining({
+      net: dagNet,
+      optimizer: '{ name: momentum, learning_rate: 0.1, momentum: 0.9, nesterov: true }',
+      tfOptimizer: () => tf.train.momentum(0.1, 0.9, true),
+      steps: [3, 5, 1, 3],
+    }));
+});
