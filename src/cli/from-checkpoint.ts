@@ -21,7 +21,7 @@ export interface Restored {
   readonly model: CompiledModel;
 }
 
-export async function restore(path: string): Promise<Restored | Diagnostic[]> {
+export async function restore(path: string, options: { threads?: number } = {}): Promise<Restored | Diagnostic[]> {
   const checkpointPath = existsSync(path) && statSync(path).isDirectory() ? join(path, CHECKPOINT) : path;
   let checkpoint: Checkpoint;
   try {
@@ -37,7 +37,7 @@ export async function restore(path: string): Promise<Restored | Diagnostic[]> {
   if (!a.ok || !a.loaded) return a.diagnostics;
   const loaded = await compileAndLoad(specFile, dir, { batchSize: a.loaded.spec.train?.batch_size ?? 32 });
   if (!('module' in loaded)) return loaded.compiled.diagnostics;
-  const model = loaded.module.createModel({});
+  const model = loaded.module.createModel(options.threads ? { threads: options.threads } : {});
   try {
     model.setParameters(checkpoint.params);
   } catch (e) {

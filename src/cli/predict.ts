@@ -26,7 +26,7 @@ export async function runPredict(argv: string[]): Promise<number> {
   const [from, what] = positionals as [string, string];
   const isIndex = /^\d+$/.test(what) && !existsSync(what);
   if (!isIndex && !existsSync(what)) throw new UsageError(`'${what}' is neither a file nor a test image index`);
-  const r = await restore(from);
+  const r = await restore(from, { threads: 1 }); // one image: a worker would only cost
   if (Array.isArray(r)) {
     process.stderr.write(r.map(formatDiagnostic).join('\n') + '\n');
     return 1;

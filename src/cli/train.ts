@@ -10,7 +10,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { compileAndLoad, type ModelModule } from '../codegen/load.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
-import { backendNames, getBackend } from '../runtime/backend.js';
+import { backendNames, defaultThreads, getBackend } from '../runtime/backend.js';
 import { CheckpointError, readCheckpoint, writeCheckpoint, type CheckpointHeader, type Progress } from '../runtime/checkpoint.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import type { CompiledModel } from '../runtime/model.js';
@@ -38,8 +38,8 @@ generated module and a checkpoint after every epoch. Options override the spec:
   --learning-rate X     the optimizer's step size
   --seed N              the seed of initialization, shuffling and dropout
   --limit N             train on the first N training images only
-  --threads N           threads for the kernels (default: the machine's ${cpus().length} cores)
-  --backend NAME        ${backendNames().join(' or ')} (default: reference)
+  --threads N           threads for the kernels (default: the machine's ${defaultThreads()} cores)
+  --backend NAME        ${backendNames().join(' or ')} (default: fast; reference is the plain TypeScript baseline)
   --out DIR             the run folder to write
   --resume DIR          continue the run in DIR from its last checkpoint
   --no-progress         no live progress bar, only a line per epoch
@@ -68,8 +68,8 @@ export async function runTrain(argv: string[]): Promise<number> {
   const learningRate = numberOption(values, 'learning-rate', { min: Number.MIN_VALUE });
   const seed = numberOption(values, 'seed', { integer: true, min: 0, max: 4294967295 });
   const limit = numberOption(values, 'limit', { integer: true, min: 1 });
-  const threads = numberOption(values, 'threads', { integer: true, min: 1, max: 256 }) ?? cpus().length;
-  const backend = typeof values.backend === 'string' ? values.backend : 'reference';
+  const threads = numberOption(values, 'threads', { integer: true, min: 1, max: 256 }) ?? defaultThreads();
+  const backend = typeof values.backend === 'string' ? values.backend : 'fast';
   if (!getBackend(backend)) throw new UsageError(`--backend must be ${backendNames().join(' or ')}, not '${backend}'`);
   const progress = !values['no-progress'];
 
@@ -147,7 +147,18 @@ async function execute(run: Run): Promise<number> {
     report([data], run.loaded.sources, run.file);
     return 1;
   }
-  const model = module.createModel({ seed: s.seed, learningRate: s.learningRate, backend: s.backend });
+  const model = module.createModel({ seed: s.seed, learningRate: s.learningRate, backend: s.backend, threads: s.threads });
+  try {
+    return await trainWith(run, model, data);
+  } finally {
+    model.close();
+  }
+}
+
+async function trainWith(run: Run, model: CompiledModel, data: Dataset): Promise<number> {
+  const { dir, settings: s, module } = run;
+  const out = process.stdout;
+  const st = style(out);
   if (run.start) {
     model.setParameters(run.start.params);
     model.setOptimizerState({ step: run.start.progress.step, buffers: run.start.state });
@@ -157,7 +168,7 @@ async function execute(run: Run): Promise<number> {
     source: run.file,
     netc: packageVersion(),
     backend: s.backend,
-    threads: s.backend === 'reference' ? 1 : s.threads,
+    threads: model.threads,
     seed: s.seed,
     batch_size: s.batchSize,
     learning_rate: s.learningRate,

@@ -5,7 +5,7 @@
  * parameters from a seed, copies batches in and results out, and reads and writes parameters,
  * gradients and optimizer state by name.
  */
-import { getBackend, referenceBackend, type Backend } from './backend.js';
+import { defaultThreads, fastBackend, getBackend, type Backend } from './backend.js';
 import type { Kernels } from './kernels/types.js';
 import { hashSeed, Random } from './random.js';
 
@@ -60,8 +60,10 @@ export interface ModelInfo {
 export interface ModelOptions {
   /** the seed of parameter initialization and of dropout masks (default 0) */
   readonly seed?: number;
-  /** a Backend, or a backend's name (default: 'reference') */
+  /** a Backend, or a backend's name (default: 'fast') */
   readonly backend?: Backend | string;
+  /** threads for the kernels (default: the machine's cores; the reference backend uses one) */
+  readonly threads?: number;
   /** overrides the spec's learning rate */
   readonly learningRate?: number;
 }
@@ -76,6 +78,8 @@ export interface OptimizerState {
 export abstract class CompiledModel {
   readonly info: ModelInfo;
   readonly backend: Backend;
+  /** the threads the kernels run on */
+  readonly threads: number;
   learningRate: number;
   /** completed optimizer steps */
   step = 0;
@@ -87,16 +91,25 @@ export abstract class CompiledModel {
   protected stepSeed = 0;
   private readonly seed: number;
   private readonly imageSize: number;
+  private readonly release: () => void;
+
+  /** Stop the backend's threads; the model cannot compute afterwards. */
+  close(): void {
+    this.release();
+  }
 
   constructor(info: ModelInfo, options: ModelOptions = {}) {
     this.info = info;
-    const b = options.backend ?? referenceBackend;
+    const b = options.backend ?? fastBackend;
     const backend = typeof b === 'string' ? getBackend(b) : b;
     if (!backend) throw new Error(`unknown backend '${String(b)}'`);
     this.backend = backend;
-    const { arena, kernels } = backend.allocate(info.arenaFloats);
-    this.arena = arena;
-    this.kernels = kernels;
+    const largest = Math.max(16, ...info.parameters.map((p) => size(p.shape) + 4 * p.shape.length));
+    const allocation = backend.allocate({ floats: info.arenaFloats, scratchFloats: 2 * largest + 64, threads: options.threads ?? defaultThreads() });
+    this.arena = allocation.arena;
+    this.kernels = allocation.kernels;
+    this.threads = allocation.threads;
+    this.release = () => allocation.close();
     this.seed = options.seed ?? 0;
     this.learningRate = options.learningRate ?? info.optimizer?.learningRate ?? 0;
     this.imageSize = info.inputShape.reduce((a, d) => a * d, 1);

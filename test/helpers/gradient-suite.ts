@@ -50,6 +50,10 @@ export const TOL = {
 
 export const MODEL_SEED = 11;
 
+/** Every check runs on both backends: the fast one (the default) and the reference. */
+export const BACKENDS = ['fast', 'reference'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
 export interface SuiteOptions {
   readonly pipelines?: readonly PipelineName[];
   /** batches of the predict check (the module's inferBatch is 4, so 5 runs in two chunks) */
@@ -67,8 +71,9 @@ export interface SuiteOptions {
  * setParameters, random biases in [-0.3, 0.3) — the initial zero biases would hide a forward pass
  * that forgot them.
  */
-export function freshModel(built: Built): CompiledModel {
-  const model = built.module.createModel({ seed: MODEL_SEED });
+export function freshModel(built: Built, backend: Backend = 'fast'): CompiledModel {
+  // One thread: the kernels' splitting over threads is tested in test/runtime/fast-kernels.
+  const model = built.module.createModel({ seed: MODEL_SEED, backend, threads: 1 });
   const r = rng(29);
   const biases = built.module.info.parameters.filter((p) => p.name.endsWith('.b'));
   if (biases.length === 0) throw new Error('a network without biases');
@@ -220,62 +225,64 @@ export function gradientSuite(c: NetCase, options: SuiteOptions = {}): void {
 
       it('compiles with the expected fusion', () => expectFusion(c, built, pipeline));
 
-      it(`predict equals tfjs (batches ${predictBatches.join(', ')})`, () => {
-        const model = freshModel(built);
-        const params = model.getParameters();
-        for (const n of predictBatches) {
-          const { images } = randomBatch(100 + n, n, c.input, c.classes);
-          const ours = model.predict(images, n);
-          const truth = tfPredict(c, built, params, images, n);
-          expect(ours.length).toBe(n * c.classes);
-          expectClose(`predict, n=${n}`, ours, truth, TOL.forward.rtol, TOL.forward.floor);
-        }
-      });
+      for (const backend of BACKENDS) {
+        it(`[${backend}] predict equals tfjs (batches ${predictBatches.join(', ')})`, () => {
+          const model = freshModel(built, backend);
+          const params = model.getParameters();
+          for (const n of predictBatches) {
+            const { images } = randomBatch(100 + n, n, c.input, c.classes);
+            const ours = model.predict(images, n);
+            const truth = tfPredict(c, built, params, images, n);
+            expect(ours.length).toBe(n * c.classes);
+            expectClose(`predict, n=${n}`, ours, truth, TOL.forward.rtol, TOL.forward.floor);
+          }
+        });
 
-      it(`loss and every gradient equal tf.valueAndGrads (batches ${gradBatches.join(', ')})`, () => {
-        const model = freshModel(built);
-        const params = model.getParameters();
-        for (const n of gradBatches) {
-          const { images, labels } = randomBatch(200 + n, n, c.input, c.classes);
-          const loss = model.computeGradients(images, labels, n);
+        it(`[${backend}] loss and every gradient equal tf.valueAndGrads (batches ${gradBatches.join(', ')})`, () => {
+          const model = freshModel(built, backend);
+          const params = model.getParameters();
+          for (const n of gradBatches) {
+            const { images, labels } = randomBatch(200 + n, n, c.input, c.classes);
+            const loss = model.computeGradients(images, labels, n);
+            const ours = model.getGradients();
+            expectEveryGradient(built, ours);
+            let masks: ReturnType<typeof dropoutMasks> | undefined;
+            if (c.layers.some((l) => l.op === 'dropout')) {
+              const feeds = feedsFor(built.compiled.train, images.subarray(0, n * size(c.input)), labels.subarray(0, n * c.classes), params);
+              masks = dropoutMasks(built.compiled.train, interpretGradients(built.compiled.train, feeds, n, stepSeedOf(model)).run, n);
+            }
+            const truth = tfGradients(c, built, params, images, labels, n, masks);
+            expectClose(`loss, n=${n}`, [loss], [truth.loss], TOL.loss.rtol, TOL.loss.floor);
+            expect(model.lastCorrect, `lastCorrect, n=${n}`).toBe(correct(truth.output, labels, n, c.classes));
+            for (const name of Object.keys(truth.gradients)) {
+              const t = truth.gradients[name]!;
+              expectClose(`gradient of ${name}, n=${n}`, ours[name]!, t, TOL.tfGrad.rtol, TOL.tfGrad.floorFraction * maxAbs(t));
+            }
+          }
+        });
+
+        it(`[${backend}] gradients agree with float64 finite differences (batch ${fdBatch})`, () => {
+          const model = freshModel(built, backend);
+          const params = model.getParameters();
+          const { images, labels } = randomBatch(300 + fdBatch, fdBatch, c.input, c.classes);
+          const loss32 = model.computeGradients(images, labels, fdBatch);
           const ours = model.getGradients();
-          expectEveryGradient(built, ours);
-          let masks: ReturnType<typeof dropoutMasks> | undefined;
-          if (c.layers.some((l) => l.op === 'dropout')) {
-            const feeds = feedsFor(built.compiled.train, images.subarray(0, n * size(c.input)), labels.subarray(0, n * c.classes), params);
-            masks = dropoutMasks(built.compiled.train, interpretGradients(built.compiled.train, feeds, n, stepSeedOf(model)).run, n);
+          const seed = stepSeedOf(model);
+          const train = built.compiled.train;
+          const lowered = built.compiled.analysis.graph!;
+          const feeds = feedsFor(lowered, images, labels, params);
+          const f64 = interpretGradients(train, feeds, fdBatch, seed);
+          expectClose('float32 loss vs float64 interpreter', [loss32], [f64.loss], TOL.loss.rtol, TOL.loss.floor);
+          expectEveryGradient(built, f64.gradients);
+          let k = 0;
+          for (const [name, g64] of Object.entries(f64.gradients)) {
+            const idx = sampleIndices(g64, fdSamples, 17 + k++);
+            const fd = finiteDifferences(lowered, feeds, name, idx, fdBatch, { seed });
+            expectClose(`float64 gradient of ${name} vs finite differences`, idx.map((i) => g64[i]!), fd, TOL.fd64.rtol, TOL.fd64.floor);
+            expectClose(`float32 gradient of ${name} vs finite differences`, idx.map((i) => ours[name]![i]!), fd, TOL.fd32.rtol, TOL.fd32.floorFraction * maxAbs(g64));
           }
-          const truth = tfGradients(c, built, params, images, labels, n, masks);
-          expectClose(`loss, n=${n}`, [loss], [truth.loss], TOL.loss.rtol, TOL.loss.floor);
-          expect(model.lastCorrect, `lastCorrect, n=${n}`).toBe(correct(truth.output, labels, n, c.classes));
-          for (const name of Object.keys(truth.gradients)) {
-            const t = truth.gradients[name]!;
-            expectClose(`gradient of ${name}, n=${n}`, ours[name]!, t, TOL.tfGrad.rtol, TOL.tfGrad.floorFraction * maxAbs(t));
-          }
-        }
-      });
-
-      it(`gradients agree with float64 finite differences (batch ${fdBatch})`, () => {
-        const model = freshModel(built);
-        const params = model.getParameters();
-        const { images, labels } = randomBatch(300 + fdBatch, fdBatch, c.input, c.classes);
-        const loss32 = model.computeGradients(images, labels, fdBatch);
-        const ours = model.getGradients();
-        const seed = stepSeedOf(model);
-        const train = built.compiled.train;
-        const lowered = built.compiled.analysis.graph!;
-        const feeds = feedsFor(lowered, images, labels, params);
-        const f64 = interpretGradients(train, feeds, fdBatch, seed);
-        expectClose('float32 loss vs float64 interpreter', [loss32], [f64.loss], TOL.loss.rtol, TOL.loss.floor);
-        expectEveryGradient(built, f64.gradients);
-        let k = 0;
-        for (const [name, g64] of Object.entries(f64.gradients)) {
-          const idx = sampleIndices(g64, fdSamples, 17 + k++);
-          const fd = finiteDifferences(lowered, feeds, name, idx, fdBatch, { seed });
-          expectClose(`float64 gradient of ${name} vs finite differences`, idx.map((i) => g64[i]!), fd, TOL.fd64.rtol, TOL.fd64.floor);
-          expectClose(`float32 gradient of ${name} vs finite differences`, idx.map((i) => ours[name]![i]!), fd, TOL.fd32.rtol, TOL.fd32.floorFraction * maxAbs(g64));
-        }
-      });
+        });
+      }
     });
   }
 }

@@ -1,0 +1,532 @@
+// 2-D convolution on NHWC data as an implicit matrix product: each output pixel is a row, the
+// (kh, kw, c) window its reduction, the filters its columns. Weights come padded to F4 columns
+// (a multiple of 4) so that every column group is whole vectors; only F columns are stored.
+//
+// The hot loop computes a tile of 4 neighbouring output pixels × 8 filters in 8 vector
+// accumulators: per window element, 4 broadcast loads of x and 2 vector loads of weights feed
+// 16 multiply-adds. Pixels whose window touches the padding take a checked path.
+import { at, lo, storeLanes } from './common';
+import { vact } from './math';
+
+// @ts-ignore: decorator
+@inline function fin(acc: v128, bias: usize, act: i32): v128 {
+  return vact(f32x4.add(acc, v128.load(bias)), act);
+}
+
+export function conv2d(
+  x: i32, wp: i32, F4: i32, b: i32, y: i32,
+  n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, F: i32,
+  KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, act: i32, zeros: i32, t: i32, T: i32,
+): void {
+  const rows = n * OH;
+  const r1 = lo(rows, t + 1, T);
+  const xstep = <usize>(SW * C) << 2; // bytes between neighbouring pixels' windows
+  const ystep = <usize>F << 2;
+  const zp = at(zeros);
+  for (let r = lo(rows, t, T); r < r1; r++) {
+    const i = r / OH;
+    const oh = r - i * OH;
+    // the kernel rows that fall inside the image, for this output row
+    const kh0 = max(0, PT - oh * SH);
+    const kh1 = min(KH, H + PT - oh * SH);
+    let ow = 0;
+    for (; ow + 4 <= OW; ow += 4) {
+      const yo = at(y + ((i * OH + oh) * OW + ow) * F);
+      const inside = ow * SW - PL >= 0 && (ow + 3) * SW - PL + KW <= W;
+      for (let fo = 0; fo < F; fo += 8) {
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+        let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+        for (let kh = kh0; kh < kh1; kh++) {
+          const ih = oh * SH - PT + kh;
+          const row = x + (i * H + ih) * W * C;
+          if (inside) {
+            // the window's row is KW·C contiguous floats, and so are its weights' rows
+            let xp = at(row + (ow * SW - PL) * C);
+            let wq = at(wp + kh * KW * C * F4 + fo);
+            const end = xp + (<usize>(KW * C) << 2);
+            const wstep = <usize>F4 << 2;
+            while (xp < end) {
+              const w0 = v128.load(wq);
+              const w1 = v128.load(wq, 16);
+              const x0 = v128.load32_splat(xp);
+              const x1 = v128.load32_splat(xp + xstep);
+              const x2 = v128.load32_splat(xp + 2 * xstep);
+              const x3 = v128.load32_splat(xp + 3 * xstep);
+              a0 = f32x4.add(a0, f32x4.mul(x0, w0));
+              a1 = f32x4.add(a1, f32x4.mul(x1, w0));
+              a2 = f32x4.add(a2, f32x4.mul(x2, w0));
+              a3 = f32x4.add(a3, f32x4.mul(x3, w0));
+              b0 = f32x4.add(b0, f32x4.mul(x0, w1));
+              b1 = f32x4.add(b1, f32x4.mul(x1, w1));
+              b2 = f32x4.add(b2, f32x4.mul(x2, w1));
+              b3 = f32x4.add(b3, f32x4.mul(x3, w1));
+              xp += 4;
+              wq += wstep;
+            }
+          } else {
+            // at a left or right border: taps outside the image read from a row of zeros
+            for (let kw = 0; kw < KW; kw++) {
+              const iw = ow * SW - PL + kw;
+              let p0 = iw >= 0 && iw < W ? at(row + iw * C) : zp;
+              let p1 = iw + SW >= 0 && iw + SW < W ? at(row + (iw + SW) * C) : zp;
+              let p2 = iw + 2 * SW >= 0 && iw + 2 * SW < W ? at(row + (iw + 2 * SW) * C) : zp;
+              let p3 = iw + 3 * SW >= 0 && iw + 3 * SW < W ? at(row + (iw + 3 * SW) * C) : zp;
+              let wq = at(wp + (kh * KW + kw) * C * F4 + fo);
+              for (let c = 0; c < C; c++) {
+                const w0 = v128.load(wq);
+                const w1 = v128.load(wq, 16);
+                const x0 = v128.load32_splat(p0);
+                const x1 = v128.load32_splat(p1);
+                const x2 = v128.load32_splat(p2);
+                const x3 = v128.load32_splat(p3);
+                a0 = f32x4.add(a0, f32x4.mul(x0, w0));
+                a1 = f32x4.add(a1, f32x4.mul(x1, w0));
+                a2 = f32x4.add(a2, f32x4.mul(x2, w0));
+                a3 = f32x4.add(a3, f32x4.mul(x3, w0));
+                b0 = f32x4.add(b0, f32x4.mul(x0, w1));
+                b1 = f32x4.add(b1, f32x4.mul(x1, w1));
+                b2 = f32x4.add(b2, f32x4.mul(x2, w1));
+                b3 = f32x4.add(b3, f32x4.mul(x3, w1));
+                p0 += 4;
+                p1 += 4;
+                p2 += 4;
+                p3 += 4;
+                wq += <usize>F4 << 2;
+              }
+            }
+          }
+        }
+        const bias = at(b + fo);
+        const n0 = min(4, F - fo);
+        const o0 = yo + (<usize>fo << 2);
+        storeLanes(o0, fin(a0, bias, act), n0);
+        storeLanes(o0 + ystep, fin(a1, bias, act), n0);
+        storeLanes(o0 + 2 * ystep, fin(a2, bias, act), n0);
+        storeLanes(o0 + 3 * ystep, fin(a3, bias, act), n0);
+        if (fo + 4 < F) {
+          const n1 = min(4, F - fo - 4);
+          const bias1 = bias + 16;
+          storeLanes(o0 + 16, fin(b0, bias1, act), n1);
+          storeLanes(o0 + ystep + 16, fin(b1, bias1, act), n1);
+          storeLanes(o0 + 2 * ystep + 16, fin(b2, bias1, act), n1);
+          storeLanes(o0 + 3 * ystep + 16, fin(b3, bias1, act), n1);
+        }
+      }
+    }
+    for (; ow < OW; ow++) {
+      pixelCheckedAt(x, wp, F4, b, y + ((i * OH + oh) * OW + ow) * F, i, oh, ow, H, W, C, F, KH, KW, SH, SW, PT, PL, act);
+    }
+  }
+}
+
+/** One output pixel (written at float offset yo), every tap bounds-checked. */
+function pixelCheckedAt(
+  x: i32, wp: i32, F4: i32, b: i32, yo: i32, i: i32, oh: i32, ow: i32,
+  H: i32, W: i32, C: i32, F: i32, KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, act: i32,
+): void {
+  for (let fo = 0; fo < F; fo += 4) {
+    let acc = f32x4.splat(0);
+    for (let kh = 0; kh < KH; kh++) {
+      const ih = oh * SH - PT + kh;
+      if (ih < 0 || ih >= H) continue;
+      for (let kw = 0; kw < KW; kw++) {
+        const iw = ow * SW - PL + kw;
+        if (iw < 0 || iw >= W) continue;
+        let xp = at(x + ((i * H + ih) * W + iw) * C);
+        let wq = at(wp + (kh * KW + kw) * C * F4 + fo);
+        for (let c = 0; c < C; c++) {
+          acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(xp), v128.load(wq)));
+          xp += 4;
+          wq += <usize>F4 << 2;
+        }
+      }
+    }
+    storeLanes(at(yo + fo), fin(acc, at(b + fo), act), min(4, F - fo));
+  }
+}
+
+/**
+ * dw[k, f] = Σ over output pixels p of x[p's window element k] · dz[p, f]. Window elements
+ * k = (kh, kw, c) go 4 at a time × 8 filters, in 8 vector accumulators fed by each load of dz
+ * (more accumulators make V8 spill registers in the loop, which costs far more than it saves).
+ * Threads split the groups, not the pixels: every dw entry is one thread's sum in one order,
+ * whatever the thread count. Taps that fall in the padding read from a row of zeros.
+ */
+export function conv2dGradFilter(
+  x: i32, dz: i32, dw: i32,
+  n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, F: i32,
+  KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, t: i32, T: i32,
+): void {
+  const K = KH * KW * C;
+  const groups = (K + 3) >> 2;
+  const g0 = lo(groups, t, T);
+  const g1 = lo(groups, t + 1, T);
+  // the output rows and columns whose windows lie wholly inside the image
+  const ohA = min(OH, (PT + SH - 1) / SH);
+  const ohB = max(ohA, min(OH, (H - KH + PT) / SH + 1));
+  const owA = min(OW, (PL + SW - 1) / SW);
+  const owB = max(owA, min(OW, (W - KW + PL) / SW + 1));
+  for (let g = g0; g < g1; g++) {
+    // window elements k0..k3; those past K repeat k0 (valid memory) and are not stored
+    const k0 = g << 2;
+    const nk = min(4, K - k0);
+    const o0 = offsetOf(k0, W, C, KW);
+    const o1 = nk > 1 ? offsetOf(k0 + 1, W, C, KW) : o0;
+    const o2 = nk > 2 ? offsetOf(k0 + 2, W, C, KW) : o0;
+    const o3 = nk > 3 ? offsetOf(k0 + 3, W, C, KW) : o0;
+    for (let fo = 0; fo < F; fo += 8) {
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+      // Keep this loop free of branches: with more control flow in its body, V8 spills the
+      // accumulators and the kernel runs several times slower. Border pixels come after.
+      for (let i = 0; i < n; i++) {
+        for (let oh = ohA; oh < ohB; oh++) {
+          for (let ow = owA; ow < owB; ow++) {
+            const corner = at(x + ((i * H + oh * SH - PT) * W + ow * SW - PL) * C);
+            const zr = at(dz + ((i * OH + oh) * OW + ow) * F + fo);
+            const z0 = v128.load(zr);
+            const z1 = v128.load(zr, 16);
+            const x0 = v128.load32_splat(corner + o0);
+            const x1 = v128.load32_splat(corner + o1);
+            const x2 = v128.load32_splat(corner + o2);
+            const x3 = v128.load32_splat(corner + o3);
+            a0 = f32x4.add(a0, f32x4.mul(x0, z0));
+            a1 = f32x4.add(a1, f32x4.mul(x1, z0));
+            a2 = f32x4.add(a2, f32x4.mul(x2, z0));
+            a3 = f32x4.add(a3, f32x4.mul(x3, z0));
+            b0 = f32x4.add(b0, f32x4.mul(x0, z1));
+            b1 = f32x4.add(b1, f32x4.mul(x1, z1));
+            b2 = f32x4.add(b2, f32x4.mul(x2, z1));
+            b3 = f32x4.add(b3, f32x4.mul(x3, z1));
+          }
+        }
+      }
+      const nf0 = min(4, F - fo);
+      const nf1 = F - fo - 4;
+      storeRow(dw, k0, F, fo, nf0, nf1, a0, b0);
+      if (nk > 1) storeRow(dw, k0 + 1, F, fo, nf0, nf1, a1, b1);
+      if (nk > 2) storeRow(dw, k0 + 2, F, fo, nf0, nf1, a2, b2);
+      if (nk > 3) storeRow(dw, k0 + 3, F, fo, nf0, nf1, a3, b3);
+    }
+  }
+  if (ohA > 0 || ohB < OH || owA > 0 || owB < OW) {
+    gradFilterBorder(x, dz, dw, min(K, g0 << 2), min(K, g1 << 2), n, H, W, C, OH, OW, F, KW, SH, SW, PT, PL, ohA, ohB, owA, owB);
+  }
+}
+
+/** Add the border pixels' terms to dw rows [k0, k1): taps in the padding contribute nothing. */
+function gradFilterBorder(
+  x: i32, dz: i32, dw: i32, k0: i32, k1: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, F: i32,
+  KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, ohA: i32, ohB: i32, owA: i32, owB: i32,
+): void {
+  for (let k = k0; k < k1; k++) {
+    const c = k % C;
+    const kw = (k / C) % KW;
+    const kh = k / (C * KW);
+    for (let i = 0; i < n; i++) {
+      for (let oh = 0; oh < OH; oh++) {
+        const inner = oh >= ohA && oh < ohB;
+        const h = oh * SH - PT + kh;
+        if (h < 0 || h >= H) continue;
+        for (let ow = 0; ow < OW; ow++) {
+          if (inner && ow >= owA && ow < owB) continue; // counted by the main loop
+          const w = ow * SW - PL + kw;
+          if (w < 0 || w >= W) continue;
+          const xv = load<f32>(at(x + ((i * H + h) * W + w) * C + c));
+          const zr = dz + ((i * OH + oh) * OW + ow) * F;
+          for (let f = 0; f < F; f++) {
+            const p = at(dw + k * F + f);
+            store<f32>(p, load<f32>(p) + xv * load<f32>(at(zr + f)));
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The byte offset of window element k = (kh, kw, c) from its window's corner. */
+// @ts-ignore: decorator
+@inline function offsetOf(k: i32, W: i32, C: i32, KW: i32): usize {
+  return <usize>((((k / (C * KW)) * W + (k / C) % KW) * C + k % C) << 2);
+}
+
+
+function gradFilter8x8(
+  x: i32, dz: i32, dw: i32, k0: i32, K: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, F: i32,
+  KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, zeros: i32,
+): void {
+  // rows past K repeat the last one (valid memory) and are not stored
+  const k1 = min(K - 1, k0 + 1), k2 = min(K - 1, k0 + 2), k3 = min(K - 1, k0 + 3);
+  const k4 = min(K - 1, k0 + 4), k5 = min(K - 1, k0 + 5), k6 = min(K - 1, k0 + 6), k7 = min(K - 1, k0 + 7);
+  const KH = K / (KW * C);
+  const o0 = <i32>(offsetOf(k0, W, C, KW) >> 2), o1 = <i32>(offsetOf(k1, W, C, KW) >> 2), o2 = <i32>(offsetOf(k2, W, C, KW) >> 2), o3 = <i32>(offsetOf(k3, W, C, KW) >> 2);
+  const o4 = offsetOf(k4, W, C, KW), o5 = offsetOf(k5, W, C, KW), o6 = offsetOf(k6, W, C, KW), o7 = offsetOf(k7, W, C, KW);
+  const zp = at(zeros);
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  let b4 = f32x4.splat(0), b5 = f32x4.splat(0), b6 = f32x4.splat(0), b7 = f32x4.splat(0);
+  let zp0 = at(dz);
+  const zstep = <usize>F << 2;
+  for (let i = 0; i < n; i++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const ih = oh * SH - PT;
+      const rowInside = ih >= 0 && ih + KH <= H;
+      for (let ow = 0; ow < OW; ow++) {
+        const iw = ow * SW - PL;
+        const z0 = v128.load(zp0);
+        const z1 = v128.load(zp0, 16);
+        zp0 += zstep;
+        if (rowInside && iw >= 0 && iw + KW <= W) {
+          const corner = at(x + ((i * H + ih) * W + iw) * C);
+          let v = v128.load32_splat(corner + o0);
+          a0 = f32x4.add(a0, f32x4.mul(v, z0)); b0 = f32x4.add(b0, f32x4.mul(v, z1));
+          v = v128.load32_splat(corner + o1);
+          a1 = f32x4.add(a1, f32x4.mul(v, z0)); b1 = f32x4.add(b1, f32x4.mul(v, z1));
+          v = v128.load32_splat(corner + o2);
+          a2 = f32x4.add(a2, f32x4.mul(v, z0)); b2 = f32x4.add(b2, f32x4.mul(v, z1));
+          v = v128.load32_splat(corner + o3);
+          a3 = f32x4.add(a3, f32x4.mul(v, z0)); b3 = f32x4.add(b3, f32x4.mul(v, z1));
+          v = v128.load32_splat(corner + o4);
+          a4 = f32x4.add(a4, f32x4.mul(v, z0)); b4 = f32x4.add(b4, f32x4.mul(v, z1));
+          v = v128.load32_splat(corner + o5);
+          a5 = f32x4.add(a5, f32x4.mul(v, z0)); b5 = f32x4.add(b5, f32x4.mul(v, z1));
+          v = v128.load32_splat(corner + o6);
+          a6 = f32x4.add(a6, f32x4.mul(v, z0)); b6 = f32x4.add(b6, f32x4.mul(v, z1));
+          v = v128.load32_splat(corner + o7);
+          a7 = f32x4.add(a7, f32x4.mul(v, z0)); b7 = f32x4.add(b7, f32x4.mul(v, z1));
+        } else {
+          let v = v128.load32_splat(tapAt(x, i, ih, iw, k0, H, W, C, KW, zp));
+          a0 = f32x4.add(a0, f32x4.mul(v, z0)); b0 = f32x4.add(b0, f32x4.mul(v, z1));
+          v = v128.load32_splat(tapAt(x, i, ih, iw, k1, H, W, C, KW, zp));
+          a1 = f32x4.add(a1, f32x4.mul(v, z0)); b1 = f32x4.add(b1, f32x4.mul(v, z1));
+          v = v128.load32_splat(tapAt(x, i, ih, iw, k2, H, W, C, KW, zp));
+          a2 = f32x4.add(a2, f32x4.mul(v, z0)); b2 = f32x4.add(b2, f32x4.mul(v, z1));
+          v = v128.load32_splat(tapAt(x, i, ih, iw, k3, H, W, C, KW, zp));
+          a3 = f32x4.add(a3, f32x4.mul(v, z0)); b3 = f32x4.add(b3, f32x4.mul(v, z1));
+          v = v128.load32_splat(tapAt(x, i, ih, iw, k4, H, W, C, KW, zp));
+          a4 = f32x4.add(a4, f32x4.mul(v, z0)); b4 = f32x4.add(b4, f32x4.mul(v, z1));
+          v = v128.load32_splat(tapAt(x, i, ih, iw, k5, H, W, C, KW, zp));
+          a5 = f32x4.add(a5, f32x4.mul(v, z0)); b5 = f32x4.add(b5, f32x4.mul(v, z1));
+          v = v128.load32_splat(tapAt(x, i, ih, iw, k6, H, W, C, KW, zp));
+          a6 = f32x4.add(a6, f32x4.mul(v, z0)); b6 = f32x4.add(b6, f32x4.mul(v, z1));
+          v = v128.load32_splat(tapAt(x, i, ih, iw, k7, H, W, C, KW, zp));
+          a7 = f32x4.add(a7, f32x4.mul(v, z0)); b7 = f32x4.add(b7, f32x4.mul(v, z1));
+        }
+      }
+    }
+  }
+  const rows = K - k0;
+  const nf0 = min(4, F);
+  const nf1 = F - 4;
+  storeRow(dw, k0, F, 0, nf0, nf1, a0, b0);
+  if (rows > 1) storeRow(dw, k0 + 1, F, 0, nf0, nf1, a1, b1);
+  if (rows > 2) storeRow(dw, k0 + 2, F, 0, nf0, nf1, a2, b2);
+  if (rows > 3) storeRow(dw, k0 + 3, F, 0, nf0, nf1, a3, b3);
+  if (rows > 4) storeRow(dw, k0 + 4, F, 0, nf0, nf1, a4, b4);
+  if (rows > 5) storeRow(dw, k0 + 5, F, 0, nf0, nf1, a5, b5);
+  if (rows > 6) storeRow(dw, k0 + 6, F, 0, nf0, nf1, a6, b6);
+  if (rows > 7) storeRow(dw, k0 + 7, F, 0, nf0, nf1, a7, b7);
+}
+
+function gradFilter4x16(
+  x: i32, dz: i32, dw: i32, k0: i32, fo: i32, K: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, F: i32,
+  KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, zeros: i32,
+): void {
+  const k1 = min(K - 1, k0 + 1), k2 = min(K - 1, k0 + 2), k3 = min(K - 1, k0 + 3);
+  const KH = K / (KW * C);
+  const o0 = <i32>(offsetOf(k0, W, C, KW) >> 2), o1 = <i32>(offsetOf(k1, W, C, KW) >> 2), o2 = <i32>(offsetOf(k2, W, C, KW) >> 2), o3 = <i32>(offsetOf(k3, W, C, KW) >> 2);
+  const zp = at(zeros);
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
+  let zq = at(dz + fo);
+  const zstep = <usize>F << 2;
+  for (let i = 0; i < n; i++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const ih = oh * SH - PT;
+      const rowInside = ih >= 0 && ih + KH <= H;
+      for (let ow = 0; ow < OW; ow++) {
+        const iw = ow * SW - PL;
+        const z0 = v128.load(zq);
+        const z1 = v128.load(zq, 16);
+        const z2 = v128.load(zq, 32);
+        const z3 = v128.load(zq, 48);
+        zq += zstep;
+        if (rowInside && iw >= 0 && iw + KW <= W) {
+          const corner = at(x + ((i * H + ih) * W + iw) * C);
+          let v = v128.load32_splat(corner + o0);
+          a0 = f32x4.add(a0, f32x4.mul(v, z0)); b0 = f32x4.add(b0, f32x4.mul(v, z1));
+          c0 = f32x4.add(c0, f32x4.mul(v, z2)); d0 = f32x4.add(d0, f32x4.mul(v, z3));
+          v = v128.load32_splat(corner + o1);
+          a1 = f32x4.add(a1, f32x4.mul(v, z0)); b1 = f32x4.add(b1, f32x4.mul(v, z1));
+          c1 = f32x4.add(c1, f32x4.mul(v, z2)); d1 = f32x4.add(d1, f32x4.mul(v, z3));
+          v = v128.load32_splat(corner + o2);
+          a2 = f32x4.add(a2, f32x4.mul(v, z0)); b2 = f32x4.add(b2, f32x4.mul(v, z1));
+          c2 = f32x4.add(c2, f32x4.mul(v, z2)); d2 = f32x4.add(d2, f32x4.mul(v, z3));
+          v = v128.load32_splat(corner + o3);
+          a3 = f32x4.add(a3, f32x4.mul(v, z0)); b3 = f32x4.add(b3, f32x4.mul(v, z1));
+          c3 = f32x4.add(c3, f32x4.mul(v, z2)); d3 = f32x4.add(d3, f32x4.mul(v, z3));
+        } else {
+          let v = v128.load32_splat(tapAt(x, i, ih, iw, k0, H, W, C, KW, zp));
+          a0 = f32x4.add(a0, f32x4.mul(v, z0)); b0 = f32x4.add(b0, f32x4.mul(v, z1));
+          c0 = f32x4.add(c0, f32x4.mul(v, z2)); d0 = f32x4.add(d0, f32x4.mul(v, z3));
+          v = v128.load32_splat(tapAt(x, i, ih, iw, k1, H, W, C, KW, zp));
+          a1 = f32x4.add(a1, f32x4.mul(v, z0)); b1 = f32x4.add(b1, f32x4.mul(v, z1));
+          c1 = f32x4.add(c1, f32x4.mul(v, z2)); d1 = f32x4.add(d1, f32x4.mul(v, z3));
+          v = v128.load32_splat(tapAt(x, i, ih, iw, k2, H, W, C, KW, zp));
+          a2 = f32x4.add(a2, f32x4.mul(v, z0)); b2 = f32x4.add(b2, f32x4.mul(v, z1));
+          c2 = f32x4.add(c2, f32x4.mul(v, z2)); d2 = f32x4.add(d2, f32x4.mul(v, z3));
+          v = v128.load32_splat(tapAt(x, i, ih, iw, k3, H, W, C, KW, zp));
+          a3 = f32x4.add(a3, f32x4.mul(v, z0)); b3 = f32x4.add(b3, f32x4.mul(v, z1));
+          c3 = f32x4.add(c3, f32x4.mul(v, z2)); d3 = f32x4.add(d3, f32x4.mul(v, z3));
+        }
+      }
+    }
+  }
+  const rows = K - k0;
+  store16(dw, k0, F, fo, a0, b0, c0, d0);
+  if (rows > 1) store16(dw, k0 + 1, F, fo, a1, b1, c1, d1);
+  if (rows > 2) store16(dw, k0 + 2, F, fo, a2, b2, c2, d2);
+  if (rows > 3) store16(dw, k0 + 3, F, fo, a3, b3, c3, d3);
+}
+
+// @ts-ignore: decorator
+@inline function storeRow(dw: i32, k: i32, F: i32, fo: i32, nf0: i32, nf1: i32, a: v128, b: v128): void {
+  const p = at(dw + k * F + fo);
+  storeLanes(p, a, nf0);
+  if (nf1 > 0) storeLanes(p + 16, b, min(4, nf1));
+}
+
+
+/** db[f] = Σ over rows of dz[row, f]; one thread, vectors over f. */
+export function biasGrad(dz: i32, db: i32, rows: i32, F: i32): void {
+  for (let fo = 0; fo < F; fo += 4) {
+    let acc = f32x4.splat(0);
+    let p = at(dz + fo);
+    const step = <usize>F << 2;
+    for (let r = 0; r < rows; r++) {
+      acc = f32x4.add(acc, v128.load(p));
+      p += step;
+    }
+    storeLanes(at(db + fo), acc, min(4, F - fo));
+  }
+}
+
+/** Copy [K, F] weights into [K, F4] with zero columns beyond F. */
+export function padColumns(w: i32, wp: i32, K: i32, F: i32, F4: i32): void {
+  for (let k = 0; k < K; k++) {
+    for (let f = 0; f < F4; f++) store<f32>(at(wp + k * F4 + f), f < F ? load<f32>(at(w + k * F + f)) : 0);
+  }
+}
+
+
+/**
+ * dx = the gradient of a convolution with respect to its input, in scatter form: each output
+ * pixel p adds, for each tap, wt[tap] · dz[p] into the input pixel the tap reads, where
+ * wt[(kh, kw), f, c] = w[(kh, kw), c, f] padded to C4 columns (transposeWeights). Four
+ * neighbouring output pixels share each tap's weights; channels go in vectors. Threads split
+ * the images, so no two threads write the same dx.
+ */
+export function conv2dGradInput(
+  dz: i32, wt: i32, C4: i32, dx: i32,
+  n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, F: i32,
+  KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, t: i32, T: i32,
+): void {
+  const i1 = lo(n, t + 1, T);
+  const xstep = <usize>(SW * C) << 2;
+  const zstep = <usize>F << 2;
+  const wstep = <usize>C4 << 2;
+  for (let i = lo(n, t, T); i < i1; i++) {
+    memory.fill(at(dx + i * H * W * C), 0, <usize>(H * W * C) << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      for (let kh = 0; kh < KH; kh++) {
+        const ih = oh * SH - PT + kh;
+        if (ih < 0 || ih >= H) continue;
+        const row = dx + (i * H + ih) * W * C;
+        for (let kw = 0; kw < KW; kw++) {
+          const taps = at(wt + (kh * KW + kw) * F * C4);
+          let ow = 0;
+          for (; ow + 4 <= OW; ow += 4) {
+            const iw = ow * SW - PL + kw;
+            if (iw < 0 || iw + 3 * SW >= W) break; // this tap leaves the image: per pixel below
+            for (let c = 0; c < C; c += 8) {
+              let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+              let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+              let zp = at(dz + ((i * OH + oh) * OW + ow) * F);
+              let wq = taps + (<usize>c << 2);
+              for (let f = 0; f < F; f++) {
+                const w0 = v128.load(wq);
+                const w1 = v128.load(wq, 16);
+                const z0 = v128.load32_splat(zp);
+                const z1 = v128.load32_splat(zp + zstep);
+                const z2 = v128.load32_splat(zp + 2 * zstep);
+                const z3 = v128.load32_splat(zp + 3 * zstep);
+                a0 = f32x4.add(a0, f32x4.mul(z0, w0));
+                a1 = f32x4.add(a1, f32x4.mul(z1, w0));
+                a2 = f32x4.add(a2, f32x4.mul(z2, w0));
+                a3 = f32x4.add(a3, f32x4.mul(z3, w0));
+                b0 = f32x4.add(b0, f32x4.mul(z0, w1));
+                b1 = f32x4.add(b1, f32x4.mul(z1, w1));
+                b2 = f32x4.add(b2, f32x4.mul(z2, w1));
+                b3 = f32x4.add(b3, f32x4.mul(z3, w1));
+                zp += 4;
+                wq += wstep;
+              }
+              const xp = at(row + iw * C + c);
+              const n0 = min(4, C - c);
+              addLanes(xp, a0, n0);
+              addLanes(xp + xstep, a1, n0);
+              addLanes(xp + 2 * xstep, a2, n0);
+              addLanes(xp + 3 * xstep, a3, n0);
+              if (c + 4 < C) {
+                const n1 = min(4, C - c - 4);
+                addLanes(xp + 16, b0, n1);
+                addLanes(xp + xstep + 16, b1, n1);
+                addLanes(xp + 2 * xstep + 16, b2, n1);
+                addLanes(xp + 3 * xstep + 16, b3, n1);
+              }
+            }
+          }
+          for (; ow < OW; ow++) {
+            const iw = ow * SW - PL + kw;
+            if (iw < 0 || iw >= W) continue;
+            for (let c = 0; c < C; c += 4) {
+              let acc = f32x4.splat(0);
+              let zp = at(dz + ((i * OH + oh) * OW + ow) * F);
+              let wq = taps + (<usize>c << 2);
+              for (let f = 0; f < F; f++) {
+                acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(zp), v128.load(wq)));
+                zp += 4;
+                wq += wstep;
+              }
+              addLanes(at(row + iw * C + c), acc, min(4, C - c));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Add the first `count` lanes of v to the floats at p. */
+// @ts-ignore: decorator
+@inline function addLanes(p: usize, v: v128, count: i32): void {
+  if (count >= 4) {
+    v128.store(p, f32x4.add(v128.load(p), v));
+    return;
+  }
+  store<f32>(p, load<f32>(p) + f32x4.extract_lane(v, 0));
+  if (count > 1) store<f32>(p + 4, load<f32>(p + 4) + f32x4.extract_lane(v, 1));
+  if (count > 2) store<f32>(p + 8, load<f32>(p + 8) + f32x4.extract_lane(v, 2));
+}
+
+/** wt[(kh, kw), f, c] = w[(kh, kw), c, f], with C4 columns (zeros beyond C). */
+export function transposeWeights(w: i32, wt: i32, taps: i32, C: i32, F: i32, C4: i32): void {
+  for (let k = 0; k < taps; k++) {
+    for (let f = 0; f < F; f++) {
+      for (let c = 0; c < C4; c++) store<f32>(at(wt + (k * F + f) * C4 + c), c < C ? load<f32>(at(w + (k * C + c) * F + f)) : 0);
+    }
+  }
+}
