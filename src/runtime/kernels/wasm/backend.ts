@@ -9,6 +9,7 @@
  * the same bits whatever the thread count.
  */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { packageFile } from '../../package-root.js';
 import type { Kernels } from '../types.js';
@@ -23,20 +24,38 @@ const WASM_PAGE = 65536;
 
 type Exports = Record<string, (...args: number[]) => number>;
 
-let compiled: WebAssembly.Module | undefined;
+let compiled: { module: WebAssembly.Module; relaxed: boolean } | undefined;
 
-/** The compiled kernels (dist/kernels.wasm, built by `npm run build:kernels`). */
+/**
+ * The compiled kernels: dist/kernels-relaxed.wasm, with fused multiply-adds, where this engine
+ * runs relaxed SIMD (Node 20 does behind a V8 flag, which is set here before compiling), else
+ * dist/kernels.wasm. NETC_RELAXED_SIMD=0 chooses the second. Both are built by
+ * `npm run build:kernels`.
+ */
 export function kernelModule(): WebAssembly.Module {
-  if (!compiled) {
-    let bytes: Buffer;
+  return loadKernels().module;
+}
+
+/** Whether the kernels in use fuse multiply and add. */
+export function kernelsRelaxed(): boolean {
+  return loadKernels().relaxed;
+}
+
+function loadKernels(): { module: WebAssembly.Module; relaxed: boolean } {
+  if (compiled) return compiled;
+  const read = (name: string) => {
     try {
-      bytes = readFileSync(packageFile('dist', 'kernels.wasm'));
+      return readFileSync(packageFile('dist', name));
     } catch {
       throw new Error("the fast kernels are not built: run 'npm run build' (npm ci does it) in netc's folder, or use --backend reference");
     }
-    compiled = new WebAssembly.Module(bytes);
+  };
+  if (process.env.NETC_RELAXED_SIMD !== '0') {
+    const relaxed = read('kernels-relaxed.wasm');
+    if (!WebAssembly.validate(relaxed)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+    if (WebAssembly.validate(relaxed)) return (compiled = { module: new WebAssembly.Module(relaxed), relaxed: true });
   }
-  return compiled;
+  return (compiled = { module: new WebAssembly.Module(read('kernels.wasm')), relaxed: false });
 }
 
 /**
@@ -133,13 +152,14 @@ export function createFastKernels(floats: number, scratchFloats: number, threads
 
   const kernels: Kernels = {
     conv2d(x, w, b, y, n, H, W, C, OH, OW, F, KH, KW, SH, SW, PT, PL, act) {
+      const flops = n * OH * OW * F * KH * KW * C;
       const F4 = ceil4(F);
       let wp = w;
       if (F4 !== F) {
         ex.padColumns!(w, scratch, KH * KW * C, F, F4);
         wp = scratch;
       }
-      run('conv2d', [x, wp, F4, b, y, n, H, W, C, OH, OW, F, KH, KW, SH, SW, PT, PL, act, zeros], n * OH * OW * F * KH * KW * C);
+      run('conv2d', [x, wp, F4, b, y, n, H, W, C, OH, OW, F, KH, KW, SH, SW, PT, PL, act, zeros], flops);
     },
     conv2dGradInput(dz, w, dx, n, H, W, C, OH, OW, F, KH, KW, SH, SW, PT, PL) {
       const C4 = ceil4(C);

@@ -31,3 +31,13 @@ export function setArena(base: usize): void {
   if (count > 1) store<f32>(p + 4, f32x4.extract_lane(v, 1));
   if (count > 2) store<f32>(p + 8, f32x4.extract_lane(v, 2));
 }
+
+/**
+ * acc + a·b: one fused multiply-add where the engine offers relaxed SIMD (the kernels are built
+ * twice, with and without it: npm run build:kernels), a multiply and an add otherwise.
+ */
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}

@@ -5,7 +5,7 @@
 // The hot loop computes a tile of 4 neighbouring output pixels × 8 filters in 8 vector
 // accumulators: per window element, 4 broadcast loads of x and 2 vector loads of weights feed
 // 16 multiply-adds. Pixels whose window touches the padding take a checked path.
-import { at, lo, storeLanes } from './common';
+import { at, lo, madd, storeLanes } from './common';
 import { vact } from './math';
 
 // @ts-ignore: decorator
@@ -52,14 +52,14 @@ export function conv2d(
               const x1 = v128.load32_splat(xp + xstep);
               const x2 = v128.load32_splat(xp + 2 * xstep);
               const x3 = v128.load32_splat(xp + 3 * xstep);
-              a0 = f32x4.add(a0, f32x4.mul(x0, w0));
-              a1 = f32x4.add(a1, f32x4.mul(x1, w0));
-              a2 = f32x4.add(a2, f32x4.mul(x2, w0));
-              a3 = f32x4.add(a3, f32x4.mul(x3, w0));
-              b0 = f32x4.add(b0, f32x4.mul(x0, w1));
-              b1 = f32x4.add(b1, f32x4.mul(x1, w1));
-              b2 = f32x4.add(b2, f32x4.mul(x2, w1));
-              b3 = f32x4.add(b3, f32x4.mul(x3, w1));
+              a0 = madd(x0, w0, a0);
+              a1 = madd(x1, w0, a1);
+              a2 = madd(x2, w0, a2);
+              a3 = madd(x3, w0, a3);
+              b0 = madd(x0, w1, b0);
+              b1 = madd(x1, w1, b1);
+              b2 = madd(x2, w1, b2);
+              b3 = madd(x3, w1, b3);
               xp += 4;
               wq += wstep;
             }
@@ -79,14 +79,14 @@ export function conv2d(
                 const x1 = v128.load32_splat(p1);
                 const x2 = v128.load32_splat(p2);
                 const x3 = v128.load32_splat(p3);
-                a0 = f32x4.add(a0, f32x4.mul(x0, w0));
-                a1 = f32x4.add(a1, f32x4.mul(x1, w0));
-                a2 = f32x4.add(a2, f32x4.mul(x2, w0));
-                a3 = f32x4.add(a3, f32x4.mul(x3, w0));
-                b0 = f32x4.add(b0, f32x4.mul(x0, w1));
-                b1 = f32x4.add(b1, f32x4.mul(x1, w1));
-                b2 = f32x4.add(b2, f32x4.mul(x2, w1));
-                b3 = f32x4.add(b3, f32x4.mul(x3, w1));
+                a0 = madd(x0, w0, a0);
+                a1 = madd(x1, w0, a1);
+                a2 = madd(x2, w0, a2);
+                a3 = madd(x3, w0, a3);
+                b0 = madd(x0, w1, b0);
+                b1 = madd(x1, w1, b1);
+                b2 = madd(x2, w1, b2);
+                b3 = madd(x3, w1, b3);
                 p0 += 4;
                 p1 += 4;
                 p2 += 4;
@@ -135,7 +135,7 @@ function pixelCheckedAt(
         let xp = at(x + ((i * H + ih) * W + iw) * C);
         let wq = at(wp + (kh * KW + kw) * C * F4 + fo);
         for (let c = 0; c < C; c++) {
-          acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(xp), v128.load(wq)));
+          acc = madd(v128.load32_splat(xp), v128.load(wq), acc);
           xp += 4;
           wq += <usize>F4 << 2;
         }
@@ -190,14 +190,14 @@ export function conv2dGradFilter(
             const x1 = v128.load32_splat(corner + o1);
             const x2 = v128.load32_splat(corner + o2);
             const x3 = v128.load32_splat(corner + o3);
-            a0 = f32x4.add(a0, f32x4.mul(x0, z0));
-            a1 = f32x4.add(a1, f32x4.mul(x1, z0));
-            a2 = f32x4.add(a2, f32x4.mul(x2, z0));
-            a3 = f32x4.add(a3, f32x4.mul(x3, z0));
-            b0 = f32x4.add(b0, f32x4.mul(x0, z1));
-            b1 = f32x4.add(b1, f32x4.mul(x1, z1));
-            b2 = f32x4.add(b2, f32x4.mul(x2, z1));
-            b3 = f32x4.add(b3, f32x4.mul(x3, z1));
+            a0 = madd(x0, z0, a0);
+            a1 = madd(x1, z0, a1);
+            a2 = madd(x2, z0, a2);
+            a3 = madd(x3, z0, a3);
+            b0 = madd(x0, z1, b0);
+            b1 = madd(x1, z1, b1);
+            b2 = madd(x2, z1, b2);
+            b3 = madd(x3, z1, b3);
           }
         }
       }
@@ -280,38 +280,38 @@ function gradFilter8x8(
         if (rowInside && iw >= 0 && iw + KW <= W) {
           const corner = at(x + ((i * H + ih) * W + iw) * C);
           let v = v128.load32_splat(corner + o0);
-          a0 = f32x4.add(a0, f32x4.mul(v, z0)); b0 = f32x4.add(b0, f32x4.mul(v, z1));
+          a0 = madd(v, z0, a0); b0 = madd(v, z1, b0);
           v = v128.load32_splat(corner + o1);
-          a1 = f32x4.add(a1, f32x4.mul(v, z0)); b1 = f32x4.add(b1, f32x4.mul(v, z1));
+          a1 = madd(v, z0, a1); b1 = madd(v, z1, b1);
           v = v128.load32_splat(corner + o2);
-          a2 = f32x4.add(a2, f32x4.mul(v, z0)); b2 = f32x4.add(b2, f32x4.mul(v, z1));
+          a2 = madd(v, z0, a2); b2 = madd(v, z1, b2);
           v = v128.load32_splat(corner + o3);
-          a3 = f32x4.add(a3, f32x4.mul(v, z0)); b3 = f32x4.add(b3, f32x4.mul(v, z1));
+          a3 = madd(v, z0, a3); b3 = madd(v, z1, b3);
           v = v128.load32_splat(corner + o4);
-          a4 = f32x4.add(a4, f32x4.mul(v, z0)); b4 = f32x4.add(b4, f32x4.mul(v, z1));
+          a4 = madd(v, z0, a4); b4 = madd(v, z1, b4);
           v = v128.load32_splat(corner + o5);
-          a5 = f32x4.add(a5, f32x4.mul(v, z0)); b5 = f32x4.add(b5, f32x4.mul(v, z1));
+          a5 = madd(v, z0, a5); b5 = madd(v, z1, b5);
           v = v128.load32_splat(corner + o6);
-          a6 = f32x4.add(a6, f32x4.mul(v, z0)); b6 = f32x4.add(b6, f32x4.mul(v, z1));
+          a6 = madd(v, z0, a6); b6 = madd(v, z1, b6);
           v = v128.load32_splat(corner + o7);
-          a7 = f32x4.add(a7, f32x4.mul(v, z0)); b7 = f32x4.add(b7, f32x4.mul(v, z1));
+          a7 = madd(v, z0, a7); b7 = madd(v, z1, b7);
         } else {
           let v = v128.load32_splat(tapAt(x, i, ih, iw, k0, H, W, C, KW, zp));
-          a0 = f32x4.add(a0, f32x4.mul(v, z0)); b0 = f32x4.add(b0, f32x4.mul(v, z1));
+          a0 = madd(v, z0, a0); b0 = madd(v, z1, b0);
           v = v128.load32_splat(tapAt(x, i, ih, iw, k1, H, W, C, KW, zp));
-          a1 = f32x4.add(a1, f32x4.mul(v, z0)); b1 = f32x4.add(b1, f32x4.mul(v, z1));
+          a1 = madd(v, z0, a1); b1 = madd(v, z1, b1);
           v = v128.load32_splat(tapAt(x, i, ih, iw, k2, H, W, C, KW, zp));
-          a2 = f32x4.add(a2, f32x4.mul(v, z0)); b2 = f32x4.add(b2, f32x4.mul(v, z1));
+          a2 = madd(v, z0, a2); b2 = madd(v, z1, b2);
           v = v128.load32_splat(tapAt(x, i, ih, iw, k3, H, W, C, KW, zp));
-          a3 = f32x4.add(a3, f32x4.mul(v, z0)); b3 = f32x4.add(b3, f32x4.mul(v, z1));
+          a3 = madd(v, z0, a3); b3 = madd(v, z1, b3);
           v = v128.load32_splat(tapAt(x, i, ih, iw, k4, H, W, C, KW, zp));
-          a4 = f32x4.add(a4, f32x4.mul(v, z0)); b4 = f32x4.add(b4, f32x4.mul(v, z1));
+          a4 = madd(v, z0, a4); b4 = madd(v, z1, b4);
           v = v128.load32_splat(tapAt(x, i, ih, iw, k5, H, W, C, KW, zp));
-          a5 = f32x4.add(a5, f32x4.mul(v, z0)); b5 = f32x4.add(b5, f32x4.mul(v, z1));
+          a5 = madd(v, z0, a5); b5 = madd(v, z1, b5);
           v = v128.load32_splat(tapAt(x, i, ih, iw, k6, H, W, C, KW, zp));
-          a6 = f32x4.add(a6, f32x4.mul(v, z0)); b6 = f32x4.add(b6, f32x4.mul(v, z1));
+          a6 = madd(v, z0, a6); b6 = madd(v, z1, b6);
           v = v128.load32_splat(tapAt(x, i, ih, iw, k7, H, W, C, KW, zp));
-          a7 = f32x4.add(a7, f32x4.mul(v, z0)); b7 = f32x4.add(b7, f32x4.mul(v, z1));
+          a7 = madd(v, z0, a7); b7 = madd(v, z1, b7);
         }
       }
     }
@@ -357,30 +357,30 @@ function gradFilter4x16(
         if (rowInside && iw >= 0 && iw + KW <= W) {
           const corner = at(x + ((i * H + ih) * W + iw) * C);
           let v = v128.load32_splat(corner + o0);
-          a0 = f32x4.add(a0, f32x4.mul(v, z0)); b0 = f32x4.add(b0, f32x4.mul(v, z1));
-          c0 = f32x4.add(c0, f32x4.mul(v, z2)); d0 = f32x4.add(d0, f32x4.mul(v, z3));
+          a0 = madd(v, z0, a0); b0 = madd(v, z1, b0);
+          c0 = madd(v, z2, c0); d0 = madd(v, z3, d0);
           v = v128.load32_splat(corner + o1);
-          a1 = f32x4.add(a1, f32x4.mul(v, z0)); b1 = f32x4.add(b1, f32x4.mul(v, z1));
-          c1 = f32x4.add(c1, f32x4.mul(v, z2)); d1 = f32x4.add(d1, f32x4.mul(v, z3));
+          a1 = madd(v, z0, a1); b1 = madd(v, z1, b1);
+          c1 = madd(v, z2, c1); d1 = madd(v, z3, d1);
           v = v128.load32_splat(corner + o2);
-          a2 = f32x4.add(a2, f32x4.mul(v, z0)); b2 = f32x4.add(b2, f32x4.mul(v, z1));
-          c2 = f32x4.add(c2, f32x4.mul(v, z2)); d2 = f32x4.add(d2, f32x4.mul(v, z3));
+          a2 = madd(v, z0, a2); b2 = madd(v, z1, b2);
+          c2 = madd(v, z2, c2); d2 = madd(v, z3, d2);
           v = v128.load32_splat(corner + o3);
-          a3 = f32x4.add(a3, f32x4.mul(v, z0)); b3 = f32x4.add(b3, f32x4.mul(v, z1));
-          c3 = f32x4.add(c3, f32x4.mul(v, z2)); d3 = f32x4.add(d3, f32x4.mul(v, z3));
+          a3 = madd(v, z0, a3); b3 = madd(v, z1, b3);
+          c3 = madd(v, z2, c3); d3 = madd(v, z3, d3);
         } else {
           let v = v128.load32_splat(tapAt(x, i, ih, iw, k0, H, W, C, KW, zp));
-          a0 = f32x4.add(a0, f32x4.mul(v, z0)); b0 = f32x4.add(b0, f32x4.mul(v, z1));
-          c0 = f32x4.add(c0, f32x4.mul(v, z2)); d0 = f32x4.add(d0, f32x4.mul(v, z3));
+          a0 = madd(v, z0, a0); b0 = madd(v, z1, b0);
+          c0 = madd(v, z2, c0); d0 = madd(v, z3, d0);
           v = v128.load32_splat(tapAt(x, i, ih, iw, k1, H, W, C, KW, zp));
-          a1 = f32x4.add(a1, f32x4.mul(v, z0)); b1 = f32x4.add(b1, f32x4.mul(v, z1));
-          c1 = f32x4.add(c1, f32x4.mul(v, z2)); d1 = f32x4.add(d1, f32x4.mul(v, z3));
+          a1 = madd(v, z0, a1); b1 = madd(v, z1, b1);
+          c1 = madd(v, z2, c1); d1 = madd(v, z3, d1);
           v = v128.load32_splat(tapAt(x, i, ih, iw, k2, H, W, C, KW, zp));
-          a2 = f32x4.add(a2, f32x4.mul(v, z0)); b2 = f32x4.add(b2, f32x4.mul(v, z1));
-          c2 = f32x4.add(c2, f32x4.mul(v, z2)); d2 = f32x4.add(d2, f32x4.mul(v, z3));
+          a2 = madd(v, z0, a2); b2 = madd(v, z1, b2);
+          c2 = madd(v, z2, c2); d2 = madd(v, z3, d2);
           v = v128.load32_splat(tapAt(x, i, ih, iw, k3, H, W, C, KW, zp));
-          a3 = f32x4.add(a3, f32x4.mul(v, z0)); b3 = f32x4.add(b3, f32x4.mul(v, z1));
-          c3 = f32x4.add(c3, f32x4.mul(v, z2)); d3 = f32x4.add(d3, f32x4.mul(v, z3));
+          a3 = madd(v, z0, a3); b3 = madd(v, z1, b3);
+          c3 = madd(v, z2, c3); d3 = madd(v, z3, d3);
         }
       }
     }
@@ -463,14 +463,14 @@ export function conv2dGradInput(
                 const z1 = v128.load32_splat(zp + zstep);
                 const z2 = v128.load32_splat(zp + 2 * zstep);
                 const z3 = v128.load32_splat(zp + 3 * zstep);
-                a0 = f32x4.add(a0, f32x4.mul(z0, w0));
-                a1 = f32x4.add(a1, f32x4.mul(z1, w0));
-                a2 = f32x4.add(a2, f32x4.mul(z2, w0));
-                a3 = f32x4.add(a3, f32x4.mul(z3, w0));
-                b0 = f32x4.add(b0, f32x4.mul(z0, w1));
-                b1 = f32x4.add(b1, f32x4.mul(z1, w1));
-                b2 = f32x4.add(b2, f32x4.mul(z2, w1));
-                b3 = f32x4.add(b3, f32x4.mul(z3, w1));
+                a0 = madd(z0, w0, a0);
+                a1 = madd(z1, w0, a1);
+                a2 = madd(z2, w0, a2);
+                a3 = madd(z3, w0, a3);
+                b0 = madd(z0, w1, b0);
+                b1 = madd(z1, w1, b1);
+                b2 = madd(z2, w1, b2);
+                b3 = madd(z3, w1, b3);
                 zp += 4;
                 wq += wstep;
               }
@@ -497,7 +497,7 @@ export function conv2dGradInput(
               let zp = at(dz + ((i * OH + oh) * OW + ow) * F);
               let wq = taps + (<usize>c << 2);
               for (let f = 0; f < F; f++) {
-                acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(zp), v128.load(wq)));
+                acc = madd(v128.load32_splat(zp), v128.load(wq), acc);
                 zp += 4;
                 wq += wstep;
               }

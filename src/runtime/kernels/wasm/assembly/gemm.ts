@@ -1,6 +1,6 @@
 // Matrix products for dense layers, row-major, in 4 × 8 register tiles (8 vector accumulators;
 // per reduction step 4 broadcast loads and 2 vector loads feed 16 multiply-adds).
-import { at, lo, storeLanes } from './common';
+import { at, lo, madd, storeLanes } from './common';
 import { vact } from './math';
 
 /**
@@ -31,14 +31,14 @@ export function gemm(a: i32, lda: i32, b: i32, ldb: i32, c: i32, ldc: i32, M: i3
         const x1 = v128.load32_splat(p + s1);
         const x2 = v128.load32_splat(p + s2);
         const x3 = v128.load32_splat(p + s3);
-        a0 = f32x4.add(a0, f32x4.mul(x0, w0));
-        a1 = f32x4.add(a1, f32x4.mul(x1, w0));
-        a2 = f32x4.add(a2, f32x4.mul(x2, w0));
-        a3 = f32x4.add(a3, f32x4.mul(x3, w0));
-        b0 = f32x4.add(b0, f32x4.mul(x0, w1));
-        b1 = f32x4.add(b1, f32x4.mul(x1, w1));
-        b2 = f32x4.add(b2, f32x4.mul(x2, w1));
-        b3 = f32x4.add(b3, f32x4.mul(x3, w1));
+        a0 = madd(x0, w0, a0);
+        a1 = madd(x1, w0, a1);
+        a2 = madd(x2, w0, a2);
+        a3 = madd(x3, w0, a3);
+        b0 = madd(x0, w1, b0);
+        b1 = madd(x1, w1, b1);
+        b2 = madd(x2, w1, b2);
+        b3 = madd(x3, w1, b3);
         bp += bstep;
       }
       const n0 = min(4, N - n);
@@ -91,14 +91,14 @@ export function gemmTN(a: i32, lda: i32, b: i32, ldb: i32, c: i32, ldc: i32, M: 
         const x1 = v128.load32_splat(ap + s1);
         const x2 = v128.load32_splat(ap + s2);
         const x3 = v128.load32_splat(ap + s3);
-        a0 = f32x4.add(a0, f32x4.mul(x0, z0));
-        a1 = f32x4.add(a1, f32x4.mul(x1, z0));
-        a2 = f32x4.add(a2, f32x4.mul(x2, z0));
-        a3 = f32x4.add(a3, f32x4.mul(x3, z0));
-        b0 = f32x4.add(b0, f32x4.mul(x0, z1));
-        b1 = f32x4.add(b1, f32x4.mul(x1, z1));
-        b2 = f32x4.add(b2, f32x4.mul(x2, z1));
-        b3 = f32x4.add(b3, f32x4.mul(x3, z1));
+        a0 = madd(x0, z0, a0);
+        a1 = madd(x1, z0, a1);
+        a2 = madd(x2, z0, a2);
+        a3 = madd(x3, z0, a3);
+        b0 = madd(x0, z1, b0);
+        b1 = madd(x1, z1, b1);
+        b2 = madd(x2, z1, b2);
+        b3 = madd(x3, z1, b3);
         ap += astep;
         bp += bstep;
       }
