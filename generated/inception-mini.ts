@@ -40,8 +40,8 @@ const T = {
   grad_p2: 2429368, // grad.p2: N×7×7×16, a view of grad.flat
   grad_skip: 1425848, // grad.skip: N×14×14×16
   grad_r1_pre: 1225144, // grad.r1.pre: N×14×14×16
-  grad_p1_at_r1: 1024440, // grad.p1@r1: N×14×14×16
   grad_r1_w: 10748, // grad.r1.w: 3×3×16×16
+  grad_p1_at_r1: 823736, // grad.p1@r1: N×14×14×16
   grad_r1_b: 13052, // grad.r1.b: 16
   grad_p1: 2429368, // grad.p1: N×14×14×16
   grad_mix: 823736, // grad.mix: N×28×28×16
@@ -164,10 +164,10 @@ export class InceptionMini extends CompiledModel {
     k.maxpoolGrad(T.skip, T.grad_p2, T.grad_skip, n, 14, 14, 16, 7, 7, 2, 2, 2, 2, 0, 0);
     // grad.r1.pre (r1): activation_grad {fn=relu}: N×14×14×16, N×14×14×16 → N×14×14×16
     k.activationGrad(T.r1, T.grad_skip, T.grad_r1_pre, n * 3136, Act.relu);
-    // grad.p1@r1 (r1): conv2d_grad_input {input=[14,14,16], kernel=[3,3], padding=[1,1,1,1], stride=[1,1]}: N×14×14×16, 3×3×16×16 → N×14×14×16
-    k.conv2dGradInput(T.grad_r1_pre, P.r1_w, T.grad_p1_at_r1, n, 14, 14, 16, 14, 14, 16, 3, 3, 1, 1, 1, 1);
     // grad.r1.w (r1): conv2d_grad_filter {kernel=[3,3], padding=[1,1,1,1], stride=[1,1]}: N×14×14×16, N×14×14×16 → 3×3×16×16
     k.conv2dGradFilter(T.p1, T.grad_r1_pre, T.grad_r1_w, n, 14, 14, 16, 14, 14, 16, 3, 3, 1, 1, 1, 1);
+    // grad.p1@r1 (r1): conv2d_grad_input {input=[14,14,16], kernel=[3,3], padding=[1,1,1,1], stride=[1,1]}: N×14×14×16, 3×3×16×16 → N×14×14×16
+    k.conv2dGradInput(T.grad_r1_pre, P.r1_w, T.grad_p1_at_r1, n, 14, 14, 16, 14, 14, 16, 3, 3, 1, 1, 1, 1);
     // grad.r1.b (r1): bias_grad: N×14×14×16 → 16
     k.biasGrad(T.grad_r1_pre, T.grad_r1_b, n * 196, 16);
     // grad.p1 (p1): add: N×14×14×16, N×14×14×16 → N×14×14×16

@@ -51,8 +51,8 @@ const T = {
   grad_s4: 2929816, // grad.s4: N×5×5×32, a view of grad.flat
   grad_c3: 2520216, // grad.c3: N×10×10×32
   grad_c3_pre: 2929816, // grad.c3.pre: N×10×10×32
-  grad_s2: 3740824, // grad.s2: N×14×14×16
   grad_c3_w: 252908, // grad.c3.w: 5×5×16×32
+  grad_s2: 3716248, // grad.s2: N×14×14×16
   grad_c3_b: 265708, // grad.c3.b: 32
   grad_c1: 2110616, // grad.c1: N×28×28×16
   grad_c1_pre: 3716248, // grad.c1.pre: N×28×28×16
@@ -191,10 +191,10 @@ export class Lenet5Wide extends CompiledModel {
     k.avgpoolGrad(T.grad_s4, T.grad_c3, n, 10, 10, 32, 5, 5, 2, 2, 2, 2, 0, 0);
     // grad.c3.pre (c3): activation_grad {fn=tanh}: N×10×10×32, N×10×10×32 → N×10×10×32
     k.activationGrad(T.c3, T.grad_c3, T.grad_c3_pre, n * 3200, Act.tanh);
-    // grad.s2 (c3): conv2d_grad_input {input=[14,14,16], kernel=[5,5], padding=[0,0,0,0], stride=[1,1]}: N×10×10×32, 5×5×16×32 → N×14×14×16
-    k.conv2dGradInput(T.grad_c3_pre, P.c3_w, T.grad_s2, n, 14, 14, 16, 10, 10, 32, 5, 5, 1, 1, 0, 0);
     // grad.c3.w (c3): conv2d_grad_filter {kernel=[5,5], padding=[0,0,0,0], stride=[1,1]}: N×14×14×16, N×10×10×32 → 5×5×16×32
     k.conv2dGradFilter(T.s2, T.grad_c3_pre, T.grad_c3_w, n, 14, 14, 16, 10, 10, 32, 5, 5, 1, 1, 0, 0);
+    // grad.s2 (c3): conv2d_grad_input {input=[14,14,16], kernel=[5,5], padding=[0,0,0,0], stride=[1,1]}: N×10×10×32, 5×5×16×32 → N×14×14×16
+    k.conv2dGradInput(T.grad_c3_pre, P.c3_w, T.grad_s2, n, 14, 14, 16, 10, 10, 32, 5, 5, 1, 1, 0, 0);
     // grad.c3.b (c3): bias_grad: N×10×10×32 → 32
     k.biasGrad(T.grad_c3_pre, T.grad_c3_b, n * 100, 32);
     // grad.c1 (s2): avgpool2d_grad {input=[28,28,16], padding=[0,0,0,0], pool=[2,2], stride=[2,2]}: N×14×14×16 → N×28×28×16

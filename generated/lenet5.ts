@@ -49,8 +49,8 @@ const T = {
   grad_s4: 793376, // grad.s4: N×4×4×16, a view of grad.flat
   grad_c3: 662304, // grad.c3: N×8×8×16
   grad_c3_pre: 793376, // grad.c3.pre: N×8×8×16
-  grad_s2: 1035040, // grad.s2: N×12×12×6
   grad_c3_w: 44592, // grad.c3.w: 5×5×6×16
+  grad_s2: 973600, // grad.s2: N×12×12×6
   grad_c3_b: 46992, // grad.c3.b: 16
   grad_c1: 531232, // grad.c1: N×24×24×6
   grad_c1_pre: 973600, // grad.c1.pre: N×24×24×6
@@ -185,10 +185,10 @@ export class Lenet5 extends CompiledModel {
     k.avgpoolGrad(T.grad_s4, T.grad_c3, n, 8, 8, 16, 4, 4, 2, 2, 2, 2, 0, 0);
     // grad.c3.pre (c3): activation_grad {fn=tanh}: N×8×8×16, N×8×8×16 → N×8×8×16
     k.activationGrad(T.c3, T.grad_c3, T.grad_c3_pre, n * 1024, Act.tanh);
-    // grad.s2 (c3): conv2d_grad_input {input=[12,12,6], kernel=[5,5], padding=[0,0,0,0], stride=[1,1]}: N×8×8×16, 5×5×6×16 → N×12×12×6
-    k.conv2dGradInput(T.grad_c3_pre, P.c3_w, T.grad_s2, n, 12, 12, 6, 8, 8, 16, 5, 5, 1, 1, 0, 0);
     // grad.c3.w (c3): conv2d_grad_filter {kernel=[5,5], padding=[0,0,0,0], stride=[1,1]}: N×12×12×6, N×8×8×16 → 5×5×6×16
     k.conv2dGradFilter(T.s2, T.grad_c3_pre, T.grad_c3_w, n, 12, 12, 6, 8, 8, 16, 5, 5, 1, 1, 0, 0);
+    // grad.s2 (c3): conv2d_grad_input {input=[12,12,6], kernel=[5,5], padding=[0,0,0,0], stride=[1,1]}: N×8×8×16, 5×5×6×16 → N×12×12×6
+    k.conv2dGradInput(T.grad_c3_pre, P.c3_w, T.grad_s2, n, 12, 12, 6, 8, 8, 16, 5, 5, 1, 1, 0, 0);
     // grad.c3.b (c3): bias_grad: N×8×8×16 → 16
     k.biasGrad(T.grad_c3_pre, T.grad_c3_b, n * 64, 16);
     // grad.c1 (s2): avgpool2d_grad {input=[24,24,6], padding=[0,0,0,0], pool=[2,2], stride=[2,2]}: N×12×12×6 → N×24×24×6

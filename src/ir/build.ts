@@ -18,7 +18,8 @@ export interface NodeMeta {
 export function makeNode(op: string, inputs: readonly Node[], attrs: Attrs, meta: NodeMeta): Node | ShapeProblem {
   const def = getOp(op);
   if (!def) return { problem: (loc) => Messages.Internal.at(loc, `unknown IR op '${op}'`) };
-  const arityOk = def.arity === 'variadic' ? inputs.length >= 2 : inputs.length === def.arity;
+  const arityOk =
+    def.arity === 'variadic' ? inputs.length >= 2 : Array.isArray(def.arity) ? def.arity.includes(inputs.length) : inputs.length === def.arity;
   if (!arityOk) {
     return {
       problem: (loc) =>

@@ -48,7 +48,14 @@ export function lowerTraining(
   const lossNode = makeNode(loss, [prediction, labels], {}, { id: 'loss', layer: '', loc: lossLoc });
   if (isProblem(lossNode)) return { diagnostics: [lossNode.problem(lossLoc)] };
   nodes.push(labels, lossNode);
-  const scores = prediction.op === 'softmax' ? prediction.inputs[0]! : prediction.id;
+  // Accuracy is the argmax of scores: the logits under a softmax, the negated penalties of RBF units.
+  let scores = prediction.op === 'softmax' ? prediction.inputs[0]! : prediction.id;
+  if (loss === 'rbf_map') {
+    const neg = makeNode('affine', [prediction], { scale: -1, shift: 0 }, { id: `${prediction.id}.neg`, layer: '', loc: lossLoc });
+    if (isProblem(neg)) throw new Error('unreachable: negating penalties');
+    nodes.push(neg);
+    scores = neg.id;
+  }
   // Training needs the loss and the scores (for accuracy), not the prediction: leaving it out
   // lets the softmax fold into the loss when nothing else reads it.
   return { outputs: { loss: lossNode.id, scores }, diagnostics };

@@ -9,6 +9,8 @@
 import type { AttrValue, Graph, Node } from './types.js';
 
 function attr(v: AttrValue): string {
+  // long value lists (RBF prototypes) print their start and their length
+  if (Array.isArray(v) && v.length > 16 && !Array.isArray(v[0])) return `[${v.slice(0, 4).join(',')},… ${v.length} values]`;
   if (Array.isArray(v)) return `[${v.map((x) => attr(x as AttrValue)).join(',')}]`;
   return String(v);
 }

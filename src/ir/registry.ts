@@ -38,11 +38,16 @@ export interface OpDef {
   readonly name: string;
   /** one line, for `--list-ops`, docs and the IR printer's legend */
   readonly summary: string;
-  /** the number of IR inputs (parameters included), or 'variadic' for two or more */
-  readonly arity: number | 'variadic';
+  /** the number of IR inputs (parameters included): one count, the allowed counts, or 'variadic' for two or more */
+  readonly arity: number | readonly number[] | 'variadic';
   shape(inputs: readonly TensorType[], attrs: Attrs, ctx: ShapeContext): TensorType | ShapeProblem;
   /** multiply-accumulates with a weight, per example; 0 when absent */
   macs?(inputs: readonly TensorType[], out: TensorType, attrs: Attrs): number;
+  /**
+   * connections per example as the 1998 paper counts them: for each output value, the inputs
+   * it is computed from plus one for a bias; 0 when absent
+   */
+  connections?(inputs: readonly TensorType[], out: TensorType, attrs: Attrs): number;
   /**
    * The runtime kernel calls that compute the node, in order. The interpreter executes them and
    * the code generator prints them, so both agree on every argument. Absent for nodes that no
@@ -93,8 +98,8 @@ export type Value = Node;
 export interface LowerContext {
   /** Add an IR node; undefined (with a diagnostic recorded) when its shape rule fails. */
   node(op: string, inputs: readonly Value[], attrs: Attrs, id?: string): Value | undefined;
-  /** Declare a trainable parameter of this layer, named `<layer>.<suffix>`. */
-  param(suffix: string, shape: readonly number[], init: ParamInit): Value;
+  /** Declare a parameter of this layer, named `<layer>.<suffix>` (trainable unless options say). */
+  param(suffix: string, shape: readonly number[], init: ParamInit, options?: ParamOptions): Value;
   /** Apply an activation function by name; `linear` adds nothing. */
   activation(x: Value, fn: string): Value | undefined;
   /** The [H, W, C] of an image input, or undefined (reported) when `x` is not an image batch. */
@@ -109,7 +114,22 @@ export type ParamInit =
   | { readonly kind: 'glorot_uniform'; readonly fanIn: number; readonly fanOut: number }
   | { readonly kind: 'zeros' }
   | { readonly kind: 'ones' }
-  | { readonly kind: 'uniform'; readonly limit: number };
+  | { readonly kind: 'constant'; readonly value: number }
+  | { readonly kind: 'uniform'; readonly limit: number }
+  /** fixed values, given in full (RBF prototypes) */
+  | { readonly kind: 'values'; readonly values: readonly number[] }
+  /** the 0/1 mask [KH, KW, C, F] of a connection table: filter f reads the channels table[f] */
+  | { readonly kind: 'connections'; readonly table: readonly (readonly number[])[] };
+
+/** How a parameter is used, beyond its initializer. */
+export interface ParamOptions {
+  /** false for fixed tensors the optimizer leaves alone (default true) */
+  readonly trainable?: boolean;
+  /** a 0/1 tensor of the same shape that holds disconnected weights at zero */
+  readonly mask?: Value;
+  /** 'mask' for a connection mask: not a weight, so not counted among fixed parameters */
+  readonly role?: 'mask';
+}
 
 export interface LayerDef {
   /** the `op:` a person writes */

@@ -1,6 +1,8 @@
 /**
  * The per-layer summary in the spirit of Keras's `model.summary()`: each spec layer's output
- * shape, its trainable parameters and its multiply-accumulates per example, then the totals.
+ * shape, its trainable parameters, its fixed parameters (weights that are not trained, such as
+ * RBF prototypes), its multiply-accumulates and its connections (as the 1998 paper counts them)
+ * per example, then the totals.
  */
 import type { Spec } from '../spec/types.js';
 import { getOp } from './ops/index.js';
@@ -13,17 +15,32 @@ export interface LayerSummary {
   readonly activation?: string;
   /** output shape without the batch dimension */
   readonly shape: number[];
+  /** trainable parameters (a connection table's disconnected weights are not parameters) */
   readonly params: number;
+  /** weights that are not trained */
+  readonly fixed_params: number;
   readonly macs: number;
+  readonly connections: number;
 }
 
 export interface Summary {
   readonly params: number;
+  readonly fixed_params: number;
   readonly macs: number;
+  readonly connections: number;
   readonly layers: LayerSummary[];
 }
 
 export const isTrainable = (n: Node) => n.op === 'param' && n.attrs.trainable !== false;
+
+/** The values a parameter really has: a weight with a connection table counts only its connections. */
+function parameterCount(n: Node, byId: ReadonlyMap<string, Node>): number {
+  const mask = typeof n.attrs.mask === 'string' ? byId.get(n.attrs.mask) : undefined;
+  const table = mask?.attrs.table as readonly (readonly number[])[] | undefined;
+  if (!table) return elementsPerExample(n.type.shape);
+  const [kh, kw] = mask!.type.shape as number[];
+  return kh! * kw! * table.reduce((a, t) => a + t.length, 0);
+}
 
 export function summarize(graph: Graph, spec: Spec, layerOutputs: ReadonlyMap<string, string>): Summary {
   const byId = nodeMap(graph);
@@ -36,25 +53,29 @@ export function summarize(graph: Graph, spec: Spec, layerOutputs: ReadonlyMap<st
     const nodes = byLayer.get(l.name) ?? [];
     const out = byId.get(layerOutputs.get(l.name) ?? '');
     let params = 0;
+    let fixed = 0;
     let macs = 0;
+    let connections = 0;
     for (const n of nodes) {
-      if (isTrainable(n)) params += elementsPerExample(n.type.shape);
+      if (isTrainable(n)) params += parameterCount(n, byId);
+      else if (n.op === 'param' && n.attrs.role !== 'mask') fixed += parameterCount(n, byId);
       const def = getOp(n.op);
-      if (def?.macs) macs += def.macs(n.inputs.map((i) => byId.get(i)!.type), n.type, n.attrs);
+      const types = n.inputs.map((i) => byId.get(i)!.type);
+      if (def?.macs) macs += def.macs(types, n.type, n.attrs);
+      if (def?.connections) connections += def.connections(types, n.type, n.attrs);
     }
     const act = typeof l.activation === 'string' && l.activation !== 'linear' ? l.activation : undefined;
     return {
       name: l.name,
-      op: l.op === 'activation' ? `activation` : l.op,
+      op: l.op,
       ...(act ? { activation: act } : l.op === 'activation' ? { activation: String(l.fn) } : {}),
       shape: out ? exampleShape(out.type.shape) : [],
       params,
+      fixed_params: fixed,
       macs,
+      connections,
     };
   });
-  return {
-    params: layers.reduce((a, l) => a + l.params, 0),
-    macs: layers.reduce((a, l) => a + l.macs, 0),
-    layers,
-  };
+  const total = (k: 'params' | 'fixed_params' | 'macs' | 'connections') => layers.reduce((a, l) => a + l[k], 0);
+  return { params: total('params'), fixed_params: total('fixed_params'), macs: total('macs'), connections: total('connections'), layers };
 }

@@ -1,5 +1,5 @@
 /**
- * fuse-activations: an elementwise activation whose input is a conv2d or dense that nothing
+ * fuse-activations: an elementwise activation whose input is a conv2d, dense or subsample that nothing
  * else reads becomes that node's `activation` attribute.
  *
  *   before:  %c1: f32[N,24,24,6] = conv2d(%input, %c1.w, %c1.b) {...}
@@ -21,6 +21,7 @@ import { edit, readerCounts } from './rewrite.js';
 const FUSIBLE: Readonly<Record<string, readonly string[]>> = {
   conv2d: ELEMENTWISE,
   dense: ELEMENTWISE,
+  subsample: ELEMENTWISE,
 };
 
 export const fuseActivations: Pass = {

@@ -1,10 +1,16 @@
 /** Evaluation from predicted probabilities: the loss as the spec defines it, accuracy, confusion. */
 
-export type LossName = 'categorical_crossentropy' | 'mse';
+export type LossName = 'categorical_crossentropy' | 'mse' | 'rbf_map';
 
 const EPS = 1e-7;
 
-/** The batch-averaged loss of probabilities against one-hot labels, as Keras computes it. */
+/**
+ * The batch-averaged loss of probabilities against one-hot labels, as Keras computes it. For RBF
+ * networks (rbf_map), predictions are the posterior softmax(−y) of the penalties y, and this is
+ * its cross-entropy: the MAP loss without its rubbish-class term log(1 + e^−j / Σ e^−y), which
+ * the posterior does not keep (so a lower bound of the training loss, equal to it when one
+ * penalty is small).
+ */
 export function lossOf(loss: LossName, probs: Float32Array, labels: Float32Array, classes: number): number {
   const n = probs.length / classes;
   let s = 0;

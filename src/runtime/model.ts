@@ -13,7 +13,11 @@ export type Init =
   | { readonly kind: 'glorot_uniform'; readonly fanIn: number; readonly fanOut: number }
   | { readonly kind: 'zeros' }
   | { readonly kind: 'ones' }
-  | { readonly kind: 'uniform'; readonly limit: number };
+  | { readonly kind: 'constant'; readonly value: number }
+  | { readonly kind: 'uniform'; readonly limit: number }
+  | { readonly kind: 'values'; readonly values: readonly number[] }
+  /** a 0/1 mask [KH, KW, C, F]: 1 where filter f reads channel c (c in table[f]) */
+  | { readonly kind: 'connections'; readonly table: readonly (readonly number[])[] };
 
 export interface ParameterInfo {
   readonly name: string;
@@ -26,6 +30,8 @@ export interface ParameterInfo {
   readonly gradient?: number;
   /** the optimizer's state buffers for this parameter (Adam: m, v; momentum: the accumulator) */
   readonly state: readonly number[];
+  /** the name of a 0/1 mask of the same shape: where it is 0, this weight is held at zero */
+  readonly mask?: string;
 }
 
 export type OptimizerInfo =
@@ -123,7 +129,10 @@ export abstract class CompiledModel {
   /** One optimizer step on every trainable parameter. */
   protected abstract updateSchedule(learningRate: number, step: number): void;
 
-  /** Glorot-uniform kernels and zero biases (Keras's defaults), one seeded stream per parameter. */
+  /**
+   * Glorot-uniform kernels and zero biases (Keras's defaults), one seeded stream per parameter;
+   * fixed values and connection masks as given; then masked weights zeroed where disconnected.
+   */
   initParameters(seed: number): void {
     for (const p of this.info.parameters) {
       const rng = new Random(hashSeed(seed, p.name));
@@ -131,11 +140,23 @@ export abstract class CompiledModel {
       const init = p.init;
       if (init.kind === 'zeros') view.fill(0);
       else if (init.kind === 'ones') view.fill(1);
-      else {
+      else if (init.kind === 'constant') view.fill(init.value);
+      else if (init.kind === 'values') view.set(init.values);
+      else if (init.kind === 'connections') {
+        const [C, F] = p.shape.slice(-2) as [number, number];
+        view.fill(0);
+        for (let t = 0; t < view.length / (C * F); t++) init.table.forEach((reads, f) => reads.forEach((c) => (view[(t * C + c) * F + f] = 1)));
+      } else {
         const limit = init.kind === 'uniform' ? init.limit : Math.sqrt(6 / (init.fanIn + init.fanOut));
         for (let i = 0; i < view.length; i++) view[i] = (2 * rng.next() - 1) * limit;
       }
       for (const s of p.state) this.view(s, size(p.shape)).fill(0);
+    }
+    for (const p of this.info.parameters) {
+      if (!p.mask) continue;
+      const w = this.view(p.offset, size(p.shape));
+      const m = this.view(this.param(p.mask).offset, w.length);
+      for (let i = 0; i < w.length; i++) w[i]! *= m[i]!;
     }
     this.step = 0;
   }

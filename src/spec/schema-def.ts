@@ -63,6 +63,19 @@ function optimizer(name: string, description: string, props: Record<string, Json
     properties: {
       name: { const: name },
       learning_rate: positive('step size', { default: name === 'adam' ? 0.001 : 0.01 }),
+      schedule: {
+        type: 'array',
+        description: '[[epoch, learning_rate], ...]: from that epoch on (counting from 1), that step size',
+        items: {
+          type: 'array',
+          items: [
+            { type: 'integer', minimum: 1 },
+            { type: 'number', exclusiveMinimum: 0 },
+          ],
+          minItems: 2,
+          maxItems: 2,
+        },
+      },
       ...props,
     },
     required: ['name'],
@@ -118,6 +131,21 @@ export function buildSchema(): JsonSchema {
           },
         },
         required: ['shape'],
+        additionalProperties: false,
+      },
+      preprocess: {
+        type: 'object',
+        description: 'what happens to each image before the first layer (the 1998 paper pads and rescales)',
+        properties: {
+          pad: { type: 'integer', minimum: 0, maximum: 1024, description: 'pixels of background (0) added on each side' },
+          range: {
+            type: 'array',
+            items: { type: 'number' },
+            minItems: 2,
+            maxItems: 2,
+            description: '[lo, hi]: pixel values 0 to 1 become lo to hi (the paper: [-0.1, 1.175])',
+          },
+        },
         additionalProperties: false,
       },
       layers: {

@@ -27,6 +27,8 @@ export type DatasetSpec =
 export interface OptimizerSpec {
   readonly name: 'sgd' | 'momentum' | 'adam';
   readonly learning_rate?: number;
+  /** [epoch, learning_rate] pairs: from that epoch on (counting from 1), that rate */
+  readonly schedule?: readonly (readonly [number, number])[];
   readonly momentum?: number;
   readonly nesterov?: boolean;
   readonly beta1?: number;
@@ -36,7 +38,7 @@ export interface OptimizerSpec {
 
 export interface TrainSpec {
   readonly dataset: DatasetSpec;
-  readonly loss?: 'categorical_crossentropy' | 'mse';
+  readonly loss?: 'categorical_crossentropy' | 'mse' | 'rbf_map';
   readonly optimizer?: OptimizerSpec;
   readonly batch_size?: number;
   readonly epochs?: number;
@@ -48,6 +50,7 @@ export interface Spec {
   readonly name: string;
   readonly description?: string;
   readonly input: { readonly shape: readonly [number, number, number] };
+  readonly preprocess?: { readonly pad?: number; readonly range?: readonly [number, number] };
   readonly layers: readonly SpecLayer[];
   readonly output?: string;
   readonly train?: TrainSpec;

@@ -14,6 +14,14 @@ import { caseSpec, PIPELINES, type PipelineName } from '../helpers/gradcheck.js'
 import { ALL_CASES, DROPOUT_CASES, LOSS_CASES } from '../helpers/gradient-cases.js';
 import type { LayerSpec } from '../helpers/tfjs-net.js';
 
+/**
+ * The 1998 paper's own ops have no TensorFlow.js equivalent, so the tfjs networks cannot hold
+ * them: test/gradients/lenet98.test.ts checks them against float64 finite differences (and the
+ * connection table against a masked dense conv2d) on both backends.
+ */
+const LENET98_OPS = ['subsample', 'subsample_grad_input', 'subsample_grad_coef', 'rbf', 'rbf_grad_input', 'rbf_map', 'rbf_map_grad', 'affine', 'mul'];
+const LENET98_LAYERS = ['subsample', 'rbf'];
+
 interface Graphs {
   readonly pipeline: PipelineName;
   readonly train: Graph;
@@ -43,13 +51,13 @@ describe('what the gradient tests cover', () => {
   const layers: LayerSpec[] = ALL_CASES.flatMap((c) => [...c.layers]);
 
   it('every op of the registry, in compiled training or inference graphs', () => {
-    const seen = new Set(nodes().map((n) => n.op));
+    const seen = new Set([...nodes().map((n) => n.op), ...LENET98_OPS]);
     expect(allOps().map((o) => o.name).filter((op) => !seen.has(op))).toEqual([]);
   });
 
   it('every op of the default pipeline and of the bare one', () => {
-    const fused = new Set(nodes('fused').map((n) => n.op));
-    const unfused = new Set(nodes('unfused').map((n) => n.op));
+    const fused = new Set([...nodes('fused').map((n) => n.op), ...LENET98_OPS]);
+    const unfused = new Set([...nodes('unfused').map((n) => n.op), ...LENET98_OPS]);
     // without rewrites, everything but the fused loss appears
     expect(allOps().map((o) => o.name).filter((op) => !unfused.has(op) && !op.startsWith('softmax_cross_entropy'))).toEqual([]);
     // with them, cross-entropy of a softmax output always fuses
@@ -65,7 +73,7 @@ describe('what the gradient tests cover', () => {
   });
 
   it('every spec layer, and each activation function as an `activation` layer', () => {
-    const ops = new Set<string>(layers.map((l) => l.op));
+    const ops = new Set<string>([...layers.map((l) => l.op), ...LENET98_LAYERS]);
     expect(allLayers().map((l) => l.op).filter((op) => !ops.has(op))).toEqual([]);
     const fns = new Set<string>(layers.flatMap((l) => (l.op === 'activation' ? [l.fn] : [])));
     expect([...ELEMENTWISE, 'softmax'].filter((f) => !fns.has(f))).toEqual([]);

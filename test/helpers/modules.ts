@@ -49,7 +49,7 @@ export interface TinySpec {
   readonly classes: number;
   /** the `layers:` list, as YAML lines ("  - { name: ..., op: ... }") */
   readonly layers: string;
-  readonly loss?: 'categorical_crossentropy' | 'mse';
+  readonly loss?: 'categorical_crossentropy' | 'mse' | 'rbf_map';
   readonly optimizer?: string;
   readonly batchSize?: number;
 }

@@ -181,6 +181,47 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
     ),
   );
 
+  it.each([
+    [3, 28, 28, 6],
+    [1, 10, 10, 16],
+    [2, 6, 9, 5],
+  ])('the 1998 subsampling on %i×%i×%i×%i, forward and gradients', (n, H, W, C) => {
+    const OH = Math.floor(H / 2);
+    const OW = Math.floor(W / 2);
+    const g = [n, H, W, C, OH, OW, 2, 2, 2, 2] as const;
+    compare(
+      {
+        buffers: { x: n * H * W * C, coef: C, b: C, y: n * OH * OW * C, dz: n * OH * OW * C, dx: n * H * W * C, dc: C },
+        outputs: ['y', 'dx', 'dc'],
+        call: (k, a) => {
+          k.subsample(a.x!, a.coef!, a.b!, a.y!, ...g, Act.scaled_tanh);
+          k.subsampleGradInput(a.dz!, a.coef!, a.dx!, ...g);
+          k.subsampleGradCoef(a.x!, a.dz!, a.dc!, ...g);
+        },
+      },
+      threads,
+    );
+  });
+
+  it.each([1, 7, 32])('RBF units and the MAP loss over %i rows, elementwise affine and mul', (n) =>
+    compare(
+      {
+        buffers: { x: n * 84, w: 10 * 84, y: n * 10, t: n * 10, dy: n * 10, dx: n * 84, l: 1, g: n * 10, af: n * 84, m: n * 84 },
+        oneHot: { t: 10 },
+        outputs: ['y', 'dx', 'l', 'g', 'af', 'm'],
+        call: (k, a) => {
+          k.rbf(a.x!, a.w!, a.y!, n, 84, 10);
+          k.rbfGradInput(a.x!, a.w!, a.dy!, a.dx!, n, 84, 10);
+          k.rbfMap(a.y!, a.t!, a.l!, n, 10, 0.1);
+          k.rbfMapGrad(a.y!, a.t!, a.g!, n, 10, 0.1);
+          k.affine(a.x!, a.af!, n * 84, 1.275, -0.1);
+          k.mul(a.x!, a.dx!, a.m!, n * 84);
+        },
+      },
+      threads,
+    ),
+  );
+
   it('data movement: copies, channel slices, padding', () =>
     compare(
       {

@@ -76,3 +76,20 @@ describe('the IDX reader', () => {
     else expect((fashion as { missing: string }).missing).toMatch(/apt-get install dataset-fashion-mnist/);
   });
 });
+
+describe('the IDX reader against files that are not what they claim', () => {
+  it('refuses a gzip bomb without inflating it, in well under a second', () => {
+    // a header for 2×2×2 images, then 64 MiB of zeros, gzipped to about 64 KiB
+    const bomb = gzipSync(Buffer.concat([Buffer.from(idx([2, 2, 2], [])), Buffer.alloc(64 * 1024 * 1024)]));
+    const p = file('bomb.idx3.gz', bomb);
+    const t0 = performance.now();
+    expect(problem(() => readIdx(p))).toMatch(/has more data after the 2×2×2 values its header declares/);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  it('refuses devices and folders instead of reading them forever', () => {
+    expect(problem(() => readIdx('/dev/zero'))).toMatch(/\/dev\/zero: is not a regular file/);
+    expect(problem(() => readIdxHeader('/dev/zero'))).toMatch(/is not a regular file/);
+    expect(problem(() => readIdx(dir))).toMatch(/is not a regular file/);
+  });
+});

@@ -1,12 +1,13 @@
 /**
  * conv2d: 2-D convolution over an [N, H, W, C] batch, weights [kh, kw, cin, filters] (Keras's
- * layout), a bias per filter. IR inputs: x, weights, bias.
+ * layout), a bias per filter. IR inputs: x, weights, bias, and with a connection table (the 1998
+ * paper's C3) a fixed 0/1 mask of the weights' shape.
  *
  * The spec's `activation:` is lowered to its own node; the fusion pass folds it back in as the
  * IR attribute `activation`.
  */
 import { Messages } from '../../spec/messages.js';
-import type { LayerDef, OpDef } from '../registry.js';
+import type { LayerDef, LowerContext, OpDef } from '../registry.js';
 import { f32, formatShape } from '../types.js';
 import { attrNums, BATCH, batch, buf, explicitPadding, imageDims, pair, problem, rows, schema, windowOutput } from './common.js';
 import { activationSchema, actCode, activationGradNode } from './activation.js';
@@ -23,13 +24,19 @@ function geometry(x: TensorType, y: TensorType, attrs: Node['attrs']): KernelArg
   return [BATCH, H!, W!, C!, OH!, OW!, F!, KH!, KW!, SH!, SW!, PT!, PL!];
 }
 
+/** Input channels read, summed over the filters: all of them, or as the connection table says. */
+function connectedInputs(attrs: Node['attrs'], filters: number, channels: number): number {
+  const table = attrs.connections as readonly (readonly number[])[] | undefined;
+  return table ? table.reduce((a, t) => a + t.length, 0) : filters * channels;
+}
+
 /** The attributes the gradient ops need to redo the forward geometry. */
 const geometryAttrs = (n: Node) => ({ kernel: n.attrs.kernel!, stride: n.attrs.stride!, padding: n.attrs.padding! });
 
 export const conv2dOp: OpDef = {
   name: 'conv2d',
-  summary: 'a 2-D convolution plus bias, optionally followed by a fused activation',
-  arity: 3,
+  summary: 'a 2-D convolution plus bias, optionally followed by a fused activation (input 4: a connection mask)',
+  arity: [3, 4],
   shape([x, w, b], attrs, ctx) {
     const hwc = imageDims(x!, 'conv2d', ctx);
     if (!Array.isArray(hwc)) return hwc;
@@ -53,26 +60,40 @@ export const conv2dOp: OpDef = {
     if (!Array.isArray(out)) return out;
     return f32(batch(out[0], out[1], filters));
   },
+  // with a connection table, only the connected weights count
   macs([x], out, attrs) {
     const [kh, kw] = attrNums(attrs.kernel);
-    const cin = x!.shape[3] as number;
-    const [, oh, ow, co] = out.shape as number[];
-    return oh! * ow! * co! * kh! * kw! * cin;
+    const [, oh, ow, f] = out.shape as number[];
+    return oh! * ow! * kh! * kw! * connectedInputs(attrs, f!, x!.shape[3] as number);
   },
+  connections([x], out, attrs) {
+    const [kh, kw] = attrNums(attrs.kernel);
+    const [, oh, ow, f] = out.shape as number[];
+    return oh! * ow! * (connectedInputs(attrs, f!, x!.shape[3] as number) * kh! * kw! + f!);
+  },
+  // (weights held at zero where the table disconnects them compute nothing, but cost the same)
   kernel: (node, [x]) => [
     {
       kernel: 'conv2d',
-      args: [...node.inputs.map(buf), buf(node.id), ...geometry(x!, node.type, node.attrs), actCode(node.attrs.activation)],
+      args: [...node.inputs.slice(0, 3).map(buf), buf(node.id), ...geometry(x!, node.type, node.attrs), actCode(node.attrs.activation)],
     },
   ],
   grad(node, dy, g) {
     const [x, w] = [g.input(0), g.input(1)];
     const dz = activationGradNode(node, dy!, g);
     const attrs = geometryAttrs(node);
+    const masked = node.inputs.length === 4;
+    let dw: Node | undefined;
+    if (g.needsGrad(1)) {
+      // With a connection table, the mask zeroes the gradient of disconnected weights, which
+      // start at zero too: they never move.
+      dw = masked ? g.node('mul', [g.node('conv2d_grad_filter', [x, dz], attrs, 'dense_w'), g.input(3)], {}, 1) : g.node('conv2d_grad_filter', [x, dz], attrs, 1);
+    }
     return [
       g.needsGrad(0) ? g.node('conv2d_grad_input', [dz, w], { ...attrs, input: (x.type.shape as number[]).slice(1) }, 0) : undefined,
-      g.needsGrad(1) ? g.node('conv2d_grad_filter', [x, dz], attrs, 1) : undefined,
+      dw,
       g.needsGrad(2) ? g.node('bias_grad', [dz], {}, 2) : undefined,
+      undefined,
     ];
   },
 };
@@ -115,6 +136,11 @@ export const conv2dLayer: LayerDef = {
     stride: schema.window('step between windows (default 1)'),
     padding: schema.padding("'valid' (default: no padding), 'same' (output size = input size / stride), or pixels on each side", true),
     activation: activationSchema('applied to the output (default linear)'),
+    connections: {
+      type: 'array',
+      description: 'for each filter, the input channels it reads (default: all); disconnected weights stay zero',
+      items: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1 },
+    },
   },
   required: ['filters', 'kernel'],
   inputs: { min: 1, max: 1 },
@@ -126,13 +152,39 @@ export const conv2dLayer: LayerDef = {
     const stride = pair(layer.stride, [1, 1]);
     const padding = explicitPadding(layer.padding, [h, w_], kernel, stride);
     const filters = layer.filters as number;
-    const w = ctx.param('w', [kernel[0], kernel[1], cin, filters], {
-      kind: 'glorot_uniform',
-      fanIn: kernel[0] * kernel[1] * cin,
-      fanOut: kernel[0] * kernel[1] * filters,
-    });
+    const table = layer.connections as number[][] | undefined;
+    if (table && !checkConnections(table, cin, filters, layer.name, ctx)) return undefined;
+    const maskNode = table && ctx.param('mask', [kernel[0], kernel[1], cin, filters], { kind: 'connections', table }, { trainable: false, role: 'mask' });
+    const w = ctx.param(
+      'w',
+      [kernel[0], kernel[1], cin, filters],
+      { kind: 'glorot_uniform', fanIn: kernel[0] * kernel[1] * cin, fanOut: kernel[0] * kernel[1] * filters },
+      maskNode ? { mask: maskNode } : {},
+    );
     const b = ctx.param('b', [filters], { kind: 'zeros' });
-    const y = ctx.node('conv2d', [x!, w, b], { filters, kernel, stride, padding });
+    const attrs = { filters, kernel, stride, padding, ...(table ? { connections: table } : {}) };
+    const y = ctx.node('conv2d', maskNode ? [x!, w, b, maskNode] : [x!, w, b], attrs);
     return y && ctx.activation(y, (layer.activation as string | undefined) ?? 'linear');
   },
 };
+
+/** Whether a connection table fits the layer: one list per filter, of distinct input channels (reported when not). */
+function checkConnections(table: number[][], cin: number, filters: number, layer: string, ctx: LowerContext): boolean {
+  const at = ctx.locate('connections');
+  if (table.length !== filters) {
+    ctx.report(Messages.ConnectionsTable.at(at, layer, `'connections' lists ${table.length} filters, but the layer has ${filters}: give one list of input channels per filter`));
+    return false;
+  }
+  for (const [f, reads] of table.entries()) {
+    const bad = reads.find((c) => c >= cin);
+    if (bad !== undefined) {
+      ctx.report(Messages.ConnectionsTable.at(at, layer, `filter ${f} reads channel ${bad}, but the input has channels 0 to ${cin - 1}`));
+      return false;
+    }
+    if (new Set(reads).size !== reads.length) {
+      ctx.report(Messages.ConnectionsTable.at(at, layer, `filter ${f} lists a channel twice (${reads.join(', ')})`));
+      return false;
+    }
+  }
+  return true;
+}

@@ -27,6 +27,7 @@ export const denseOp: OpDef = {
     return f32(batch(attrs.units as number));
   },
   macs: ([x], out) => (x!.shape[1] as number) * (out.shape[1] as number),
+  connections: ([x], out) => ((x!.shape[1] as number) + 1) * (out.shape[1] as number),
   kernel: (node, [, w]) => [
     { kernel: 'dense', args: [...node.inputs.map(buf), buf(node.id), BATCH, dims(w!)[0]!, dims(w!)[1]!, actCode(node.attrs.activation)] },
   ],

@@ -1,5 +1,9 @@
 /** Every op and spec layer netc knows; adding one means adding its file and a line here. */
 import type { LayerDef, OpDef } from '../registry.js';
+import { affineOp } from './affine.js';
+import { mulOp } from './mul.js';
+import { rbfGradInputOp, rbfLayer, rbfOp } from './rbf.js';
+import { subsampleGradCoefOp, subsampleGradInputOp, subsampleLayer, subsampleOp } from './subsample.js';
 import { activationGradOp, activationLayer, activationOps, softmaxGradOp, softmaxOp } from './activation.js';
 import { addLayer, addOp } from './add.js';
 import { concatLayer, concatOp, sliceChannelsOp } from './concat.js';
@@ -13,6 +17,8 @@ import {
   crossEntropyOp,
   mseGradOp,
   mseOp,
+  rbfMapGradOp,
+  rbfMapOp,
   softmaxCrossEntropyGradOp,
   softmaxCrossEntropyOp,
 } from './losses.js';
@@ -34,10 +40,16 @@ const OPS: readonly OpDef[] = [
   addOp,
   concatOp,
   padOp,
+  affineOp,
+  mulOp,
+  // the 1998 paper's own layers
+  subsampleOp,
+  rbfOp,
   // losses
   crossEntropyOp,
   mseOp,
   softmaxCrossEntropyOp,
+  rbfMapOp,
   // backward: made only by the autodiff pass from the rules above
   conv2dGradInputOp,
   conv2dGradFilterOp,
@@ -55,6 +67,10 @@ const OPS: readonly OpDef[] = [
   crossEntropyGradOp,
   mseGradOp,
   softmaxCrossEntropyGradOp,
+  rbfMapGradOp,
+  subsampleGradInputOp,
+  subsampleGradCoefOp,
+  rbfGradInputOp,
 ];
 
 const LAYERS: readonly LayerDef[] = [
@@ -68,6 +84,8 @@ const LAYERS: readonly LayerDef[] = [
   addLayer,
   concatLayer,
   padLayer,
+  subsampleLayer,
+  rbfLayer,
 ];
 
 const opsByName = new Map(OPS.map((o) => [o.name, o]));

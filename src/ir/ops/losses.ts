@@ -35,7 +35,18 @@ function lossOp(name: string, summary: string, kernel: KernelName, gradOp: strin
 export const LOSSES = {
   categorical_crossentropy: 'cross-entropy of softmax probabilities against one-hot labels',
   mse: 'mean squared error against one-hot labels',
+  rbf_map: "the 1998 paper's MAP loss on RBF penalties: the correct class's penalty plus log(e^−j + Σ e^−y)",
 } as const;
+
+/**
+ * j of the MAP loss, E = mean of y[label] + log(e^−j + Σ_i e^−y_i) (LeCun et al. 1998, eq. 9).
+ * The paper calls j only "a positive constant": the penalty of a "rubbish" class, so that the
+ * competitive term stops pushing up penalties that are already large (e^−y_i ≪ e^−j) and acts
+ * only on wrong classes that come close. RBF penalties here are squared distances between 84
+ * values in [−1.7, 1.7] and ±1 prototypes: a wrong class starts tens of units away. A small j
+ * keeps the competition to near misses, as the paper intends; we take j = 0.1.
+ */
+export const RBF_MAP_J = 0.1;
 
 function lossGradOp(name: string, summary: string, kernel: KernelName): OpDef {
   return {
@@ -50,6 +61,16 @@ function lossGradOp(name: string, summary: string, kernel: KernelName): OpDef {
 export const crossEntropyOp = lossOp('categorical_crossentropy', LOSSES.categorical_crossentropy, 'crossEntropy', 'categorical_crossentropy_grad');
 export const mseOp = lossOp('mse', LOSSES.mse, 'mse', 'mse_grad');
 /** softmax then cross-entropy in one node, computed from the logits in log-sum-exp form */
+/** The MAP loss of RBF outputs; like the others, a scalar of (penalties, one-hot labels). */
+export const rbfMapOp: OpDef = {
+  ...lossOp('rbf_map', LOSSES.rbf_map, 'rbfMap', 'rbf_map_grad'),
+  kernel: (node, [y]) => [{ kernel: 'rbfMap', args: [...node.inputs.map(buf), buf(node.id), BATCH, last(y!), RBF_MAP_J] }],
+};
+export const rbfMapGradOp: OpDef = {
+  ...lossGradOp('rbf_map_grad', 'the gradient of the MAP loss: (t − e^−y / (e^−j + Σ e^−y)) / n', 'rbfMapGrad'),
+  kernel: (node, [y]) => [{ kernel: 'rbfMapGrad', args: [...node.inputs.map(buf), buf(node.id), BATCH, last(y!), RBF_MAP_J] }],
+};
+
 export const softmaxCrossEntropyOp = lossOp(
   'softmax_cross_entropy',
   'cross-entropy of softmax(logits) against one-hot labels, in log-sum-exp form',

@@ -25,6 +25,10 @@ function poolOp(name: 'avgpool2d' | 'maxpool2d', summary: string): OpDef {
     name,
     summary,
     arity: 1,
+    connections(_xs, out, attrs) {
+      const [ph, pw] = attrNums(attrs.pool);
+      return (out.shape[1] as number) * (out.shape[2] as number) * (out.shape[3] as number) * ph! * pw!;
+    },
     kernel: (node, [x]) => [{ kernel: isMax ? 'maxpool' : 'avgpool', args: [buf(node.inputs[0]!), buf(node.id), ...geometry(x!, node.type, node.attrs)] }],
     grad(node, dy, g) {
       if (!g.needsGrad(0)) return [undefined];

@@ -4,7 +4,7 @@
  * Files may be gzipped. The reader checks the magic, the dimensions and the file's length
  * against its header, and says exactly what is wrong with a file that fails.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
 
 export type IdxType = 'u8' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64';
@@ -62,18 +62,42 @@ export function parseIdxHeader(path: string, b: Uint8Array): IdxHeader {
   return { type: t.type, dims, headerBytes, dataBytes };
 }
 
+/** Larger than any data set netc trains on fits in memory; a file claiming more is refused. */
+export const MAX_IDX_BYTES = 4 * 1024 ** 3;
+
 function readBytes(path: string): Uint8Array {
   let raw: Uint8Array;
   try {
+    // only regular files: a device (/dev/zero) or a pipe would be read forever
+    if (!statSync(path).isFile()) throw new IdxError(path, 'is not a regular file');
     raw = readFileSync(path);
   } catch (e) {
+    if (e instanceof IdxError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new IdxError(path, code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (e as Error).message})`);
   }
   if (!isGzip(raw)) return raw;
+  // Inflate only as far as the header says the data goes (plus a byte, to notice trailing
+  // data): a gzip bomb stops there instead of exhausting memory.
+  const header = parseIdxHeader(path, inflateStart(path, raw));
+  const limit = header.headerBytes + header.dataBytes + 1;
+  if (limit > MAX_IDX_BYTES) throw new IdxError(path, `claims ${header.dims.join('×')} values, more than netc can hold in memory`);
   try {
-    return gunzipSync(raw);
+    return gunzipSync(raw, { maxOutputLength: limit });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new IdxError(path, `has more data after the ${header.dims.join('×')} values its header declares`);
+    }
+    throw new IdxError(path, `is not a valid gzip file (${(e as Error).message})`);
+  }
+}
+
+/** The first bytes of a gzipped file, inflated: enough for an IDX header. */
+function inflateStart(path: string, raw: Uint8Array): Uint8Array {
+  try {
+    return gunzipSync(raw.subarray(0, 64 * 1024), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return gunzipSync(raw.subarray(0, 1024), { finishFlush: constants.Z_SYNC_FLUSH });
     throw new IdxError(path, `is not a valid gzip file (${(e as Error).message})`);
   }
 }
@@ -94,6 +118,7 @@ export function readIdxHeader(path: string): IdxHeader {
   let head: Uint8Array;
   let size: number;
   try {
+    if (!statSync(path).isFile()) throw new IdxError(path, 'is not a regular file');
     const fd = openSync(path, 'r');
     try {
       const buf = Buffer.alloc(64 * 1024);
@@ -104,6 +129,7 @@ export function readIdxHeader(path: string): IdxHeader {
       closeSync(fd);
     }
   } catch (e) {
+    if (e instanceof IdxError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new IdxError(path, code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (e as Error).message})`);
   }

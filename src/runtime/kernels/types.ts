@@ -74,6 +74,28 @@ export interface Kernels {
   softmaxCrossEntropy(z: number, t: number, loss: number, n: number, C: number): void;
   softmaxCrossEntropyGrad(z: number, t: number, dz: number, n: number, C: number): void;
 
+  /** y = scale·x + shift over `size` values (preprocessing, and negation of penalties) */
+  affine(x: number, y: number, size: number, scale: number, shift: number): void;
+  /** y = a ⊙ b over `size` values (a mask on a weight gradient) */
+  mul(a: number, b: number, y: number, size: number): void;
+
+  /**
+   * The 1998 paper's subsampling: y = act(coef[c] · Σ window + bias[c]) over non-overlapping
+   * windows (no padding); coef and bias are per channel.
+   */
+  subsample(x: number, coef: number, bias: number, y: number, n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number, act: number): void;
+  /** dx = coef[c] · dz spread over each window (dz is the gradient before the activation) */
+  subsampleGradInput(dz: number, coef: number, dx: number, n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number): void;
+  /** dcoef[c] = Σ dz · (the window's sum) */
+  subsampleGradCoef(x: number, dz: number, dcoef: number, n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number): void;
+  /** Euclidean RBF units: y[i, u] = Σ_k (x[i, k] − w[u, k])², w [U, K] */
+  rbf(x: number, w: number, y: number, n: number, K: number, U: number): void;
+  /** dx[i, k] = Σ_u 2·dy[i, u]·(x[i, k] − w[u, k]) */
+  rbfGradInput(x: number, w: number, dy: number, dx: number, n: number, K: number, U: number): void;
+  /** the paper's MAP loss on RBF penalties y: mean of y[label] + log(e^−j + Σ e^−y) */
+  rbfMap(y: number, t: number, loss: number, n: number, C: number, j: number): void;
+  rbfMapGrad(y: number, t: number, dy: number, n: number, C: number, j: number): void;
+
   /** the number of rows whose largest score is the labelled class */
   countCorrect(scores: number, t: number, n: number, C: number): number;
 

@@ -40,6 +40,8 @@ export interface LoopOptions {
   readonly batchSize: number;
   readonly seed: number;
   readonly loss: LossName;
+  /** the learning rate of epoch e (counting from 0), when it changes over the run */
+  learningRateAt?(epoch: number): number;
   /** where to start: from a checkpoint, or the beginning */
   readonly start?: Progress;
   onStep?(r: StepReport): void;
@@ -77,6 +79,7 @@ export async function trainLoop(model: CompiledModel, data: Dataset, o: LoopOpti
   const batches = Math.ceil(count / o.batchSize);
   let p: Progress = o.start ?? { epoch: 0, batch: 0, step: model.step, lossSum: 0, correct: 0, seen: 0, seconds: 0 };
   for (let epoch = p.epoch; epoch < o.epochs; epoch++) {
+    if (o.learningRateAt) model.learningRate = o.learningRateAt(epoch);
     const order = epochOrder(count, o.seed, epoch);
     let { lossSum, correct, seen, seconds } = epoch === p.epoch ? p : { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
     for (let b = epoch === p.epoch ? p.batch : 0; b < batches; b++) {

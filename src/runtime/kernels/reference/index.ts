@@ -6,7 +6,8 @@ import { dense, denseGradInput, denseGradWeight } from './dense.js';
 import { countCorrect, crossEntropy, crossEntropyGrad, mse, mseGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad } from './losses.js';
 import { adam, momentum, sgd } from './optimizers.js';
 import { avgpool, avgpoolGrad, maxpool, maxpoolGrad } from './pool.js';
-import { add, copy, copyChannels, dropout, dropoutGrad, pad, padGrad, sliceChannels } from './tensor.js';
+import { add, affine, copy, copyChannels, dropout, dropoutGrad, mul, pad, padGrad, sliceChannels } from './tensor.js';
+import { rbf, rbfGradInput, rbfMap, rbfMapGrad, subsample, subsampleGradCoef, subsampleGradInput } from './lenet98.js';
 
 type Unbound<K> = { [P in keyof K]: K[P] extends (...a: infer A) => infer R ? (m: Arena, ...a: A) => R : never };
 
@@ -15,7 +16,8 @@ const KERNELS: Unbound<Kernels> = {
   dense, denseGradInput, denseGradWeight,
   activation, activationGrad, softmax, softmaxGrad,
   avgpool, avgpoolGrad, maxpool, maxpoolGrad,
-  add, copyChannels, sliceChannels, pad, padGrad, copy, dropout, dropoutGrad,
+  add, copyChannels, sliceChannels, pad, padGrad, copy, dropout, dropoutGrad, affine, mul,
+  subsample, subsampleGradInput, subsampleGradCoef, rbf, rbfGradInput, rbfMap, rbfMapGrad,
   crossEntropy, crossEntropyGrad, mse, mseGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad, countCorrect,
   sgd, momentum, adam,
 };

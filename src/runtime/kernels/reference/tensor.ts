@@ -63,3 +63,11 @@ export function dropout(m: Arena, x: number, y: number, size: number, rate: numb
 export function dropoutGrad(m: Arena, dy: number, dx: number, size: number, rate: number, seed: number, salt: number): void {
   dropout(m, dy, dx, size, rate, seed, salt);
 }
+
+export function affine(m: Arena, x: number, y: number, size: number, scale: number, shift: number): void {
+  for (let i = 0; i < size; i++) m[y + i] = scale * m[x + i]! + shift;
+}
+
+export function mul(m: Arena, a: number, b: number, y: number, size: number): void {
+  for (let i = 0; i < size; i++) m[y + i] = m[a + i]! * m[b + i]!;
+}

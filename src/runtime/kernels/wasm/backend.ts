@@ -43,6 +43,10 @@ export function kernelsRelaxed(): boolean {
 
 function loadKernels(): { module: WebAssembly.Module; relaxed: boolean } {
   if (compiled) return compiled;
+  // Compile every kernel with the optimizing compiler from its first call: a training step calls
+  // each kernel once, and V8's baseline code, which it would otherwise start with, runs the
+  // first epoch several times slower.
+  setFlagsFromString('--no-liftoff');
   const read = (name: string) => {
     try {
       return readFileSync(packageFile('dist', name));
@@ -95,7 +99,7 @@ for (;;) {
 `;
 
 /** The kernels that split over threads, by index in the control block. */
-const PARALLEL = ['conv2d', 'conv2dGradFilter', 'conv2dGradInput', 'gemm', 'gemmTN', 'activation', 'activationGrad', 'add', 'copyChannels', 'sliceChannels', 'pad', 'padGrad', 'dropout', 'sgd', 'momentum', 'adam', 'avgpool', 'avgpoolGrad', 'maxpool', 'maxpoolGrad'] as const;
+const PARALLEL = ['subsample', 'subsampleGradInput', 'rbf', 'rbfGradInput', 'affine', 'mul', 'conv2d', 'conv2dGradFilter', 'conv2dGradInput', 'gemm', 'gemmTN', 'activation', 'activationGrad', 'add', 'copyChannels', 'sliceChannels', 'pad', 'padGrad', 'dropout', 'sgd', 'momentum', 'adam', 'avgpool', 'avgpoolGrad', 'maxpool', 'maxpoolGrad'] as const;
 
 export interface FastMemory {
   readonly memory: WebAssembly.Memory;
@@ -203,6 +207,17 @@ export function createFastKernels(floats: number, scratchFloats: number, threads
     softmaxCrossEntropy: (z, t, loss, n, C) => void ex.softmaxCrossEntropy!(z, t, loss, n, C),
     softmaxCrossEntropyGrad: (z, t, dz, n, C) => void ex.softmaxCrossEntropyGrad!(z, t, dz, n, C),
     countCorrect: (scores, t, n, C) => ex.countCorrect!(scores, t, n, C),
+    affine: (x, y, size, scale, shift) => run('affine', [x, y, size, scale, shift], size),
+    mul: (a, b, y, size) => run('mul', [a, b, y, size], size),
+    subsample: (x, coef, bias, y, n, H, W, C, OH, OW, PH, PW, SH, SW, act) =>
+      run('subsample', [x, coef, bias, y, n, H, W, C, OH, OW, PH, PW, SH, SW, act], n * OH * OW * C * PH * PW * 4),
+    subsampleGradInput: (dz, coef, dx, n, H, W, C, OH, OW, PH, PW, SH, SW) =>
+      run('subsampleGradInput', [dz, coef, dx, n, H, W, C, OH, OW, PH, PW, SH, SW], n * OH * OW * C * PH * PW),
+    subsampleGradCoef: (x, dz, dcoef, n, H, W, C, OH, OW, PH, PW, SH, SW) => void ex.subsampleGradCoef!(x, dz, dcoef, n, H, W, C, OH, OW, PH, PW, SH, SW),
+    rbf: (x, w, y, n, K, U) => run('rbf', [x, w, y, n, K, U], n * K * U),
+    rbfGradInput: (x, w, dy, dx, n, K, U) => run('rbfGradInput', [x, w, dy, dx, n, K, U], n * K * U),
+    rbfMap: (y, t, loss, n, C, j) => void ex.rbfMap!(y, t, loss, n, C, j),
+    rbfMapGrad: (y, t, dy, n, C, j) => void ex.rbfMapGrad!(y, t, dy, n, C, j),
     sgd: (p, g, size, lr) => run('sgd', [p, g, size, lr], size),
     momentum: (p, g, acc, size, lr, mu, nesterov) => run('momentum', [p, g, acc, size, lr, mu, nesterov], size),
     adam: (p, g, m, v, size, lr, b1, b2, eps, t) => run('adam', [p, g, m, v, size, lr, b1, b2, eps, t], size * 4),

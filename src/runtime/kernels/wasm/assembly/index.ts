@@ -8,3 +8,4 @@ export { softmax, softmaxGrad, crossEntropy, crossEntropyGrad, mse, mseGrad, sof
 export { conv2d, conv2dGradFilter, conv2dGradInput, biasGrad, padColumns, transposeWeights } from './conv';
 export { gemm, gemmTN, transpose } from './gemm';
 export { avgpool, avgpoolGrad, maxpool, maxpoolGrad } from './pool';
+export { subsample, subsampleGradInput, subsampleGradCoef, rbf, rbfGradInput, rbfMap, rbfMapGrad, affine, mul } from './lenet98';
