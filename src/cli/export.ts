@@ -1,0 +1,101 @@
+/** `netc export <run folder or checkpoint> --format tfjs -o DIR`: a trained model for TensorFlow.js. */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { exportTfjs } from '../interop/tfjs-export.js';
+import { writeFileAtomic } from '../runtime/atomic.js';
+import { CheckpointError, readCheckpoint, type Checkpoint } from '../runtime/checkpoint.js';
+import { formatWithSource, type Diagnostic } from '../spec/diagnostics.js';
+import { Messages } from '../spec/messages.js';
+import { packageVersion } from '../spec/package-root.js';
+import { parse, UsageError } from './args.js';
+import { analyze } from './frontend.js';
+import { num } from './output.js';
+import { CHECKPOINT, SPEC } from './run-folder.js';
+
+export const exportUsage = `usage: netc export <run folder or checkpoint> [--format tfjs] -o DIR
+
+Writes a trained model for another framework. --format tfjs (the default) writes a TensorFlow.js
+Layers model: DIR/model.json (the layers and the weights manifest) and DIR/group1-shard*.bin
+(the weights), which tf.loadLayersModel loads in Node.js or a browser. Every layer with a Keras
+equivalent exports: conv2d, pooling, dense, flatten, dropout, activation, add, concat, pad. The
+1998 paper's subsample, rbf, connection tables, scaled_tanh and preprocess do not.
+
+  --format tfjs    the format to write (TensorFlow.js Layers; the only one so far)
+  -o, --out DIR    the folder to write (made if missing; model.json and shards are replaced)`;
+
+export async function runExport(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    format: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(exportUsage + '\n');
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('name one run folder or checkpoint');
+  const format = values.format ?? 'tfjs';
+  if (format !== 'tfjs') throw new UsageError(`--format must be tfjs, not '${String(format)}'`);
+  if (typeof values.out !== 'string') throw new UsageError('name the folder to write with -o DIR');
+  const from = positionals[0]!;
+  const checkpointPath = existsSync(from) && statSync(from).isDirectory() ? join(from, CHECKPOINT) : from;
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = readCheckpoint(checkpointPath);
+  } catch (e) {
+    if (e instanceof CheckpointError) return fail([Messages.Checkpoint.at(undefined, e.path, e.problem)], new Map());
+    throw e;
+  }
+  const specFile = specOf(checkpointPath, checkpoint);
+  const a = analyze(specFile, { training: false });
+  if (!a.ok || !a.loaded || !a.graph) return fail(a.diagnostics, a.sources);
+  const r = exportTfjs({ loaded: a.loaded, graph: a.graph, params: checkpoint.params, netcVersion: packageVersion(), paramsFrom: checkpointPath });
+  if (Array.isArray(r)) return fail(r, a.sources);
+
+  const dir = values.out;
+  // model.json last: until it is written, no reader looks for the new shards
+  const files = [...r.shards, { name: 'model.json', bytes: Buffer.from(JSON.stringify(r.modelJson, null, 1) + '\n') }];
+  for (const f of files) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileAtomic(join(dir, f.name), f.bytes);
+    } catch (e) {
+      return fail([Messages.CannotWrite.at(undefined, join(dir, f.name), (e as NodeJS.ErrnoException).code ?? String(e))], new Map());
+    }
+  }
+  // shards of an earlier, larger export would lie beside the new ones; model.json names only the new
+  const written = new Set(files.map((f) => f.name));
+  for (const f of readdirSync(dir)) if (/^group1-shard\d+of\d+\.bin$/.test(f) && !written.has(f)) rmSync(join(dir, f), { force: true });
+  const layers = r.modelJson.modelTopology.config.layers.length - 1;
+  const bytes = r.shards.reduce((n, s) => n + s.bytes.length, 0);
+  process.stdout.write(
+    `${join(dir, 'model.json')}: ${a.loaded.spec.name} as a TensorFlow.js Layers model, ${layers} layers; ` +
+      `weights in ${r.shards.length} file${r.shards.length === 1 ? '' : 's'} (${num(bytes)} bytes)\n` +
+      `load it with tf.loadLayersModel('${loadUrl(dir)}'); netc's README, "TensorFlow.js", shows a page that does\n`,
+  );
+  return 0;
+}
+
+/**
+ * A spec file holding the checkpoint's spec, for positions in messages: the run folder's own
+ * spec.yaml when it is the same text (it is, unless edited), else a copy in a temporary folder.
+ */
+function specOf(checkpointPath: string, checkpoint: Checkpoint): string {
+  const beside = join(checkpointPath, '..', SPEC);
+  if (existsSync(beside) && readFileSync(beside, 'utf8') === checkpoint.header.spec) return beside;
+  const file = join(mkdtempSync(join(tmpdir(), 'netc-export-')), SPEC);
+  writeFileSync(file, checkpoint.header.spec);
+  return file;
+}
+
+/** model.json's path as a page or program beside it would name it: relative when under the current folder. */
+function loadUrl(dir: string): string {
+  const rel = relative(process.cwd(), join(dir, 'model.json')).split('\\').join('/');
+  return rel.startsWith('..') ? join(dir, 'model.json') : rel;
+}
+
+function fail(ds: readonly Diagnostic[], sources: ReadonlyMap<string, string>): number {
+  for (const d of ds) process.stderr.write(formatWithSource(d, d.loc ? sources.get(d.loc.file) : undefined) + '\n');
+  return 1;
+}

@@ -1,0 +1,38 @@
+/**
+ * The tfjs kernels: every kernel of a generated schedule that has a TensorFlow.js op runs as
+ * one; the rest run as the reference kernels on the same arena — data movement (copies and
+ * channel slices), dropout (its mask is netc's counter-based hash, so every backend drops the
+ * same units), the accuracy count, and the 1998 paper's subsampling, RBF units and MAP loss.
+ */
+import { referenceKernels } from '../reference/index.js';
+import type { Kernels } from '../types.js';
+import { activationKernels } from './activation.js';
+import { ArenaTensors } from './arena.js';
+import { convKernels } from './conv.js';
+import type { Tf } from './engine.js';
+import { lossKernels } from './losses.js';
+import { optimizerKernels } from './optimizers.js';
+import { poolKernels } from './pool.js';
+import { tensorKernels } from './tensor.js';
+
+/** The kernels that run as TensorFlow.js ops; tests use the list to compare each with the reference. */
+export const TF_KERNELS = [
+  'conv2d', 'conv2dGradInput', 'conv2dGradFilter', 'biasGrad', 'dense', 'denseGradInput', 'denseGradWeight',
+  'activation', 'activationGrad', 'softmax', 'softmaxGrad', 'avgpool', 'avgpoolGrad', 'maxpool', 'maxpoolGrad',
+  'add', 'pad', 'padGrad', 'affine', 'mul',
+  'crossEntropy', 'crossEntropyGrad', 'mse', 'mseGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad',
+  'sgd', 'momentum', 'adam',
+] as const satisfies readonly (keyof Kernels)[];
+
+export function tfjsKernels(tf: Tf, arena: Float32Array): Kernels {
+  const io = new ArenaTensors(tf, arena);
+  return {
+    ...referenceKernels(arena),
+    ...convKernels(io),
+    ...poolKernels(io),
+    ...activationKernels(io),
+    ...tensorKernels(io),
+    ...lossKernels(io),
+    ...optimizerKernels(io),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Pooling as tf ops on the framed input. Average pooling divides by the real pixels of each
+ * window, as netc (and Keras's forward pass) do: a 'valid' tf.avgPool of the zero-padded input,
+ * times window size / real pixels where a window hangs over the border. Gradients come from
+ * tf.grad of the same functions, so they agree with the forward pass by construction; max
+ * pooling's routes each gradient to the first maximum of its window, as the reference does.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import type { Kernels } from '../types.js';
+import { frameOf, framed, type ArenaTensors, type Frame } from './arena.js';
+import type { Tf } from './engine.js';
+
+type PoolKernels = 'avgpool' | 'avgpoolGrad' | 'maxpool' | 'maxpoolGrad';
+
+interface Window {
+  readonly frame: Frame;
+  readonly pool: [number, number];
+  readonly stride: [number, number];
+  readonly OH: number;
+  readonly OW: number;
+}
+
+/** window area / real pixels, per output position: [1, OH, OW, 1]; undefined when every window is whole. */
+function borderScale(tf: Tf, w: Window): TF.Tensor | undefined {
+  const { frame: f, pool, stride, OH, OW } = w;
+  const real = (o: number, s: number, p: number, before: number, size: number) => Math.min(size, o * s - before + p) - Math.max(0, o * s - before);
+  const scale = new Float32Array(OH * OW);
+  let partial = false;
+  for (let oh = 0; oh < OH; oh++) {
+    for (let ow = 0; ow < OW; ow++) {
+      const count = real(oh, stride[0], pool[0], f.PT, f.H) * real(ow, stride[1], pool[1], f.PL, f.W);
+      scale[oh * OW + ow] = (pool[0] * pool[1]) / count;
+      if (count !== pool[0] * pool[1]) partial = true;
+    }
+  }
+  return partial ? tf.tensor4d(scale, [1, OH, OW, 1]) : undefined;
+}
+
+function average(tf: Tf, x: TF.Tensor4D, w: Window): TF.Tensor4D {
+  const y = tf.avgPool(framed(tf, x, w.frame), w.pool, w.stride, 'valid');
+  const scale = borderScale(tf, w);
+  return scale ? tf.mul(y, scale) : y;
+}
+
+function maximum(tf: Tf, x: TF.Tensor4D, w: Window): TF.Tensor4D {
+  return tf.maxPool(framed(tf, x, w.frame, -Infinity), w.pool, w.stride, 'valid');
+}
+
+export function poolKernels(io: ArenaTensors): Pick<Kernels, PoolKernels> {
+  const tf = io.tf;
+  const windowOf = (n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number, PT: number, PL: number): Window => ({
+    frame: frameOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL),
+    pool: [PH, PW],
+    stride: [SH, SW],
+    OH,
+    OW,
+  });
+  return {
+    avgpool: (x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
+      io.run(() => io.write(y, average(tf, io.read4(x, [n, H, W, C]), windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL)))),
+    avgpoolGrad: (dy, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
+      io.run(() => {
+        const w = windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL);
+        // Average pooling is linear: its gradient does not depend on where it is taken.
+        const grad = tf.grad((x: TF.Tensor) => average(tf, x as TF.Tensor4D, w));
+        io.write(dx, grad(tf.zeros([n, H, W, C]), io.read4(dy, [n, OH, OW, C])));
+      }),
+    maxpool: (x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
+      io.run(() => io.write(y, maximum(tf, io.read4(x, [n, H, W, C]), windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL)))),
+    maxpoolGrad: (x, dy, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
+      io.run(() => {
+        const w = windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL);
+        const grad = tf.grad((xt: TF.Tensor) => maximum(tf, xt as TF.Tensor4D, w));
+        io.write(dx, grad(io.read4(x, [n, H, W, C]), io.read4(dy, [n, OH, OW, C])));
+      }),
+  };
+}
