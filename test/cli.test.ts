@@ -100,3 +100,28 @@ describe('netc check', () => {
     expect(spawnCli(['--help']).stdout).toMatch(/usage: netc <command>/);
   });
 });
+
+describe('netc check on the 1998 LeNet-5', () => {
+  // LeCun, Bottou, Bengio and Haffner (1998), section II.B: each layer's trainable parameters
+  // and connections; the RBF prototypes (10 × 84) are fixed.
+  const PAPER = [
+    { name: 'c1', params: 156, connections: 122304, fixed_params: 0 },
+    { name: 's2', params: 12, connections: 5880, fixed_params: 0 },
+    { name: 'c3', params: 1516, connections: 151600, fixed_params: 0 },
+    { name: 's4', params: 32, connections: 2000, fixed_params: 0 },
+    { name: 'c5', params: 48120, connections: 48120, fixed_params: 0 },
+    { name: 'flat', params: 0, connections: 0, fixed_params: 0 },
+    { name: 'f6', params: 10164, connections: 10164, fixed_params: 0 },
+    { name: 'out', params: 0, connections: 840, fixed_params: 840 },
+  ];
+
+  it('--json gives the paper\'s figures per layer and 60,000 trainable parameters in all', async () => {
+    const r = await runCli(['check', '--json', 'specs/lenet5-1998.yaml']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout).files[0].summary;
+    expect(s.layers.map(({ name, params, connections, fixed_params }: Record<string, unknown>) => ({ name, params, connections, fixed_params }))).toEqual(PAPER);
+    expect(s.params).toBe(60000);
+    expect(s.fixed_params).toBe(840);
+    expect(s.layers.map((l: { shape: number[] }) => l.shape)).toEqual([[28, 28, 6], [14, 14, 6], [10, 10, 16], [5, 5, 16], [1, 1, 120], [120], [84], [10]]);
+  });
+});

@@ -98,16 +98,22 @@ function colourize(text: string, d: Diagnostic, s: ReturnType<typeof style>): st
   return text.replace(`${d.severity} ${d.code}`, `${word} ${s.dim(d.code)}`);
 }
 
-export function summaryTable(sum: Summary): string[] {
+/**
+ * The summary as a table. Fixed parameters and the 1998 paper's connections get their columns
+ * when the network has fixed weights or connection tables (as the paper's LeNet-5 does).
+ */
+export function summaryTable(sum: Summary, paperColumns = sum.fixed_params > 0): string[] {
   const rows = sum.layers.map((l) => [
     l.name,
     l.activation ? `${l.op} (${l.activation})` : l.op,
     l.shape.join('×'),
     num(l.params),
+    ...(paperColumns ? [num(l.fixed_params), num(l.connections)] : []),
     num(l.macs),
   ]);
-  rows.push(['Total', '', '', num(sum.params), num(sum.macs)]);
-  const lines = table(['Layer', 'Op', 'Output shape', 'Params', 'MACs'], rows, [false, false, false, true, true]);
+  rows.push(['Total', '', '', num(sum.params), ...(paperColumns ? [num(sum.fixed_params), num(sum.connections)] : []), num(sum.macs)]);
+  const head = ['Layer', 'Op', 'Output shape', 'Params', ...(paperColumns ? ['Fixed', 'Connections'] : []), 'MACs'];
+  const lines = table(head, rows, head.map((_, i) => i >= 3));
   lines.splice(lines.length - 1, 0, lines[1]!);
   return lines;
 }

@@ -9,6 +9,7 @@ import { compileSpec, DEFAULT_INFER_BATCH, generatedFile } from '../codegen/comp
 import { printGraph } from '../ir/print.js';
 import { INFERENCE_PIPELINE, PASSES, TRAINING_PIPELINE, checkPassList, type PassRun } from '../passes/manager.js';
 import { formatWithSource } from '../spec/diagnostics.js';
+import { Messages } from '../spec/messages.js';
 import { packageFile } from '../spec/package-root.js';
 import { numberOption, parse, UsageError } from './args.js';
 import { num, table } from './output.js';
@@ -90,8 +91,15 @@ export function runCompile(argv: string[]): number {
     return 0;
   }
   const target = generatedFile(outDir, c.analysis.loaded!.spec.name);
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(target, c.source);
+  try {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(target, c.source);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err.code !== 'string') throw e;
+    process.stderr.write(formatWithSource(Messages.CannotWrite.at(undefined, target, err.code), undefined) + '\n');
+    return 1;
+  }
   const plan = c.train?.plan;
   const memory = plan
     ? `; training step at batch ${plan.batch}: ${num(plan.plannedFloats * 4)} bytes planned for ${num(plan.naiveFloats * 4)} in buffers (${Math.round((100 * plan.plannedFloats) / plan.naiveFloats)}%)`

@@ -10,6 +10,7 @@ import { summarize, type Summary } from '../ir/summary.js';
 import { verifyGraph } from '../ir/verify.js';
 import { Messages } from '../spec/messages.js';
 import type { Graph } from '../ir/types.js';
+import { checkArenaEstimate, DEFAULT_INFER_BATCH, type ArenaBatches } from '../codegen/memory-limit.js';
 
 export interface Analysis {
   readonly file: string;
@@ -23,7 +24,11 @@ export interface Analysis {
   readonly summary?: Summary;
 }
 
-export function analyze(file: string, options: LowerOptions = { training: true }): Analysis {
+/**
+ * `batches` are the batch sizes the module will be compiled for (default: the spec's
+ * batch_size and DEFAULT_INFER_BATCH), for the check that its memory fits the limit.
+ */
+export function analyze(file: string, options: LowerOptions = { training: true }, batches: Partial<ArenaBatches> = {}): Analysis {
   const load = loadSpec(file);
   if (!load.loaded) return finish(file, load.diagnostics, load.sources);
   const lowered = lower(load.loaded, options);
@@ -31,6 +36,12 @@ export function analyze(file: string, options: LowerOptions = { training: true }
   if (!lowered.graph) return finish(file, diagnostics, load.sources, { loaded: load.loaded });
   const problems = verifyGraph(lowered.graph);
   if (problems.length > 0) diagnostics.push(Messages.PassBrokeGraph.at(undefined, 'lower', problems.join('; ')));
+  const spec = load.loaded.spec;
+  const tooLarge = checkArenaEstimate(lowered.graph, {
+    ...(spec.train ? { train: batches.train ?? spec.train.batch_size ?? 32 } : {}),
+    infer: batches.infer ?? DEFAULT_INFER_BATCH,
+  });
+  if (tooLarge) diagnostics.push(tooLarge);
   const summary = summarize(lowered.graph, load.loaded.spec, lowered.layerOutputs);
   return finish(file, diagnostics, load.sources, {
     loaded: load.loaded,

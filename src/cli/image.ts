@@ -14,8 +14,17 @@ export interface PreparedImage {
   readonly inverted: boolean;
 }
 
+/** More pixels than a drawing of a digit needs: a larger PNG is refused before it is decoded. */
+export const MAX_PNG_PIXELS = 4096 * 4096;
+
 export function imageFromPng(path: string, shape: readonly number[]): PreparedImage {
-  const png = pngjs.PNG.sync.read(readFileSync(path));
+  const bytes = readFileSync(path);
+  // The IHDR chunk comes first: width and height at bytes 16 and 20. A decompression bomb
+  // declares a huge image there.
+  if (bytes.length >= 24 && bytes.readUInt32BE(16) * bytes.readUInt32BE(20) > MAX_PNG_PIXELS) {
+    throw new Error(`it declares ${bytes.readUInt32BE(16)}×${bytes.readUInt32BE(20)} pixels, more than ${MAX_PNG_PIXELS.toLocaleString('en-US')}`);
+  }
+  const png = pngjs.PNG.sync.read(bytes);
   const [H, W, C] = shape as [number, number, number];
   const { width, height, data } = png;
   // Source channels in [0, 1] on white.

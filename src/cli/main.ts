@@ -10,6 +10,10 @@ import { compileUsage, runCompile } from './compile.js';
 import { runTrain, trainUsage } from './train.js';
 import { evalUsage, runEval } from './eval.js';
 import { predictUsage, runPredict } from './predict.js';
+import { graphUsage, runGraph } from './graph.js';
+import { reportUsage, runReport } from './report.js';
+import { exportUsage, runExport } from './export.js';
+import { importTfjsUsage, runImportTfjs } from './import-tfjs.js';
 
 interface Command {
   readonly summary: string;
@@ -23,6 +27,10 @@ const COMMANDS: Record<string, Command> = {
   train: { summary: 'train a spec on its data set, with progress, evaluation and checkpoints', usage: trainUsage, run: runTrain },
   eval: { summary: 'evaluate a trained model: test loss, accuracy and confusion matrix', usage: evalUsage, run: runEval },
   predict: { summary: 'predict the class of a PNG image or a test image', usage: predictUsage, run: runPredict },
+  graph: { summary: 'draw the network as SVG, PNG or DOT', usage: graphUsage, run: runGraph },
+  report: { summary: "rebuild a training run's report.html: curves, confusion matrix, mistakes", usage: reportUsage, run: runReport },
+  export: { summary: 'write a trained model as a TensorFlow.js Layers model', usage: exportUsage, run: runExport },
+  'import-tfjs': { summary: 'turn a TensorFlow.js Layers model into a spec (and its weights into a checkpoint)', usage: importTfjsUsage, run: runImportTfjs },
 };
 
 function help(): string {
@@ -48,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(packageVersion() + '\n');
     return 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined; // not 'constructor' or '__proto__'
   if (!command) {
     process.stderr.write(`netc: unknown command '${name}'\n\n${help()}\n`);
     return 2;

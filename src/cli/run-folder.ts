@@ -2,10 +2,11 @@
  * A training run's folder: the resolved spec, the generated module, metrics.json and the
  * checkpoint. Everything is written atomically (a temporary file renamed into place).
  */
-import { accessSync, constants, existsSync, mkdirSync, statfsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import type { EpochMetrics } from '../runtime/training/loop.js';
+import { elementsPerExample, type Graph } from '../ir/types.js';
 
 export const CHECKPOINT = 'checkpoint.netc';
 export const METRICS = 'metrics.json';
@@ -42,6 +43,10 @@ export function prepareRunFolder(dir: string, bytesNeeded: number): string | und
   try {
     makeDirs(dir);
     accessSync(dir, constants.W_OK);
+    // access() says yes to root on a read-only file system; a real write does not.
+    const probe = join(dir, `.netc-write-test-${process.pid}`);
+    writeFileSync(probe, 'netc');
+    rmSync(probe);
   } catch (e) {
     return `cannot write the run folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another with --out`;
   }
@@ -70,4 +75,14 @@ function makeDirs(dir: string): void {
 
 export function writeJson(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * Bytes a run of this graph writes at most at once: the checkpoint (parameters and up to two
+ * optimizer state buffers each) twice over — the last one and the one being written — plus the
+ * module, the spec and metrics.
+ */
+export function runFolderBytes(g: Graph): number {
+  const floats = g.nodes.filter((n) => n.op === 'param').reduce((s, n) => s + elementsPerExample(n.type.shape), 0);
+  return 2 * floats * 4 * 3 + 16 * 1048576;
 }

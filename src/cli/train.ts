@@ -24,7 +24,9 @@ import { loadSpecData } from './data.js';
 import { analyze } from './frontend.js';
 import { num, style } from './output.js';
 import { clock, percent, ProgressBar } from './progress.js';
-import { CHECKPOINT, METRICS, newRunFolder, prepareRunFolder, SPEC, writeJson, type Metrics } from './run-folder.js';
+import { CHECKPOINT, METRICS, newRunFolder, prepareRunFolder, runFolderBytes, SPEC, writeJson, type Metrics } from './run-folder.js';
+import { reportAfterTraining } from '../report/run-report.js';
+import { describeEngine, prepareTfjsBackend, tfjsEngine } from '../runtime/kernels/tfjs/engine.js';
 
 export const trainUsage = `usage: netc train <spec.yaml> [options]
        netc train --resume <run folder> [--epochs N]
@@ -39,7 +41,8 @@ generated module and a checkpoint after every epoch. Options override the spec:
   --seed N              the seed of initialization, shuffling and dropout
   --limit N             train on the first N training images only
   --threads N           threads for the kernels (default: the machine's ${defaultThreads()} cores)
-  --backend NAME        ${backendNames().join(' or ')} (default: fast; reference is the plain TypeScript baseline)
+  --backend NAME        ${backendNames().join(', ')} (default: fast; reference is the plain TypeScript baseline;
+                        tfjs runs TensorFlow.js ops, on @tensorflow/tfjs-node where it is installed)
   --out DIR             the run folder to write
   --resume DIR          continue the run in DIR from its last checkpoint
   --no-progress         no live progress bar, only a line per epoch
@@ -100,7 +103,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     threads,
   };
   const dir = resolve(typeof values.out === 'string' ? values.out : newRunFolder('runs', spec.name));
-  const problem = prepareRunFolder(dir, 64 * 1048576);
+  const problem = prepareRunFolder(dir, a.graph ? runFolderBytes(a.graph) : 64 * 1048576);
   if (problem) {
     report([Messages.RunFolder.at(undefined, dir, problem)], a.sources, file);
     return 1;
@@ -112,7 +115,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     report(loaded.compiled.diagnostics, a.sources, file);
     return 1;
   }
-  return execute({ dir, file, loaded: a.loaded, module: loaded.module, settings, resolvedSpec, progress, start: undefined, metrics: undefined });
+  return execute({ dir, file, loaded: a.loaded, module: loaded.module, settings, resolvedSpec, progress, start: undefined, metrics: undefined, params: a.summary?.params ?? 0 });
 }
 
 interface RunSettings {
@@ -136,6 +139,8 @@ interface Run {
   /** set when resuming */
   readonly start: { progress: Progress; params: Record<string, Float32Array>; state: Record<string, Float32Array> } | undefined;
   readonly metrics: Metrics | undefined;
+  /** trainable parameters, as netc check counts them */
+  readonly params: number;
 }
 
 async function execute(run: Run): Promise<number> {
@@ -146,6 +151,13 @@ async function execute(run: Run): Promise<number> {
   if ('code' in data) {
     report([data], run.loaded.sources, run.file);
     return 1;
+  }
+  if (s.backend === 'tfjs') {
+    const engine = await prepareTfjsBackend();
+    if ('problem' in engine) {
+      report([Messages.TfjsUnavailable.at(undefined, engine.problem)], run.loaded.sources, run.file);
+      return 1;
+    }
   }
   const model = module.createModel({ seed: s.seed, learningRate: s.learningRate, backend: s.backend, threads: s.threads });
   try {
@@ -160,8 +172,11 @@ async function trainWith(run: Run, model: CompiledModel, data: Dataset): Promise
   const out = process.stdout;
   const st = style(out);
   if (run.start) {
-    model.setParameters(run.start.params);
-    model.setOptimizerState({ step: run.start.progress.step, buffers: run.start.state });
+    const misfit = restoreInto(model, run.start);
+    if (misfit) {
+      report([Messages.Checkpoint.at(undefined, join(dir, CHECKPOINT), `does not fit the run's spec.yaml (${misfit}); was the spec edited?`)], run.loaded.sources, run.file);
+      return 1;
+    }
   }
   const metrics: Metrics = run.metrics ?? {
     spec: run.loaded.spec.name,
@@ -176,12 +191,12 @@ async function trainWith(run: Run, model: CompiledModel, data: Dataset): Promise
     machine: machine(),
     epochs: [],
   };
-  const params = module.info.parameters.filter((p) => p.trainable).reduce((n, p) => n + p.shape.reduce((a, d) => a * d, 1), 0);
+  const params = run.params;
   const datasetName = typeof run.loaded.spec.train!.dataset === 'string' ? run.loaded.spec.train!.dataset : 'IDX files';
   out.write(
     `${run.start ? 'resuming' : 'training'} ${st.bold(run.loaded.spec.name)} (${num(params)} parameters) on ${datasetName}: ` +
       `${num(data.train.count)} images, ${s.epochs} epochs of ${Math.ceil(data.train.count / s.batchSize)} batches of ${s.batchSize}; ` +
-      `${model.backend.name} backend, ${metrics.threads} thread${metrics.threads === 1 ? '' : 's'}\n`,
+      `${model.backend.name} backend${model.backend.name === 'tfjs' ? ` (${describeEngine(tfjsEngine()!)})` : ''}, ${metrics.threads} thread${metrics.threads === 1 ? '' : 's'}\n`,
   );
 
   let stop = false;
@@ -191,6 +206,7 @@ async function trainWith(run: Run, model: CompiledModel, data: Dataset): Promise
   };
   process.on('SIGINT', onSigint);
   const bar = new ProgressBar(out, s.epochs, run.progress);
+  const schedule = run.loaded.spec.train!.optimizer?.schedule;
   const save = (progress: Progress) => saveCheckpoint(join(dir, CHECKPOINT), model, run, progress);
   try {
     const end = await trainLoop(model, data, {
@@ -198,6 +214,7 @@ async function trainWith(run: Run, model: CompiledModel, data: Dataset): Promise
       batchSize: s.batchSize,
       seed: s.seed,
       loss: run.loaded.spec.train!.loss ?? 'categorical_crossentropy',
+      ...(schedule ? { learningRateAt: (epoch: number) => rateAt(schedule, s.learningRate, epoch) } : {}),
       ...(run.start ? { start: run.start.progress } : {}),
       onStep: (r) => bar.step(r),
       onEpoch: (m) => {
@@ -219,6 +236,15 @@ async function trainWith(run: Run, model: CompiledModel, data: Dataset): Promise
       out.write(`stopped at epoch ${end.at.epoch + 1}, step ${end.at.batch}; the checkpoint is saved. Resume with: netc train --resume ${dir}\n`);
       return 130;
     }
+  } catch (e) {
+    // A full disk or a folder that became unwritable while training: the last checkpoint that
+    // was written is whole (writes are atomic), so the run can go on from it elsewhere.
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err.code !== 'string' || typeof err.syscall !== 'string') throw e;
+    bar.clear();
+    const problem = `cannot write (${err.code}, ${err.syscall}); the last checkpoint written is kept: free some space, then netc train --resume ${dir}`;
+    report([Messages.RunFolder.at(undefined, dir, problem)], run.loaded.sources, run.file);
+    return 1;
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -230,7 +256,29 @@ async function trainWith(run: Run, model: CompiledModel, data: Dataset): Promise
   const total = metrics.epochs.reduce((t, e) => t + e.seconds, 0);
   out.write(`test loss ${test.loss.toFixed(4)}, test accuracy ${st.bold(percent(test.accuracy))} (${num(data.test.count)} images; ${clock(total)} of training)\n`);
   out.write(`run folder: ${dir}\n`);
+  await reportAfterTraining({ dir, metrics, specFile: join(dir, SPEC), model, data });
   return 0;
+}
+
+/** The learning rate of epoch e (from 0): the last schedule entry whose epoch (from 1) has come. */
+export function rateAt(schedule: readonly (readonly [number, number])[], initial: number, epoch: number): number {
+  let rate = initial;
+  for (const [from, lr] of [...schedule].sort((a, b) => a[0] - b[0])) if (epoch + 1 >= from) rate = lr;
+  return rate;
+}
+
+/** Load a checkpoint's tensors into the model; what does not fit, or undefined. */
+function restoreInto(model: CompiledModel, start: NonNullable<Run['start']>): string | undefined {
+  const want = model.info.parameters.map((p) => p.name).sort();
+  const have = Object.keys(start.params).sort();
+  if (want.join('\n') !== have.join('\n')) return `it holds parameters ${have.join(', ') || 'none'}; the spec has ${want.join(', ')}`;
+  try {
+    model.setParameters(start.params);
+    model.setOptimizerState({ step: start.progress.step, buffers: start.state });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
 }
 
 function epochLine(m: EpochMetrics, epochs: number): string {
@@ -291,7 +339,17 @@ async function resumeRun(dirArg: string, o: { epochs?: number; threads: number; 
     return 1;
   }
   const metricsPath = join(dir, METRICS);
-  const metrics = existsSync(metricsPath) ? (JSON.parse(readFileSync(metricsPath, 'utf8')) as Metrics) : undefined;
+  let metrics: Metrics | undefined;
+  let readable = true;
+  try {
+    metrics = existsSync(metricsPath) ? (JSON.parse(readFileSync(metricsPath, 'utf8')) as Metrics) : undefined;
+  } catch {
+    readable = false;
+  }
+  if (!readable || (metrics !== undefined && !Array.isArray((metrics as Partial<Metrics> | null)?.epochs))) {
+    report([Messages.RunFolder.at(undefined, dir, `${METRICS} is not what netc train writes; move it away to start the metrics afresh`)], new Map(), dirArg);
+    return 1;
+  }
   if (metrics) metrics.epochs.splice(header.progress.epoch); // epochs after the checkpoint are redone
   return execute({
     dir,
@@ -303,6 +361,7 @@ async function resumeRun(dirArg: string, o: { epochs?: number; threads: number; 
     progress: o.progress,
     start: { progress: header.progress, params: c.params, state: c.state },
     metrics,
+    params: a.summary?.params ?? 0,
   });
 }
 
@@ -318,13 +377,14 @@ function resolvedSpecText(loaded: LoadedSpec, s: RunSettings): string {
   train.seed = s.seed;
   train.optimizer = { ...((train.optimizer as object | undefined) ?? { name: 'adam' }), learning_rate: s.learningRate };
   const ds = train.dataset as { idx?: Record<string, string> } | string;
+  const absolute = (p: string, at: (string | number)[]) => (isAbsolute(p) ? p : resolve(join(loaded.map.locate(at).file, '..'), p));
   if (typeof ds === 'object' && ds.idx) {
-    for (const k of Object.keys(ds.idx)) {
-      const p = ds.idx[k]!;
-      const from = loaded.map.locate(['train', 'dataset', 'idx', k]).file;
-      ds.idx[k] = isAbsolute(p) ? p : resolve(join(from, '..'), p);
-    }
+    for (const k of Object.keys(ds.idx)) ds.idx[k] = absolute(ds.idx[k]!, ['train', 'dataset', 'idx', k]);
   }
+  // files the layers read (RBF prototypes), likewise
+  (spec.layers as Record<string, unknown>[]).forEach((layer, i) => {
+    if (typeof layer.prototypes === 'string') layer.prototypes = absolute(layer.prototypes, ['layers', i, 'prototypes']);
+  });
   return `# The spec of this run, resolved by netc ${packageVersion()} from ${loaded.file}\n# (extends applied, command-line overrides written in).\n${stringify(spec)}`;
 }
 

@@ -12,6 +12,7 @@ import { hasErrors, type Diagnostic } from '../spec/diagnostics.js';
 import { packageFile, packageRoot, packageVersion } from '../spec/package-root.js';
 import { emitModule } from './emit.js';
 import { layoutOptimizerState, layoutParameters } from './layout.js';
+import { checkArena, DEFAULT_INFER_BATCH } from './memory-limit.js';
 
 export interface CompileOptions {
   /** the largest batch of one inference pass (default 1000) */
@@ -45,7 +46,7 @@ export interface Compiled {
   readonly arenaFloats?: number;
 }
 
-export const DEFAULT_INFER_BATCH = 1000;
+export { DEFAULT_INFER_BATCH };
 
 /**
  * The runtime as the module should import it: relative to the module when both live in this
@@ -60,7 +61,10 @@ export function runtimeImportFor(outDir: string): string {
 }
 
 export function compileSpec(file: string, options: CompileOptions = {}): Compiled {
-  const analysis = analyze(file);
+  const analysis = analyze(file, { training: true }, {
+    ...(options.batchSize ? { train: options.batchSize } : {}),
+    infer: options.inferBatch ?? DEFAULT_INFER_BATCH,
+  });
   const trainRuns: PassRun[] = [];
   const inferRuns: PassRun[] = [];
   const fail = (diagnostics: Diagnostic[]): Compiled => ({ analysis, diagnostics, trainRuns, inferRuns });
@@ -82,8 +86,10 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
   // Parameters from offset 0, then their gradients in the same layout (a training step's result,
   // which an inference pass must not overwrite), then the planned regions.
   const { params, end: paramsEnd } = layoutParameters(trainGraph ?? inferLowered.graph);
-  const fixedOffsets = Object.fromEntries(params.map((p) => [p.node.id, p.offset]));
-  const gradientOffsets = Object.fromEntries(params.map((p) => [p.node.id, paramsEnd + p.offset]));
+  // Null prototypes: looking up a node id such as 'toString' must not find Object.prototype's.
+  const byId = (entries: [string, number][]) => Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(entries));
+  const fixedOffsets = byId(params.map((p) => [p.node.id, p.offset]));
+  const gradientOffsets = byId(params.map((p) => [p.node.id, paramsEnd + p.offset]));
   const plannedBase = trainGraph ? 2 * paramsEnd : paramsEnd;
   const batchSize = options.batchSize ?? spec.train?.batch_size ?? 32;
   const inferBatch = options.inferBatch ?? DEFAULT_INFER_BATCH;
@@ -110,6 +116,8 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
   const trained = new Set(Object.keys(train?.outputs.gradients ?? {}));
   const stateStart = Math.max(infer.plan.end, train?.plan?.end ?? 0);
   const arenaFloats = layoutOptimizerState(params, trained, spec.train ? (spec.train.optimizer?.name ?? 'adam') : undefined, stateStart);
+  const tooLarge = checkArena(arenaFloats, analysis.graph, { ...(trainGraph ? { train: batchSize } : {}), infer: inferBatch });
+  if (tooLarge) return { ...base, diagnostics: [...diagnostics, tooLarge] };
   const prediction = infer.nodes.find((n) => n.id === infer.outputs.prediction)!;
   const outDir = options.outDir ?? packageFile('generated');
   const source = emitModule({

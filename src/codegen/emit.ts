@@ -30,7 +30,7 @@ import { formatAttrs } from '../ir/print.js';
 import { formatShape, type Graph, type Node } from '../ir/types.js';
 import type { Spec } from '../spec/types.js';
 import type { ParamSlot } from './layout.js';
-import { className, commentText, Names } from './names.js';
+import { className, commentText, Names, stringLiteral } from './names.js';
 
 export interface EmitInput {
   readonly spec: Spec;
@@ -50,11 +50,7 @@ export interface EmitInput {
 
 const num = (n: number) => n.toLocaleString('en-US');
 
-/** A string literal in single quotes that holds exactly `s`. */
-function str(s: string): string {
-  const inner = JSON.stringify(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'");
-  return `'${inner}'`;
-}
+const str = stringLiteral;
 
 export function emitModule(input: EmitInput): string {
   const project = new Project({
@@ -73,10 +69,12 @@ export function emitModule(input: EmitInput): string {
   for (const n of input.infer.nodes) if (n.op !== 'param') I.of(n.id);
 
   file.addStatements((w) => header(w, input));
-  file.addImportDeclaration({
-    moduleSpecifier: input.runtimeImport,
+  const runtime = file.addImportDeclaration({
+    moduleSpecifier: 'runtime',
     namedImports: ['Act', 'CompiledModel', { name: 'ModelInfo', isTypeOnly: true }, { name: 'ModelOptions', isTypeOnly: true }],
   });
+  // ts-morph escapes quotes in a specifier but not every line break ('\r', U+2028): our literal.
+  runtime.getModuleSpecifier().replaceWithText(str(input.runtimeImport));
 
   const stateNames = new Map<ParamSlot, string[]>();
   const opt = input.spec.train?.optimizer?.name ?? 'adam';
@@ -90,6 +88,7 @@ export function emitModule(input: EmitInput): string {
   addOffsets(file, 'I', `The inference pass's buffers at batch ${input.infer.plan!.batch}.`, planned(input.infer, I));
   const state = input.params.flatMap((p) => p.state.map((o, i) => [stateNames.get(p)![i]!, o, `${p.node.id}: ${suffixes[i]}`] as const));
   if (state.length > 0) addOffsets(file, 'S', `The optimizer's state (${opt}), after every planned region.`, state);
+  for (const p of input.params) if (p.node.attrs.init === 'values') addValues(file, valuesName(P, p.node.id), p.node);
   file.addStatements((w) => {
     w.writeLine('/** What this module was compiled from and for: shapes, parameters, and where the schedules read and write. */');
     w.write('export const info: ModelInfo = ');
@@ -187,6 +186,9 @@ function infoLiteral(w: CodeBlockWriter, input: EmitInput, P: Names, T: Names, I
         const init =
           a.init === 'glorot_uniform' ? `{ kind: 'glorot_uniform', fanIn: ${String(a.fan_in)}, fanOut: ${String(a.fan_out)} }`
           : a.init === 'uniform' ? `{ kind: 'uniform', limit: ${String(a.limit)} }`
+          : a.init === 'constant' ? `{ kind: 'constant', value: ${String(a.value)} }`
+          : a.init === 'values' ? `{ kind: 'values', values: ${valuesName(P, p.node.id)} }`
+          : a.init === 'connections' ? `{ kind: 'connections', table: ${JSON.stringify(a.table).replace(/,/g, ', ')} }`
           : `{ kind: ${str(String(a.init))} }`;
         const g = grads[p.node.id];
         const parts = [
@@ -195,6 +197,7 @@ function infoLiteral(w: CodeBlockWriter, input: EmitInput, P: Names, T: Names, I
           `offset: P.${P.of(p.node.id)}`,
           `init: ${init}`,
           `trainable: ${a.trainable !== false}`,
+          ...(typeof a.mask === 'string' ? [`mask: ${str(a.mask)}`] : []),
           ...(g ? [`gradient: T.${T.of(g)}`] : []),
           `state: [${stateNames.get(p)!.map((s) => `S.${s}`).join(', ')}]`,
         ];
@@ -239,6 +242,22 @@ function addOffsets(file: ReturnType<Project['createSourceFile']>, name: string,
       for (const [key, offset, comment] of entries) w.writeLine(`${key}: ${offset}, // ${commentText(comment)}`);
     });
     w.write(' as const;').newLine();
+  });
+}
+
+const valuesName = (P: Names, id: string) => `VALUES_${P.of(id)}`;
+
+/** A parameter's fixed values (RBF prototypes), one row of the tensor per line. */
+function addValues(file: ReturnType<Project['createSourceFile']>, name: string, node: Node): void {
+  const values = node.attrs.values as number[];
+  const row = node.type.shape.length > 1 ? (node.type.shape[node.type.shape.length - 1] as number) : values.length;
+  file.addStatements((w) => {
+    w.writeLine(`/** The fixed values of ${commentText(node.id)}: ${formatShape(node.type.shape)}, one row per line. */`);
+    w.write(`const ${name}: readonly number[] = [`).newLine();
+    w.indent(() => {
+      for (let i = 0; i < values.length; i += row) w.writeLine(values.slice(i, i + row).join(', ') + ',');
+    });
+    w.writeLine('];');
   });
 }
 

@@ -3,6 +3,7 @@
  * committed module in generated/ is reused when it is what the compiler emits now; otherwise
  * the fresh source is written into a folder (the run folder) and imported from there.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +11,7 @@ import { ts } from 'ts-morph';
 import type { CompiledModel, ModelInfo, ModelOptions } from '../runtime/index.js';
 import { packageFile } from '../spec/package-root.js';
 import { compileSpec, runtimeImportFor, type CompileOptions, type Compiled } from './compile.js';
+import { stringLiteral } from './names.js';
 
 export interface ModelModule {
   readonly info: ModelInfo;
@@ -41,7 +43,9 @@ export async function compileAndLoad(file: string, dir: string, options: Compile
   if (!compiled.source) return { compiled };
   const name = compiled.analysis.loaded!.spec.name;
   // The module has one import, of the runtime; other copies differ only in its specifier.
-  const withRuntime = (specifier: string) => compiled.source!.replace(`from '${runtimeImportFor(generated)}';`, `from '${specifier}';`);
+  // A function replacer: in a replacement string, '$&' or "$'" in a folder's name would expand.
+  const withRuntime = (specifier: string) =>
+    compiled.source!.replace(`from ${stringLiteral(runtimeImportFor(generated))};`, () => `from ${stringLiteral(specifier)};`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.ts'), withRuntime('netc/runtime'));
 
@@ -52,7 +56,10 @@ export async function compileAndLoad(file: string, dir: string, options: Compile
     if (existsSync(runnable)) return { compiled, module: (await import(pathToFileURL(runnable).href)) as ModelModule, path: runnable };
   }
   const source = withRuntime(runtimeEntry());
-  const runnable = join(dir, fromSource ? 'model.run.ts' : 'model.mjs');
+  // Named by content: a process that loads two different modules from one folder (train, then
+  // --resume after spec.yaml was edited) must not get the first from the module cache.
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
+  const runnable = join(dir, fromSource ? `model.${hash}.run.ts` : `model.${hash}.mjs`);
   const code = fromSource
     ? source
     : ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;

@@ -51,7 +51,8 @@ export function lower(loaded: LoadedSpec, options: LowerOptions = { training: tr
   // Names: unique, and not the network's input.
   const index = new Map<string, number>();
   layers.forEach((l, i) => {
-    if (RESERVED[l.name]) diagnostics.push(Messages.ReservedName.at(at(['layers', i, 'name']), l.name, RESERVED[l.name]!));
+    // Own keys only: 'constructor' or 'toString' are layer names like any other.
+    if (Object.hasOwn(RESERVED, l.name)) diagnostics.push(Messages.ReservedName.at(at(['layers', i, 'name']), l.name, RESERVED[l.name]!));
     else if (index.has(l.name)) {
       diagnostics.push(
         Messages.DuplicateLayer.withRelated(at(['layers', i, 'name']), [
@@ -83,7 +84,7 @@ export function lower(loaded: LoadedSpec, options: LowerOptions = { training: tr
   if (isProblem(inputNode)) throw new Error('unreachable: input has no shape rule failure');
   nodes.push(inputNode);
   ids.add(INPUT);
-  outputs.set(INPUT, inputNode);
+  outputs.set(INPUT, preprocess(loaded, inputNode, nodes, ids));
 
   const failed = new Set<string>();
   for (const i of order) {
@@ -111,7 +112,7 @@ export function lower(loaded: LoadedSpec, options: LowerOptions = { training: tr
   const prediction = outputs.get(outputName);
   if (!prediction || hasErrors(diagnostics)) return { diagnostics, layerOutputs };
 
-  let graphOutputs: GraphOutputs = { prediction: prediction.id };
+  let graphOutputs: GraphOutputs = { prediction: posterior(loaded, prediction, nodes, options).id };
   if (options.training && spec.train) {
     const t = lowerTraining(loaded, prediction, index.get(outputName)!, nodes);
     diagnostics.push(...t.diagnostics);
@@ -154,8 +155,12 @@ function layerContext(
       if (n) computed++;
       return n;
     },
-    param(suffix, shape, init) {
-      const n = add('param', [], { shape: [...shape], ...initAttrs(init) }, idFor('param', `${layer.name}.${suffix}`));
+    param(suffix, shape, init, options = {}) {
+      const attrs: Record<string, Attrs[string]> = { shape: [...shape], ...initAttrs(init) };
+      if (options.trainable === false) attrs.trainable = false;
+      if (options.mask) attrs.mask = options.mask.id;
+      if (options.role) attrs.role = options.role;
+      const n = add('param', [], attrs, idFor('param', `${layer.name}.${suffix}`));
       if (!n) throw new Error(`unreachable: param ${layer.name}.${suffix} has no shape rule failure`);
       return n;
     },
@@ -180,6 +185,12 @@ function initAttrs(init: ParamInit): Attrs {
       return { init: init.kind, fan_in: init.fanIn, fan_out: init.fanOut };
     case 'uniform':
       return { init: init.kind, limit: init.limit };
+    case 'constant':
+      return { init: init.kind, value: init.value };
+    case 'values':
+      return { init: init.kind, values: [...init.values] };
+    case 'connections':
+      return { init: init.kind, table: init.table.map((t) => [...t]) };
     default:
       return { init: init.kind };
   }
@@ -243,4 +254,41 @@ function warnUnused(
   for (const [name, i] of index) {
     if (!used.has(name)) diagnostics.push(Messages.UnusedLayer.at(at(['layers', i, 'name']), name, output));
   }
+}
+
+/** A node made at lowering that cannot fail its shape rule. */
+function must(op: string, input: Node, attrs: Attrs, id: string, loc: SourceLoc, nodes: Node[], ids?: Set<string>): Node {
+  const n = makeNode(op, [input], attrs, { id, layer: '', loc });
+  if (isProblem(n)) throw new Error(`unreachable: ${op} '${id}' failed its shape rule`);
+  nodes.push(n);
+  ids?.add(id);
+  return n;
+}
+
+/**
+ * `preprocess:` as nodes between the input and the first layer: zero padding, then the pixel
+ * range (so the padding becomes background at the range's low end, as in the 1998 paper).
+ */
+function preprocess(loaded: LoadedSpec, input: Node, nodes: Node[], ids: Set<string>): Node {
+  const p = loaded.spec.preprocess;
+  let x = input;
+  if (p?.pad) {
+    x = must('pad', x, { padding: [p.pad, p.pad, p.pad, p.pad] }, 'input.pad', loaded.map.locate(['preprocess', 'pad']), nodes, ids);
+  }
+  if (p?.range) {
+    const [lo, hi] = p.range;
+    x = must('affine', x, { scale: hi - lo, shift: lo }, 'input.range', loaded.map.locate(['preprocess', 'range']), nodes, ids);
+  }
+  return x;
+}
+
+/**
+ * What inference predicts. Usually the output layer itself; for RBF penalties trained with the
+ * MAP loss, the softmax of their negation — the posterior the MAP criterion models, without
+ * its rubbish class — so that predict() returns probabilities like any other network.
+ */
+function posterior(loaded: LoadedSpec, out: Node, nodes: Node[], options: LowerOptions): Node {
+  if (options.training || loaded.spec.train?.loss !== 'rbf_map') return out;
+  const neg = must('affine', out, { scale: -1, shift: 0 }, `${out.id}.neg`, out.loc, nodes);
+  return must('softmax', neg, {}, `${out.id}.posterior`, out.loc, nodes);
 }

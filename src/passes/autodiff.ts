@@ -83,7 +83,7 @@ export const autodiff: Pass = {
       });
     }
 
-    const gradients: Record<string, string> = {};
+    const gradients: Record<string, string> = Object.create(null) as Record<string, string>; // ids may be 'toString'
     for (const p of g.nodes) {
       if (!isTrainable(p)) continue;
       const d = gradientOf(p);

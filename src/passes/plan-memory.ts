@@ -51,7 +51,8 @@ export function planMemory(g: Graph, ctx: PassContext): MemoryPlan {
   });
   for (const id of outputIds(g.outputs)) buffers.get(root.get(id)!)!.last = end;
 
-  const offsets: Record<string, number> = {};
+  // Null prototypes: node ids are layer names, and a layer may be called 'toString' or '__proto__'.
+  const offsets: Record<string, number> = Object.create(null) as Record<string, number>;
   const placed: Buffer[] = [];
   const at = new Map<string, number>();
   for (const b of buffers.values()) {
@@ -78,7 +79,7 @@ export function planMemory(g: Graph, ctx: PassContext): MemoryPlan {
     at.set(b.id, offset);
     placed.push(b);
   }
-  const sizes: Record<string, number> = {};
+  const sizes: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const n of g.nodes) {
     const r = root.get(n.id)!;
     offsets[n.id] = at.get(r)!;

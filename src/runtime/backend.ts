@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { referenceKernels } from './kernels/reference/index.js';
 import type { Kernels } from './kernels/types.js';
 import { createFastKernels } from './kernels/wasm/backend.js';
+import { tfjsBackend } from './kernels/tfjs/backend.js';
 
 export interface AllocateRequest {
   /** the arena's size in float32 elements */
@@ -52,6 +53,7 @@ export const defaultThreads = (): number => availableParallelism();
 const BACKENDS = new Map<string, Backend>([
   [fastBackend.name, fastBackend],
   [referenceBackend.name, referenceBackend],
+  [tfjsBackend.name, tfjsBackend],
 ]);
 
 export function getBackend(name: string): Backend | undefined {

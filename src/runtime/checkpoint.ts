@@ -107,22 +107,54 @@ export function decodeCheckpoint(path: string, bytes: Uint8Array): Checkpoint {
   if (crc32(b.subarray(0, b.length - 4)) !== stored) {
     throw new CheckpointError(path, 'is damaged or truncated (its checksum does not match); use an earlier checkpoint or train again');
   }
+  // A matching checksum says the bytes are the ones written, not that the writer was netc: the
+  // layout is checked as strictly as if it were not.
   const h = b.readUInt32LE(12);
+  if (h % 4 !== 0 || 16 + h > b.length - 4) throw new CheckpointError(path, `has a header length (${h}) that does not fit the file`);
   let header: CheckpointHeader;
   try {
     header = JSON.parse(b.toString('utf8', 16, 16 + h)) as CheckpointHeader;
   } catch {
     throw new CheckpointError(path, 'has an unreadable header');
   }
+  const problem = headerProblem(header);
+  if (problem) throw new CheckpointError(path, `has an invalid header: ${problem}`);
   const floats = (b.length - 4 - 16 - h) / 4;
+  if (!Number.isInteger(floats)) throw new CheckpointError(path, 'has a data section that is not a whole number of floats');
   const data = new Float32Array(b.buffer.slice(b.byteOffset + 16 + h, b.byteOffset + b.length - 4));
-  const params: Record<string, Float32Array> = {};
-  const state: Record<string, Float32Array> = {};
-  for (const t of header.tensors ?? []) {
+  // Null prototypes: a tensor named '__proto__' is a key like any other.
+  const params: Record<string, Float32Array> = Object.create(null) as Record<string, Float32Array>;
+  const state: Record<string, Float32Array> = Object.create(null) as Record<string, Float32Array>;
+  for (const t of header.tensors) {
     if (t.offset + t.length > floats) throw new CheckpointError(path, `tensor '${t.name}' lies past the end of the data`);
-    (t.kind === 'param' ? params : state)[t.name] = data.slice(t.offset, t.offset + t.length);
+    const into = t.kind === 'param' ? params : state;
+    if (t.name in into) throw new CheckpointError(path, `holds tensor '${t.name}' twice`);
+    into[t.name] = data.slice(t.offset, t.offset + t.length);
   }
   return { header, params, state };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** What is wrong with a decoded header, or undefined: every field later code relies on. */
+function headerProblem(h: unknown): string | undefined {
+  if (!isObject(h)) return 'it is not a JSON object';
+  for (const k of ['model', 'netcVersion', 'spec', 'source'] as const) if (typeof h[k] !== 'string') return `'${k}' is not text`;
+  if (!isCount(h.seed)) return "'seed' is not a whole number";
+  if (typeof h.learningRate !== 'number' || !Number.isFinite(h.learningRate)) return "'learningRate' is not a number";
+  const p = h.progress;
+  if (!isObject(p)) return "'progress' is missing";
+  for (const k of ['epoch', 'batch', 'step', 'correct', 'seen'] as const) if (!isCount(p[k])) return `'progress.${k}' is not a count`;
+  for (const k of ['lossSum', 'seconds'] as const) if (typeof p[k] !== 'number') return `'progress.${k}' is not a number`;
+  if (h.settings !== undefined && !isObject(h.settings)) return "'settings' is not an object";
+  if (!Array.isArray(h.tensors)) return "'tensors' is not a list";
+  for (const [i, t] of h.tensors.entries()) {
+    if (!isObject(t) || typeof t.name !== 'string' || (t.kind !== 'param' && t.kind !== 'state') || !isCount(t.length) || !isCount(t.offset)) {
+      return `tensor ${i + 1} is not {name, kind: param or state, length, offset}`;
+    }
+  }
+  return undefined;
 }
 
 export function writeCheckpoint(path: string, c: Parameters<typeof encodeCheckpoint>[0]): void {

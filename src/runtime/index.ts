@@ -3,3 +3,4 @@ export { CompiledModel, type ModelInfo, type ModelOptions, type ParameterInfo, t
 export { Act, type Kernels, type Arena } from './kernels/types.js';
 export { getBackend, backendNames, referenceBackend, type Backend } from './backend.js';
 export { Random, hashSeed } from './random.js';
+export { prepareTfjsBackend, type TfjsEngine } from './kernels/tfjs/engine.js';

@@ -3,6 +3,7 @@
  * shape of one image and the number of classes. Known sets are described without touching the
  * disk; IDX files named in the spec are read (the image header, and the labels for the classes).
  */
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { IdxError, readIdx, readIdxHeader } from '../runtime/data/idx.js';
 import { datasetFiles, KNOWN_DATASETS } from '../runtime/data/datasets.js';
@@ -16,6 +17,14 @@ export interface DatasetFacts {
   readonly label: string;
   readonly image: readonly [number, number, number];
   readonly classes: number;
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true; // missing: readIdx says so
+  }
 }
 
 export function datasetFacts(dataset: DatasetSpec, map: SourceMap): DatasetFacts | Diagnostic {
@@ -33,6 +42,10 @@ export function datasetFacts(dataset: DatasetSpec, map: SourceMap): DatasetFacts
       return Messages.DataFile.at(where('train_images'), files.trainImages, `holds ${images.dims.join('×')} values; images need 3 dimensions (count, height, width) or 4 (with channels)`);
     }
     const [, h, w, c = 1] = images.dims as number[];
+    // The labels are read whole: a device (/dev/zero) or a FIFO would never end.
+    if (!isRegularFile(files.trainLabels)) {
+      return Messages.DataFile.at(where('train_labels'), files.trainLabels, 'is not a regular file (a device, pipe or folder); name an IDX file');
+    }
     const labels = readIdx(files.trainLabels);
     if (labels.dims.length !== 1 || labels.type !== 'u8') {
       return Messages.DataFile.at(where('train_labels'), files.trainLabels, `holds ${labels.dims.join('×')} values of type ${labels.type}; labels need one dimension of unsigned bytes`);

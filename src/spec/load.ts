@@ -10,11 +10,11 @@
  * Each merged value keeps the position of the file that wrote it, so an error in a patch
  * points into the variant.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { Messages } from './messages.js';
-import { parseSource, SourceMap, type PathSegment } from './source.js';
+import { parseSource, SOURCE_LIMITS, SourceMap, type PathSegment } from './source.js';
 import { suggest } from './suggest.js';
 import type { LoadedSpec, Spec } from './types.js';
 import { validateSpec } from './validate.js';
@@ -41,6 +41,51 @@ interface Resolved {
 
 const isMapping = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * `target[key] = value` as an own property whatever the key: a plain assignment to a key
+ * `__proto__` (which YAML allows) would replace the object's prototype instead, and the schema
+ * would then see inherited attributes that no file wrote.
+ */
+function setOwn(target: Doc, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** What reading a spec file found: its text, or why there is none. */
+type FileRead =
+  | { readonly text: string }
+  | { readonly missing: true }
+  | { readonly notAFile: string }
+  | { readonly tooLarge: number }
+  | { readonly error: string };
+
+/**
+ * Read a spec file without trusting it: only regular files (a FIFO would block for ever and a
+ * device such as /dev/zero never ends), and never more than the size limit plus one byte.
+ */
+export function readSpecFile(file: string): FileRead {
+  let fd: number | undefined;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) return { notAFile: 'a folder' };
+    if (!st.isFile()) return { notAFile: 'a device, pipe or socket' };
+    if (st.size > SOURCE_LIMITS.maxBytes) return { tooLarge: st.size };
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    if (size > SOURCE_LIMITS.maxBytes) return { tooLarge: size };
+    const buf = Buffer.alloc(SOURCE_LIMITS.maxBytes + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    if (n > SOURCE_LIMITS.maxBytes) return { tooLarge: n };
+    return { text: buf.toString('utf8', 0, n) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { missing: true };
+    return { error: code ? `${code}: ${(e as Error).message.split(',')[0]}` : (e as Error).message };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 export function loadSpec(file: string): LoadResult {
   const sources = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
@@ -54,14 +99,14 @@ export function loadSpec(file: string): LoadResult {
 /** Read one file and everything it extends, merged, not yet validated. */
 function resolveFile(file: string, chain: string[], sources: Map<string, string>, out: Diagnostic[]): Resolved {
   const map = new SourceMap(file);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    out.push(Messages.CannotRead.at(undefined, file, reason));
+  const read = readSpecFile(file);
+  if (!('text' in read)) {
+    if ('notAFile' in read) out.push(Messages.NotAFile.at(undefined, file, read.notAFile));
+    else if ('tooLarge' in read) out.push(Messages.FileTooLarge.at({ file, line: 1, column: 1, length: 0 }, read.tooLarge, SOURCE_LIMITS.maxBytes));
+    else out.push(Messages.CannotRead.at(undefined, file, 'missing' in read ? 'no such file' : read.error));
     return { map };
   }
+  const text = read.text;
   sources.set(file, text);
   const parsed = parseSource(file, text);
   out.push(...parsed.diagnostics);
@@ -97,14 +142,13 @@ function extend(file: string, doc: Doc, map: SourceMap, chain: string[], sources
     out.push(Messages.ExtendsCycle.at(at(['extends']), names.map((p) => p.split(/[\\/]/).pop()!)));
     return { map };
   }
-  let exists = true;
-  try {
-    readFileSync(baseFile);
-  } catch {
-    exists = false;
-  }
-  if (!exists) {
+  const kind = fileKind(baseFile);
+  if (kind === 'missing') {
     out.push(Messages.ExtendsMissing.at(at(['extends']), doc.extends));
+    return { map };
+  }
+  if (kind !== 'file') {
+    out.push(Messages.ExtendsNotAFile.at(at(['extends']), doc.extends, kind));
     return { map };
   }
   const base = resolveFile(baseFile, here, sources, out);
@@ -128,6 +172,16 @@ function extend(file: string, doc: Doc, map: SourceMap, chain: string[], sources
   }
   if (doc.patch !== undefined) applyPatch(merged, doc.patch, map, mmap, baseFile, out);
   return { doc: merged, map: mmap };
+}
+
+/** 'file', 'missing', or what the path is instead ('a folder', ...); never blocks. */
+function fileKind(path: string): string {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? 'file' : st.isDirectory() ? 'a folder' : 'a device, pipe or socket';
+  } catch {
+    return 'missing';
+  }
 }
 
 interface LayerEntry {
@@ -183,12 +237,15 @@ function editLayers(merged: Doc, doc: Doc, map: SourceMap, mmap: SourceMap, base
 
 /** Mappings merge key by key; anything else replaces what the base had. */
 function mergeInto(target: Doc, key: string, value: unknown, path: PathSegment[], from: SourceMap, to: SourceMap): void {
-  if (isMapping(value) && isMapping(target[key])) {
+  // Own keys only: `target['__proto__']` would otherwise be Object.prototype, and merging into it
+  // would change every object in the process.
+  const current = Object.hasOwn(target, key) ? target[key] : undefined;
+  if (isMapping(value) && isMapping(current)) {
     to.set(path, from.get(path) ?? { value: from.locate(path) });
-    for (const [k, v] of Object.entries(value)) mergeInto(target[key] as Doc, k, v, [...path, k], from, to);
+    for (const [k, v] of Object.entries(value)) mergeInto(current, k, v, [...path, k], from, to);
     return;
   }
-  target[key] = structuredClone(value);
+  setOwn(target, key, structuredClone(value));
   to.remove(path);
   to.graft(from, path, path);
 }
@@ -222,7 +279,7 @@ function applyPatch(merged: Doc, patch: unknown, map: SourceMap, mmap: SourceMap
         delete layer[attr];
         continue;
       }
-      layer[attr] = structuredClone(value);
+      setOwn(layer, attr, structuredClone(value));
       mmap.graft(map, ['patch', name, attr], target);
     }
   }

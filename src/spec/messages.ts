@@ -9,6 +9,7 @@
  *   5xxx  training setup: loss, data set and the network's input and output
  *   6xxx  extends and patch
  *   7xxx  data files and checkpoints
+ *   8xxx  TensorFlow.js: export, import and the tfjs backend
  *   9xxx  internal errors (a bug in netc, not in the spec)
  */
 import type { Diagnostic, Related, Severity, SourceLoc } from './diagnostics.js';
@@ -74,6 +75,16 @@ export const Messages = {
     'error',
     () => `a spec file holds one YAML document; remove the '---' separator and what follows it, or split the file`,
   ),
+  TooManyValues: def(
+    1009,
+    'error',
+    (limit: number) => `the document holds more than ${limit.toLocaleString('en-US')} values; a spec needs a few hundred`,
+  ),
+  NotAFile: def(
+    1008,
+    'error',
+    (path: string, what: string) => `${q(path)} is ${what}, not a spec file; name a YAML file`,
+  ),
 
   // 2xxx: the schema
   UnknownKey: def(
@@ -113,6 +124,17 @@ export const Messages = {
     (got: string) => `this netc reads spec version 1; the file says netc: ${got}. Write 'netc: 1'`,
   ),
   SchemaViolation: def(2010, 'error', (what: string, detail: string) => `${what}: ${detail}`),
+  Float32Rounding: def(
+    2021,
+    'error',
+    (what: string, value: string, rounded: string, bound: string) =>
+      `${what} is ${value}, which float32 (what netc computes in) rounds to ${rounded}; it must be ${bound}: write a value further from the bound`,
+  ),
+  NotFinite: def(
+    2020,
+    'error',
+    (what: string, value: string) => `${what} is ${value}; a spec holds finite numbers only: write a number such as 0.001`,
+  ),
 
   // 3xxx: the graph
   DuplicateLayer: def(
@@ -174,11 +196,28 @@ export const Messages = {
     (layer: string, op: string, shape: string, from: string) =>
       `layer ${q(layer)} (${op}) needs a flat input, but ${q(from)} gives ${shape}; add '- { name: flat, op: flatten }' before ${q(layer)}`,
   ),
+  PrototypesMismatch: def(
+    4010,
+    'error',
+    (layer: string, file: string, layerHas: string) =>
+      `layer ${q(layer)}: its prototypes file holds ${file}, but the layer has ${layerHas}; make them agree`,
+  ),
+  ConnectionsTable: def(
+    4011,
+    'error',
+    (layer: string, problem: string) => `layer ${q(layer)}: ${problem}`,
+  ),
   NeedsImageInput: def(
     4005,
     'error',
     (layer: string, op: string, shape: string, from: string) =>
       `layer ${q(layer)} (${op}) needs an image input (height, width, channels), but ${q(from)} gives ${shape}; move it before the flatten layer`,
+  ),
+  ArenaTooLarge: def(
+    4020,
+    'error',
+    (needs: string, limit: string, detail: string, fix: string) =>
+      `the network needs ${needs} of memory (${detail}), more than netc's limit of ${limit}; ${fix}`,
   ),
   // 5xxx: training setup
   OutputMismatch: def(
@@ -238,6 +277,11 @@ export const Messages = {
     'error',
     (layer: string) => `patch cannot rename layer ${q(layer)}; other layers refer to it by name. Remove 'name' from the patch`,
   ),
+  ExtendsNotAFile: def(
+    6008,
+    'error',
+    (path: string, what: string) => `'extends' names ${q(path)}, which is ${what}, not a spec file`,
+  ),
 
   // 7xxx: data files and checkpoints (used by train, eval, predict)
   DataFile: def(7001, 'error', (path: string, problem: string) => `${path}: ${problem}`),
@@ -249,6 +293,21 @@ export const Messages = {
       `the loss became ${value} at epoch ${epoch}, step ${step}, so training stopped (the last good checkpoint is kept); try a lower learning rate than ${lr}, e.g. --learning-rate ${Number((lr / 10).toPrecision(3))}`,
   ),
   RunFolder: def(7004, 'error', (path: string, problem: string) => `run folder ${path}: ${problem}`),
+  CannotWrite: def(7005, 'error', (path: string, reason: string) => `cannot write ${q(path)}: ${reason}; choose another file or folder`),
+
+  // 8xxx: TensorFlow.js (netc export, netc import-tfjs, --backend tfjs)
+  TfjsNoLayersEquivalent: def(
+    8001,
+    'error',
+    (what: string, why: string) => `${what} has no TensorFlow.js Layers equivalent (${why}), so the model cannot be exported as a Layers model`,
+  ),
+  TfjsModelFile: def(8002, 'error', (path: string, problem: string) => `${path}: ${problem}`),
+  TfjsNoNetcEquivalent: def(
+    8003,
+    'error',
+    (layer: string, className: string, why: string) => `layer ${q(layer)} (${className}) has no netc equivalent: ${why}`,
+  ),
+  TfjsUnavailable: def(8004, 'error', (problem: string) => problem),
 
   // 9xxx: internal
   PassBrokeGraph: def(

@@ -8,7 +8,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from './diagnostics.js';
 import { Messages } from './messages.js';
 import { packageFile } from './package-root.js';
-import { parsePointer, type PathSegment, type SourceMap } from './source.js';
+import { parsePointer, pointer, type PathSegment, type SourceMap } from './source.js';
 import { suggest } from './suggest.js';
 import { LAYER_NAME, SPEC_NAME } from './schema-def.js';
 
@@ -32,8 +32,46 @@ function validator(): ValidateFunction {
 /** Validate a whole document; the diagnostics point into whichever file each part came from. */
 export function validateSpec(doc: unknown, map: SourceMap): Diagnostic[] {
   const validate = validator();
-  if (validate(doc)) return [];
-  return mapErrors(validate.errors ?? [], doc, map);
+  // YAML can write .nan and .inf, which JSON Schema cannot describe (ajv would report NaN as
+  // "null"), and which would reach generated code as NaN or Infinity.
+  const nonFinite = nonFiniteNumbers(doc);
+  const out = nonFinite.map(([path, v]) =>
+    Messages.NotFinite.at(map.locate(path), describePath(path, doc), Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf'),
+  );
+  if (validate(doc)) return [...out, ...float32Problems(doc, map, validate)];
+  const skip = new Set(nonFinite.map(([path]) => pointer(path)));
+  return [...out, ...mapErrors((validate.errors ?? []).filter((e) => !skip.has(e.instancePath)), doc, map)];
+}
+
+/**
+ * Numbers that are valid as written but not once rounded to float32, as every computation of a
+ * generated module is: Adam's beta2 of 0.9999999999999999 becomes 1 (and its bias correction a
+ * division by zero), an epsilon of 1e-50 becomes 0. The schema is checked again on the rounded
+ * document; what fails now and did not before is reported at the value.
+ */
+function float32Problems(doc: unknown, map: SourceMap, validate: ValidateFunction): Diagnostic[] {
+  const round = (v: unknown): unknown =>
+    typeof v === 'number' && !Number.isInteger(v) ? Math.fround(v)
+    : Array.isArray(v) ? v.map(round)
+    : typeof v === 'object' && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)]))
+    : v;
+  if (validate(round(doc))) return [];
+  const sign: Record<string, string> = { minimum: '≥', maximum: '≤', exclusiveMinimum: '>', exclusiveMaximum: '<' };
+  return (validate.errors ?? [])
+    .filter((e) => Object.hasOwn(sign, e.keyword))
+    .map((e) => {
+      const path: PathSegment[] = parsePointer(e.instancePath).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+      const written = path.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], doc);
+      return Messages.Float32Rounding.at(map.locate(path), describePath(path, doc), String(written), String(e.data), `${sign[e.keyword]} ${String(e.params.limit)}`);
+    });
+}
+
+/** Every number in the document that is NaN or infinite, with its path. */
+function nonFiniteNumbers(v: unknown, path: PathSegment[] = [], out: [PathSegment[], number][] = []): [PathSegment[], number][] {
+  if (typeof v === 'number' && !Number.isFinite(v)) out.push([path, v]);
+  else if (Array.isArray(v)) v.forEach((x, i) => nonFiniteNumbers(x, [...path, i], out));
+  else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) nonFiniteNumbers(x, [...path, k], out);
+  return out;
 }
 
 function mapErrors(errors: readonly ErrorObject[], doc: unknown, map: SourceMap): Diagnostic[] {
