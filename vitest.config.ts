@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // prints the robustness suite's case counts when the run ends
-    globalSetup: ['test/robustness/summary-setup.ts'],
+    // one temporary folder per run, removed at its end; the robustness suite's case counts
+    globalSetup: ['test/temp-setup.ts', 'test/robustness/summary-setup.ts'],
   },
 });

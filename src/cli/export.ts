@@ -1,6 +1,5 @@
 /** `netc export <run folder or checkpoint> --format tfjs -o DIR`: a trained model for TensorFlow.js. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { exportTfjs } from '../interop/tfjs-export.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
@@ -12,6 +11,7 @@ import { parse, UsageError } from './args.js';
 import { analyze } from './frontend.js';
 import { num } from './output.js';
 import { CHECKPOINT, SPEC } from './run-folder.js';
+import { scratchDir } from './scratch.js';
 
 export const exportUsage = `usage: netc export <run folder or checkpoint> [--format tfjs] -o DIR
 
@@ -84,7 +84,7 @@ export async function runExport(argv: string[]): Promise<number> {
 function specOf(checkpointPath: string, checkpoint: Checkpoint): string {
   const beside = join(checkpointPath, '..', SPEC);
   if (existsSync(beside) && readFileSync(beside, 'utf8') === checkpoint.header.spec) return beside;
-  const file = join(mkdtempSync(join(tmpdir(), 'netc-export-')), SPEC);
+  const file = join(scratchDir('export'), SPEC);
   writeFileSync(file, checkpoint.header.spec);
   return file;
 }

@@ -2,8 +2,7 @@
  * A trained model from a run folder or a checkpoint file: the checkpoint holds the resolved spec,
  * which is compiled again, and the parameters, which are loaded into the new model.
  */
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileAndLoad } from '../codegen/load.js';
 import { CheckpointError, readCheckpoint, type Checkpoint } from '../runtime/checkpoint.js';
@@ -13,6 +12,7 @@ import type { Diagnostic } from '../spec/diagnostics.js';
 import type { LoadedSpec } from '../spec/types.js';
 import { analyze } from './frontend.js';
 import { CHECKPOINT } from './run-folder.js';
+import { scratchDir } from './scratch.js';
 
 export interface Restored {
   readonly checkpointPath: string;
@@ -30,7 +30,7 @@ export async function restore(path: string, options: { threads?: number } = {}):
     if (e instanceof CheckpointError) return [Messages.Checkpoint.at(undefined, e.path, e.problem)];
     throw e;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'netc-restore-'));
+  const dir = scratchDir('restore');
   const specFile = join(dir, 'spec.yaml');
   writeFileSync(specFile, checkpoint.header.spec);
   const a = analyze(specFile);

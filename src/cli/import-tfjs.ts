@@ -3,8 +3,7 @@
  * a netc spec, checked as `netc check` checks it, and its weights as a checkpoint that `netc
  * eval`, `predict` and `export` read.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileAndLoad } from '../codegen/load.js';
 import { importTfjs } from '../interop/tfjs-import.js';
@@ -19,6 +18,7 @@ import type { Spec } from '../spec/types.js';
 import { parse, UsageError } from './args.js';
 import { analyze } from './frontend.js';
 import { num } from './output.js';
+import { scratchDir } from './scratch.js';
 
 export const importTfjsUsage = `usage: netc import-tfjs <model.json> -o <spec.yaml> [--checkpoint FILE] [--name NAME] [--dataset NAME]
 
@@ -87,7 +87,7 @@ export async function runImportTfjs(argv: string[]): Promise<number> {
  */
 async function writeImportedCheckpoint(path: string, specPath: string, yaml: string, params: Record<string, Float32Array>, spec: Spec): Promise<Diagnostic | undefined> {
   const batchSize = spec.train?.batch_size ?? 32;
-  const loaded = await compileAndLoad(specPath, mkdtempSync(join(tmpdir(), 'netc-import-')), { batchSize });
+  const loaded = await compileAndLoad(specPath, scratchDir('import'), { batchSize });
   if (!('module' in loaded)) return Messages.Internal.at(undefined, `the imported spec checks but does not compile (${loaded.compiled.diagnostics.map((d) => d.message).join('; ')})`);
   const info = loaded.module.info;
   for (const p of info.parameters) {
