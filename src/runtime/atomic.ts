@@ -1,9 +1,11 @@
 /**
  * Writing a file so that a crash at any moment leaves either the old file or the new one, never
  * a torn mix: write a temporary file beside it, flush it to disk, rename it over the target.
+ * A writer killed mid-write leaves its temporary file (`<name>.tmp-<pid>`) behind; the next
+ * successful write of the same file removes those whose process is gone.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -26,6 +28,34 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw e;
   }
   syncFolder(dirname(path));
+  removeStaleTemporaries(path);
+}
+
+/** Remove `<name>.tmp-<pid>` files beside `path` left by processes that no longer run. */
+function removeStaleTemporaries(path: string): void {
+  const prefix = `${basename(path)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    rmSync(join(dirname(path), name), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /**
