@@ -10,7 +10,7 @@ import type { LoadedSpec } from '../spec/types.js';
 export function datasetFilesOf(loaded: LoadedSpec): DatasetFiles | Diagnostic {
   // a spec without one (an imported model's) has no data to evaluate on either
   const train = loaded.spec.train;
-  if (!train) return Messages.NoTrainSection.at(loaded.map.locate([]));
+  if (!train) return Messages.NoTrainSection.at(loaded.map.locate([]), 'it names no data set to evaluate on');
   const at = loaded.map.locate(['train', 'dataset']);
   // IDX paths are relative to the file that wrote them.
   const base = dirname(loaded.map.locate(['train', 'dataset', 'idx', 'train_images']).file);

@@ -105,7 +105,7 @@ function draw(file: string, afterPasses: boolean, training: boolean): Drawn {
   const name = c.analysis.loaded!.spec.name;
   const params = c.analysis.summary!.params;
   if (training) {
-    if (!c.train) return { diagnostics: [Messages.NoTrainSection.at(c.analysis.loaded!.map.locate([]))], sources };
+    if (!c.train) return { diagnostics: [Messages.NoTrainSection.at(c.analysis.loaded!.map.locate([]), 'it has no training step to draw')], sources };
     const passes = c.trainRuns.map((r) => r.pass);
     return { dot: irGraph(c.train, { kind: 'training step', passes, params }), name, what: `the training step after ${passes.join(', ')}` };
   }

@@ -235,7 +235,8 @@ export const Messages = {
   NoTrainSection: def(
     5004,
     'error',
-    () => `this spec has no 'train' section, so there is nothing to train it on; add one, e.g. 'train: { dataset: mnist }'`,
+    (consequence = 'there is nothing to train it on') =>
+      `this spec has no 'train' section, so ${consequence}; add one, e.g. 'train: { dataset: mnist }'`,
   ),
   LossNeedsSoftmax: def(
     5003,

@@ -119,7 +119,7 @@ train:
     expect(r.stdout).toContain('no train section, so no data to train or evaluate on: name the data set with --dataset');
     const evaluated = await runCli(['eval', r.dir]);
     expect(evaluated.code).toBe(1);
-    expect(evaluated.stderr).toMatch(/error NETC5004: this spec has no 'train' section/);
+    expect(evaluated.stderr).toMatch(/error NETC5004: this spec has no 'train' section, so it names no data set to evaluate on/);
   });
 
   it('an MLP on 28×28 images without a channel axis, with a Keras training config', async () => {
