@@ -166,6 +166,8 @@ export function conv2dGradFilter(
   const ohB = max(ohA, min(OH, (H - KH + PT) / SH + 1));
   const owA = min(OW, (PL + SW - 1) / SW);
   const owB = max(owA, min(OW, (W - KW + PL) / SW + 1));
+  const xstep = <usize>(SW * C) << 2;
+  const zstep = <usize>F << 2;
   for (let g = g0; g < g1; g++) {
     // window elements k0..k3; those past K repeat k0 (valid memory) and are not stored
     const k0 = g << 2;
@@ -181,9 +183,11 @@ export function conv2dGradFilter(
       // accumulators and the kernel runs several times slower. Border pixels come after.
       for (let i = 0; i < n; i++) {
         for (let oh = ohA; oh < ohB; oh++) {
-          for (let ow = owA; ow < owB; ow++) {
-            const corner = at(x + ((i * H + oh * SH - PT) * W + ow * SW - PL) * C);
-            const zr = at(dz + ((i * OH + oh) * OW + ow) * F + fo);
+          // pointers stepped along the row: address arithmetic per pixel costs as much as the loads
+          let corner = at(x + ((i * H + oh * SH - PT) * W + owA * SW - PL) * C);
+          let zr = at(dz + ((i * OH + oh) * OW + owA) * F + fo);
+          const zEnd = zr + (<usize>((owB - owA) * F) << 2);
+          for (; zr < zEnd; zr += zstep, corner += xstep) {
             const z0 = v128.load(zr);
             const z1 = v128.load(zr, 16);
             const x0 = v128.load32_splat(corner + o0);
