@@ -75,6 +75,12 @@ const CONVS = [
   conv(2, 11, 10, 4, 8, 3, 2, 1), // stride 2
   conv(3, 6, 6, 7, 3, 1, 1, 0), // 1×1
   conv(2, 8, 8, 2, 12, 4, 1, 2), // even kernel, wide padding
+  // one input channel at stride 1 with a filter count that is not a multiple of 4 takes the
+  // pixels-in-lanes path (rowTiles12): rows of 15 and 25 outputs end in leftover pixels, 7 and
+  // 1 filters end in a partial group of 3, and padding sends a row's start to the general path
+  conv(2, 9, 17, 1, 7, 3, 1, 0),
+  conv(1, 6, 29, 1, 1, 5, 1, 0),
+  conv(2, 14, 14, 1, 5, 5, 1, 2),
 ];
 
 describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threads) => {

@@ -30,6 +30,10 @@ export function conv2d(
     const kh0 = max(0, PT - oh * SH);
     const kh1 = min(KH, H + PT - oh * SH);
     let ow = 0;
+    if (C == 1 && SW == 1 && (F & 3) != 0) {
+      // a first layer (one input channel, a filter count that wastes vector lanes): see rowTiles12
+      ow = rowTiles12(x, wp, F4, b, y, i, oh, H, W, OH, OW, F, KW, SH, PT, PL, kh0, kh1, act);
+    }
     for (; ow + 4 <= OW; ow += 4) {
       const yo = at(y + ((i * OH + oh) * OW + ow) * F);
       const inside = ow * SW - PL >= 0 && (ow + 3) * SW - PL + KW <= W;
@@ -117,6 +121,85 @@ export function conv2d(
       pixelCheckedAt(x, wp, F4, b, y + ((i * OH + oh) * OW + ow) * F, i, oh, ow, H, W, C, F, KH, KW, SH, SW, PT, PL, act);
     }
   }
+}
+
+/**
+ * conv2d over one input channel at stride 1, for filter counts that are not a multiple of 4
+ * (LeNet's first layer: 6). The general tile puts filters in vector lanes, and 6 filters fill
+ * 8 lanes; here the lanes hold 4 neighbouring output pixels instead, whose windows are
+ * neighbouring floats of one input row. A tile is 12 pixels × 3 filters in 9 accumulators; per
+ * tap, 3 loads of x and 3 broadcast weights feed 9 multiply-adds, every lane useful. Covers the
+ * row's whole tiles from its start while their windows lie inside the image, and returns the
+ * first output column it left to the general path.
+ */
+function rowTiles12(
+  x: i32, wp: i32, F4: i32, b: i32, y: i32, i: i32, oh: i32,
+  H: i32, W: i32, OH: i32, OW: i32, F: i32, KW: i32, SH: i32, PT: i32, PL: i32, kh0: i32, kh1: i32, act: i32,
+): i32 {
+  const wstep = <usize>F4 << 2;
+  const pstep = <usize>F << 2; // bytes between neighbouring output pixels
+  let ow = 0;
+  for (; ow + 12 <= OW && ow - PL >= 0 && ow + 11 - PL + KW <= W; ow += 12) {
+    const yo = at(y + ((i * OH + oh) * OW + ow) * F);
+    for (let f0 = 0; f0 < F; f0 += 3) {
+      // filters past F compute on valid memory (the padded weights, then zeros) and are not stored
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+      let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0);
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0);
+      for (let kh = kh0; kh < kh1; kh++) {
+        let xp = at(x + (i * H + oh * SH - PT + kh) * W + ow - PL);
+        let wq = at(wp + kh * KW * F4 + f0);
+        const end = xp + (<usize>KW << 2);
+        for (; xp < end; xp += 4, wq += wstep) {
+          const x0 = v128.load(xp);
+          const x1 = v128.load(xp, 16);
+          const x2 = v128.load(xp, 32);
+          let w = v128.load32_splat(wq);
+          a0 = madd(x0, w, a0);
+          a1 = madd(x1, w, a1);
+          a2 = madd(x2, w, a2);
+          w = v128.load32_splat(wq + 4);
+          b0 = madd(x0, w, b0);
+          b1 = madd(x1, w, b1);
+          b2 = madd(x2, w, b2);
+          w = v128.load32_splat(wq + 8);
+          c0 = madd(x0, w, c0);
+          c1 = madd(x1, w, c1);
+          c2 = madd(x2, w, c2);
+        }
+      }
+      const o = yo + (<usize>f0 << 2);
+      storeColumn(o, pstep, finSplat(a0, b + f0, act));
+      storeColumn(o + 4 * pstep, pstep, finSplat(a1, b + f0, act));
+      storeColumn(o + 8 * pstep, pstep, finSplat(a2, b + f0, act));
+      if (f0 + 1 < F) {
+        storeColumn(o + 4, pstep, finSplat(b0, b + f0 + 1, act));
+        storeColumn(o + 4 + 4 * pstep, pstep, finSplat(b1, b + f0 + 1, act));
+        storeColumn(o + 4 + 8 * pstep, pstep, finSplat(b2, b + f0 + 1, act));
+      }
+      if (f0 + 2 < F) {
+        storeColumn(o + 8, pstep, finSplat(c0, b + f0 + 2, act));
+        storeColumn(o + 8 + 4 * pstep, pstep, finSplat(c1, b + f0 + 2, act));
+        storeColumn(o + 8 + 8 * pstep, pstep, finSplat(c2, b + f0 + 2, act));
+      }
+    }
+  }
+  return ow;
+}
+
+/** Bias (one filter's, at float offset bias) and activation for 4 pixels of that filter. */
+// @ts-ignore: decorator
+@inline function finSplat(acc: v128, bias: i32, act: i32): v128 {
+  return vact(f32x4.add(acc, v128.load32_splat(at(bias))), act);
+}
+
+/** The 4 lanes of v to p, p + step, p + 2·step, p + 3·step. */
+// @ts-ignore: decorator
+@inline function storeColumn(p: usize, step: usize, v: v128): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  store<f32>(p + step, f32x4.extract_lane(v, 1));
+  store<f32>(p + 2 * step, f32x4.extract_lane(v, 2));
+  store<f32>(p + 3 * step, f32x4.extract_lane(v, 3));
 }
 
 /** One output pixel (written at float offset yo), every tap bounds-checked. */
