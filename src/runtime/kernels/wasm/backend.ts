@@ -99,7 +99,7 @@ for (;;) {
 `;
 
 /** The kernels that split over threads, by index in the control block. */
-const PARALLEL = ['subsample', 'subsampleGradInput', 'rbf', 'rbfGradInput', 'affine', 'mul', 'conv2d', 'conv2dGradFilter', 'conv2dGradInput', 'gemm', 'gemmTN', 'activation', 'activationGrad', 'add', 'copyChannels', 'sliceChannels', 'pad', 'padGrad', 'dropout', 'sgd', 'momentum', 'adam', 'avgpool', 'avgpoolGrad', 'maxpool', 'maxpoolGrad'] as const;
+const PARALLEL = ['biasGrad', 'transpose', 'subsample', 'subsampleGradInput', 'rbf', 'rbfGradInput', 'affine', 'mul', 'conv2d', 'conv2dGradFilter', 'conv2dGradInput', 'gemm', 'gemmTN', 'activation', 'activationGrad', 'add', 'copyChannels', 'sliceChannels', 'pad', 'padGrad', 'dropout', 'sgd', 'momentum', 'adam', 'avgpool', 'avgpoolGrad', 'maxpool', 'maxpoolGrad'] as const;
 
 export interface FastMemory {
   readonly memory: WebAssembly.Memory;
@@ -173,10 +173,10 @@ export function createFastKernels(floats: number, scratchFloats: number, threads
     conv2dGradFilter(x, dz, dw, n, H, W, C, OH, OW, F, KH, KW, SH, SW, PT, PL) {
       run('conv2dGradFilter', [x, dz, dw, n, H, W, C, OH, OW, F, KH, KW, SH, SW, PT, PL], n * OH * OW * F * KH * KW * C);
     },
-    biasGrad: (dz, db, rows, F) => void ex.biasGrad!(dz, db, rows, F),
+    biasGrad: (dz, db, rows, F) => run('biasGrad', [dz, db, rows, F], rows * F),
     dense: (x, w, b, y, n, K, U, act) => run('gemm', [x, K, w, U, y, U, n, U, K, b, act], n * K * U),
     denseGradInput(dz, w, dx, n, K, U) {
-      ex.transpose!(w, scratch, K, U);
+      run('transpose', [w, scratch, K, U], K * U * 4);
       run('gemm', [dz, U, scratch, K, dx, K, n, K, U, -1, 0], n * K * U);
     },
     denseGradWeight: (x, dz, dw, n, K, U) => run('gemmTN', [x, K, dz, U, dw, U, K, U, n], n * K * U),

@@ -345,9 +345,11 @@ function gradFilterBorder(
 }
 
 
-/** db[f] = Σ over rows of dz[row, f]; one thread, vectors over f. */
-export function biasGrad(dz: i32, db: i32, rows: i32, F: i32): void {
-  for (let fo = 0; fo < F; fo += 4) {
+/** db[f] = Σ over rows of dz[row, f], vectors over f; threads split the groups of 4 columns. */
+export function biasGrad(dz: i32, db: i32, rows: i32, F: i32, t: i32, T: i32): void {
+  const groups = (F + 3) >> 2;
+  const fEnd = lo(groups, t + 1, T) << 2;
+  for (let fo = lo(groups, t, T) << 2; fo < fEnd; fo += 4) {
     let acc = f32x4.splat(0);
     let p = at(dz + fo);
     const step = <usize>F << 2;

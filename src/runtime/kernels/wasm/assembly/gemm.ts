@@ -124,7 +124,8 @@ export function gemmTN(a: i32, lda: i32, b: i32, ldb: i32, c: i32, ldc: i32, M: 
   }
 }
 
-/** bt[n, k] = b[k, n] for a [K, N] matrix. */
-export function transpose(b: i32, bt: i32, K: i32, N: i32): void {
-  for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) store<f32>(at(bt + n * K + k), load<f32>(at(b + k * N + n)));
+/** bt[n, k] = b[k, n] for a [K, N] matrix; threads split the rows of bt. */
+export function transpose(b: i32, bt: i32, K: i32, N: i32, t: i32, T: i32): void {
+  const n1 = lo(N, t + 1, T);
+  for (let n = lo(N, t, T); n < n1; n++) for (let k = 0; k < K; k++) store<f32>(at(bt + n * K + k), load<f32>(at(b + k * N + n)));
 }
