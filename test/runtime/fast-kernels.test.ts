@@ -70,6 +70,7 @@ const conv = (n: number, H: number, W: number, C: number, F: number, K: number, 
 };
 const CONVS = [
   conv(3, 28, 28, 1, 6, 5, 1, 0), // LeNet's C1, 3 images
+  conv(16, 28, 28, 1, 6, 5, 1, 0), // 16 images: enough work that every kernel splits over threads
   conv(1, 12, 12, 6, 16, 5, 1, 0), // C3, batch 1
   conv(5, 9, 7, 3, 5, 3, 1, 1), // odd everything, padding 1
   conv(2, 11, 10, 4, 8, 3, 2, 1), // stride 2
