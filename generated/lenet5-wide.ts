@@ -5,7 +5,7 @@
  * change the spec and run `npx netc compile` (or `npm run generate`) instead.
  *
  * Arena: 17,473,968 floats (66.7 MiB).
- * Training step at batch 128: 4,919,812 floats planned for 7,337,729 in buffers.
+ * Training step at batch 128: 3,715,588 floats planned for 5,322,497 in buffers.
  */
 import { Act, CompiledModel, type ModelInfo, type ModelOptions } from '../src/runtime/index.js';
 /** Parameter offsets in the arena (float32 elements); parameters persist between steps. */
@@ -23,18 +23,18 @@ const P = {
 } as const;
 /** The training step's buffers at batch 128; buffers whose lives do not overlap share memory. */
 const T = {
-  input: 5321880, // input: N×28×28×1
+  input: 4117656, // input: N×28×28×1
   c1: 504984, // c1: N×28×28×16
-  s2: 3339416, // s2: N×14×14×16
+  s2: 2929816, // s2: N×14×14×16
   c3: 2110616, // c3: N×10×10×32
   s4: 2520216, // s4: N×5×5×32
   flat: 2520216, // flat: N×800, a view of s4
   f5: 2622616, // f5: N×256
   f6: 2655384, // f6: N×128
   drop: 2671768, // drop: N×128
-  out: 5423512, // out: N×10
-  labels: 5422232, // labels: N×10
-  loss: 5424792, // loss: scalar
+  out: 4219288, // out: N×10
+  labels: 4218008, // labels: N×10
+  loss: 4220568, // loss: scalar
   grad_out: 2704536, // grad.out: N×10
   grad_drop: 2688152, // grad.drop: N×128
   grad_out_w: 503692, // grad.out.w: 128×10
@@ -45,17 +45,15 @@ const T = {
   grad_f6_w: 470796, // grad.f6.w: 256×128
   grad_f6_b: 503564, // grad.f6.b: 128
   grad_f5_pre: 2688152, // grad.f5.pre: N×256
-  grad_flat: 2929816, // grad.flat: N×800
+  grad_flat: 3331224, // grad.flat: N×800
   grad_f5_w: 265740, // grad.f5.w: 800×256
   grad_f5_b: 470540, // grad.f5.b: 256
-  grad_s4: 2929816, // grad.s4: N×5×5×32, a view of grad.flat
-  grad_c3: 2520216, // grad.c3: N×10×10×32
-  grad_c3_pre: 2929816, // grad.c3.pre: N×10×10×32
+  grad_s4: 3331224, // grad.s4: N×5×5×32, a view of grad.flat
+  grad_c3_pre: 2520216, // grad.c3.pre: N×10×10×32
   grad_c3_w: 252908, // grad.c3.w: 5×5×16×32
   grad_s2: 3716248, // grad.s2: N×14×14×16
   grad_c3_b: 265708, // grad.c3.b: 32
-  grad_c1: 2110616, // grad.c1: N×28×28×16
-  grad_c1_pre: 3716248, // grad.c1.pre: N×28×28×16
+  grad_c1_pre: 2110616, // grad.c1.pre: N×28×28×16
   grad_c1_w: 252492, // grad.c1.w: 5×5×1×16
   grad_c1_b: 252892, // grad.c1.b: 16
 } as const;
@@ -138,7 +136,7 @@ export class Lenet5Wide extends CompiledModel {
     super(info, options);
   }
 
-  /** Forward, loss and backward for n ≤ 128 examples: 31 steps. */
+  /** Forward, loss and backward for n ≤ 128 examples: 29 steps. */
   protected override trainSchedule(n: number): void {
     const k = this.kernels;
     // c1: conv2d {activation=tanh, filters=16, kernel=[5,5], padding=[2,2,2,2], stride=[1,1]}: N×28×28×1, 5×5×1×16, 16 → N×28×28×16
@@ -187,20 +185,16 @@ export class Lenet5Wide extends CompiledModel {
     // grad.f5.b (f5): bias_grad: N×256 → 256
     k.biasGrad(T.grad_f5_pre, T.grad_f5_b, n, 256);
     // grad.s4 (flat): reshape {shape=[5,5,32]}: N×800 → N×5×5×32 (a view of grad.flat: no kernel)
-    // grad.c3 (s4): avgpool2d_grad {input=[10,10,32], padding=[0,0,0,0], pool=[2,2], stride=[2,2]}: N×5×5×32 → N×10×10×32
-    k.avgpoolGrad(T.grad_s4, T.grad_c3, n, 10, 10, 32, 5, 5, 2, 2, 2, 2, 0, 0);
-    // grad.c3.pre (c3): activation_grad {fn=tanh}: N×10×10×32, N×10×10×32 → N×10×10×32
-    k.activationGrad(T.c3, T.grad_c3, T.grad_c3_pre, n * 3200, Act.tanh);
+    // grad.c3.pre (c3): avgpool2d_grad {activation=tanh, input=[10,10,32], padding=[0,0,0,0], pool=[2,2], stride=[2,2]}: N×5×5×32, N×10×10×32 → N×10×10×32
+    k.avgpoolGradActivation(T.grad_s4, T.c3, T.grad_c3_pre, n, 10, 10, 32, 5, 5, 2, 2, 2, 2, 0, 0, Act.tanh);
     // grad.c3.w (c3): conv2d_grad_filter {kernel=[5,5], padding=[0,0,0,0], stride=[1,1]}: N×14×14×16, N×10×10×32 → 5×5×16×32
     k.conv2dGradFilter(T.s2, T.grad_c3_pre, T.grad_c3_w, n, 14, 14, 16, 10, 10, 32, 5, 5, 1, 1, 0, 0);
     // grad.s2 (c3): conv2d_grad_input {input=[14,14,16], kernel=[5,5], padding=[0,0,0,0], stride=[1,1]}: N×10×10×32, 5×5×16×32 → N×14×14×16
     k.conv2dGradInput(T.grad_c3_pre, P.c3_w, T.grad_s2, n, 14, 14, 16, 10, 10, 32, 5, 5, 1, 1, 0, 0);
     // grad.c3.b (c3): bias_grad: N×10×10×32 → 32
     k.biasGrad(T.grad_c3_pre, T.grad_c3_b, n * 100, 32);
-    // grad.c1 (s2): avgpool2d_grad {input=[28,28,16], padding=[0,0,0,0], pool=[2,2], stride=[2,2]}: N×14×14×16 → N×28×28×16
-    k.avgpoolGrad(T.grad_s2, T.grad_c1, n, 28, 28, 16, 14, 14, 2, 2, 2, 2, 0, 0);
-    // grad.c1.pre (c1): activation_grad {fn=tanh}: N×28×28×16, N×28×28×16 → N×28×28×16
-    k.activationGrad(T.c1, T.grad_c1, T.grad_c1_pre, n * 12544, Act.tanh);
+    // grad.c1.pre (c1): avgpool2d_grad {activation=tanh, input=[28,28,16], padding=[0,0,0,0], pool=[2,2], stride=[2,2]}: N×14×14×16, N×28×28×16 → N×28×28×16
+    k.avgpoolGradActivation(T.grad_s2, T.c1, T.grad_c1_pre, n, 28, 28, 16, 14, 14, 2, 2, 2, 2, 0, 0, Act.tanh);
     // grad.c1.w (c1): conv2d_grad_filter {kernel=[5,5], padding=[2,2,2,2], stride=[1,1]}: N×28×28×1, N×28×28×16 → 5×5×1×16
     k.conv2dGradFilter(T.input, T.grad_c1_pre, T.grad_c1_w, n, 28, 28, 1, 28, 28, 16, 5, 5, 1, 1, 2, 2);
     // grad.c1.b (c1): bias_grad: N×28×28×16 → 16

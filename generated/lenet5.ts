@@ -5,7 +5,7 @@
  * change the spec and run `npx netc compile` (or `npm run generate`) instead.
  *
  * Arena: 5,281,728 floats (20.1 MiB).
- * Training step at batch 128: 1,430,020 floats planned for 2,189,569 in buffers.
+ * Training step at batch 128: 1,098,244 floats planned for 1,616,129 in buffers.
  */
 import { Act, CompiledModel, type ModelInfo, type ModelOptions } from '../src/runtime/index.js';
 /** Parameter offsets in the arena (float32 elements); parameters persist between steps. */
@@ -23,17 +23,17 @@ const P = {
 } as const;
 /** The training step's buffers at batch 128; buffers whose lives do not overlap share memory. */
 const T = {
-  input: 1415968, // input: N×28×28×1
+  input: 1084192, // input: N×28×28×1
   c1: 88864, // c1: N×24×24×6
-  s2: 924448, // s2: N×12×12×6
+  s2: 793376, // s2: N×12×12×6
   c3: 531232, // c3: N×8×8×16
   s4: 662304, // s4: N×4×4×16
   flat: 662304, // flat: N×256, a view of s4
   f5: 695072, // f5: N×120
   f6: 710432, // f6: N×84
-  out: 1517600, // out: N×10
-  labels: 1516320, // labels: N×10
-  loss: 1518880, // loss: scalar
+  out: 1185824, // out: N×10
+  labels: 1184544, // labels: N×10
+  loss: 1187104, // loss: scalar
   grad_out: 731936, // grad.out: N×10
   grad_f6: 721184, // grad.f6: N×84
   grad_out_w: 88012, // grad.out.w: 84×10
@@ -43,17 +43,15 @@ const T = {
   grad_f6_w: 77848, // grad.f6.w: 120×84
   grad_f6_b: 87928, // grad.f6.b: 84
   grad_f5_pre: 725792, // grad.f5.pre: N×120
-  grad_flat: 793376, // grad.flat: N×256
+  grad_flat: 903968, // grad.flat: N×256
   grad_f5_w: 47008, // grad.f5.w: 256×120
   grad_f5_b: 77728, // grad.f5.b: 120
-  grad_s4: 793376, // grad.s4: N×4×4×16, a view of grad.flat
-  grad_c3: 662304, // grad.c3: N×8×8×16
-  grad_c3_pre: 793376, // grad.c3.pre: N×8×8×16
+  grad_s4: 903968, // grad.s4: N×4×4×16, a view of grad.flat
+  grad_c3_pre: 662304, // grad.c3.pre: N×8×8×16
   grad_c3_w: 44592, // grad.c3.w: 5×5×6×16
   grad_s2: 973600, // grad.s2: N×12×12×6
   grad_c3_b: 46992, // grad.c3.b: 16
-  grad_c1: 531232, // grad.c1: N×24×24×6
-  grad_c1_pre: 973600, // grad.c1.pre: N×24×24×6
+  grad_c1_pre: 531232, // grad.c1.pre: N×24×24×6
   grad_c1_w: 44432, // grad.c1.w: 5×5×1×6
   grad_c1_b: 44584, // grad.c1.b: 6
 } as const;
@@ -136,7 +134,7 @@ export class Lenet5 extends CompiledModel {
     super(info, options);
   }
 
-  /** Forward, loss and backward for n ≤ 128 examples: 29 steps. */
+  /** Forward, loss and backward for n ≤ 128 examples: 27 steps. */
   protected override trainSchedule(n: number): void {
     const k = this.kernels;
     // c1: conv2d {activation=tanh, filters=6, kernel=[5,5], padding=[0,0,0,0], stride=[1,1]}: N×28×28×1, 5×5×1×6, 6 → N×24×24×6
@@ -181,20 +179,16 @@ export class Lenet5 extends CompiledModel {
     // grad.f5.b (f5): bias_grad: N×120 → 120
     k.biasGrad(T.grad_f5_pre, T.grad_f5_b, n, 120);
     // grad.s4 (flat): reshape {shape=[4,4,16]}: N×256 → N×4×4×16 (a view of grad.flat: no kernel)
-    // grad.c3 (s4): avgpool2d_grad {input=[8,8,16], padding=[0,0,0,0], pool=[2,2], stride=[2,2]}: N×4×4×16 → N×8×8×16
-    k.avgpoolGrad(T.grad_s4, T.grad_c3, n, 8, 8, 16, 4, 4, 2, 2, 2, 2, 0, 0);
-    // grad.c3.pre (c3): activation_grad {fn=tanh}: N×8×8×16, N×8×8×16 → N×8×8×16
-    k.activationGrad(T.c3, T.grad_c3, T.grad_c3_pre, n * 1024, Act.tanh);
+    // grad.c3.pre (c3): avgpool2d_grad {activation=tanh, input=[8,8,16], padding=[0,0,0,0], pool=[2,2], stride=[2,2]}: N×4×4×16, N×8×8×16 → N×8×8×16
+    k.avgpoolGradActivation(T.grad_s4, T.c3, T.grad_c3_pre, n, 8, 8, 16, 4, 4, 2, 2, 2, 2, 0, 0, Act.tanh);
     // grad.c3.w (c3): conv2d_grad_filter {kernel=[5,5], padding=[0,0,0,0], stride=[1,1]}: N×12×12×6, N×8×8×16 → 5×5×6×16
     k.conv2dGradFilter(T.s2, T.grad_c3_pre, T.grad_c3_w, n, 12, 12, 6, 8, 8, 16, 5, 5, 1, 1, 0, 0);
     // grad.s2 (c3): conv2d_grad_input {input=[12,12,6], kernel=[5,5], padding=[0,0,0,0], stride=[1,1]}: N×8×8×16, 5×5×6×16 → N×12×12×6
     k.conv2dGradInput(T.grad_c3_pre, P.c3_w, T.grad_s2, n, 12, 12, 6, 8, 8, 16, 5, 5, 1, 1, 0, 0);
     // grad.c3.b (c3): bias_grad: N×8×8×16 → 16
     k.biasGrad(T.grad_c3_pre, T.grad_c3_b, n * 64, 16);
-    // grad.c1 (s2): avgpool2d_grad {input=[24,24,6], padding=[0,0,0,0], pool=[2,2], stride=[2,2]}: N×12×12×6 → N×24×24×6
-    k.avgpoolGrad(T.grad_s2, T.grad_c1, n, 24, 24, 6, 12, 12, 2, 2, 2, 2, 0, 0);
-    // grad.c1.pre (c1): activation_grad {fn=tanh}: N×24×24×6, N×24×24×6 → N×24×24×6
-    k.activationGrad(T.c1, T.grad_c1, T.grad_c1_pre, n * 3456, Act.tanh);
+    // grad.c1.pre (c1): avgpool2d_grad {activation=tanh, input=[24,24,6], padding=[0,0,0,0], pool=[2,2], stride=[2,2]}: N×12×12×6, N×24×24×6 → N×24×24×6
+    k.avgpoolGradActivation(T.grad_s2, T.c1, T.grad_c1_pre, n, 24, 24, 6, 12, 12, 2, 2, 2, 2, 0, 0, Act.tanh);
     // grad.c1.w (c1): conv2d_grad_filter {kernel=[5,5], padding=[0,0,0,0], stride=[1,1]}: N×28×28×1, N×24×24×6 → 5×5×1×6
     k.conv2dGradFilter(T.input, T.grad_c1_pre, T.grad_c1_w, n, 28, 28, 1, 24, 24, 6, 5, 5, 1, 1, 0, 0);
     // grad.c1.b (c1): bias_grad: N×24×24×6 → 6

@@ -10,6 +10,7 @@ import type { Graph } from '../ir/types.js';
 import { verifyGraph } from '../ir/verify.js';
 import { autodiff } from './autodiff.js';
 import { eliminateDeadNodes } from './eliminate-dead-nodes.js';
+import { fuseActivationGrads } from './fuse-activation-grads.js';
 import { fuseActivations } from './fuse-activations.js';
 import { fuseSoftmaxCrossEntropy } from './fuse-softmax-cross-entropy.js';
 import { PassError, type Pass, type PassContext } from './pass.js';
@@ -23,11 +24,12 @@ export const PASSES: readonly Pass[] = [
   fuseSoftmaxCrossEntropy,
   eliminateDeadNodes,
   autodiff,
+  fuseActivationGrads,
   planMemoryPass,
 ];
 
 /** The training step: fuse, clean up, differentiate, plan. */
-export const TRAINING_PIPELINE = ['fuse-activations', 'fuse-softmax-cross-entropy', 'eliminate-dead-nodes', 'autodiff', 'plan-memory'];
+export const TRAINING_PIPELINE = ['fuse-activations', 'fuse-softmax-cross-entropy', 'eliminate-dead-nodes', 'autodiff', 'fuse-activation-grads', 'plan-memory'];
 /** Prediction: no dropout, no loss, no gradients. */
 export const INFERENCE_PIPELINE = ['remove-dropout', 'fuse-activations', 'eliminate-dead-nodes', 'plan-memory'];
 

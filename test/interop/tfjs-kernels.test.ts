@@ -79,6 +79,9 @@ function poolCases(): Case[] {
     return [
       { name: `avgpool ${gi}`, tensors, call: (k, at) => k.avgpool(at.x!, at.y!, ...geo) },
       { name: `avgpoolGrad ${gi}`, tensors, call: (k, at) => k.avgpoolGrad(at.y!, at.dx!, ...geo) },
+      // x stands for the output of the activation before the pool
+      { name: `avgpoolGradActivation tanh ${gi}`, tensors, call: (k, at) => k.avgpoolGradActivation(at.y!, at.x!, at.dx!, ...geo, Act.tanh) },
+      { name: `avgpoolGradActivation relu ${gi}`, tensors, call: (k, at) => k.avgpoolGradActivation(at.y!, at.x!, at.dx!, ...geo, Act.relu) },
       { name: `maxpool ${gi}`, tensors, call: (k, at) => k.maxpool(at.x!, at.y!, ...geo) },
       { name: `maxpoolGrad ${gi}`, tensors, call: (k, at) => k.maxpoolGrad(at.x!, at.y!, at.dx!, ...geo) },
     ] satisfies Case[];

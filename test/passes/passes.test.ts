@@ -12,6 +12,7 @@ import { elementsPerExample } from '../../src/ir/types.js';
 import { verifyGraph } from '../../src/ir/verify.js';
 import { autodiff } from '../../src/passes/autodiff.js';
 import { eliminateDeadNodes } from '../../src/passes/eliminate-dead-nodes.js';
+import { fuseActivationGrads } from '../../src/passes/fuse-activation-grads.js';
 import { fuseActivations } from '../../src/passes/fuse-activations.js';
 import { fuseSoftmaxCrossEntropy } from '../../src/passes/fuse-softmax-cross-entropy.js';
 import { checkPassList, runPipeline, TRAINING_PIPELINE } from '../../src/passes/manager.js';
@@ -186,6 +187,65 @@ describe('autodiff', () => {
     const sum = after.nodes.find((n) => n.id === 'grad.a')!;
     expect(sum.op).toBe('add');
     expect(sum.inputs).toEqual(['grad.s', 'grad.s']);
+  });
+});
+
+/** The graphs must compute the same gradients for every parameter, in float64. */
+function expectSameGradients(before: Graph, after: Graph, n = 3): void {
+  const f = feeds(before, n);
+  const a = interpret(before, f, { batch: n, dtype: 'f64' });
+  const b = interpret(after, f, { batch: n, dtype: 'f64' });
+  const grads = Object.entries(before.outputs.gradients!);
+  expect(grads.length).toBeGreaterThan(0);
+  for (const [param, id] of grads) {
+    const want = a.get(id);
+    const got = b.get(after.outputs.gradients![param]!);
+    expect(got.length).toBe(want.length);
+    want.forEach((x, i) => expect(got[i]).toBeCloseTo(x, 10));
+  }
+}
+
+describe('fuse-activation-grads', () => {
+  const backward = (layers: string) => run(autodiff, run(eliminateDeadNodes, run(fuseSoftmaxCrossEntropy, run(fuseActivations, graphOf(layers)))));
+
+  it("folds an activation's gradient into the average-pooling gradient that feeds it", () => {
+    const g = backward(`  - { name: c, op: conv2d, filters: 2, kernel: 3, activation: tanh }
+  - { name: p, op: avgpool2d, pool: 2 }
+  - { name: f, op: flatten }
+  - { name: o, op: dense, units: 3, activation: softmax }`);
+    const after = run(fuseActivationGrads, g);
+    expect(body(after)).toContain(
+      '%grad.c.pre: f32[N,4,4,2] = avgpool2d_grad(%grad.p, %c) {activation=tanh, input=[4,4,2], padding=[0,0,0,0], pool=[2,2], stride=[2,2]}',
+    );
+    expect(body(after).some((l) => l.startsWith('%grad.c:'))).toBe(false);
+    expect(after.nodes.length).toBe(g.nodes.length - 1);
+    expectSameGradients(g, after);
+  });
+
+  it('fuses overlapping windows and every activation too', () => {
+    const g = backward(`  - { name: c, op: conv2d, filters: 3, kernel: 2, activation: sigmoid }
+  - { name: p, op: avgpool2d, pool: 3, stride: 1, padding: same }
+  - { name: f, op: flatten }
+  - { name: o, op: dense, units: 3, activation: softmax }`);
+    const after = run(fuseActivationGrads, g);
+    expect(after.nodes.find((n) => n.id === 'grad.c.pre')!.attrs.activation).toBe('sigmoid');
+    expectSameGradients(g, after);
+  });
+
+  it('leaves max pooling alone, and a pooling gradient that is summed with another', () => {
+    const maxPool = backward(`  - { name: c, op: conv2d, filters: 2, kernel: 3, activation: tanh }
+  - { name: p, op: maxpool2d, pool: 2 }
+  - { name: f, op: flatten }
+  - { name: o, op: dense, units: 3, activation: softmax }`);
+    expect(run(fuseActivationGrads, maxPool)).toBe(maxPool);
+    // c feeds two pools: its gradient is the sum of theirs, and the activation's reads the sum
+    const twoReaders = backward(`  - { name: c, op: conv2d, filters: 2, kernel: 3, activation: tanh }
+  - { name: p, op: avgpool2d, pool: 2, inputs: [c] }
+  - { name: q, op: maxpool2d, pool: 2, inputs: [c] }
+  - { name: j, op: concat, inputs: [p, q] }
+  - { name: f, op: flatten }
+  - { name: o, op: dense, units: 3, activation: softmax }`);
+    expect(run(fuseActivationGrads, twoReaders)).toBe(twoReaders);
   });
 });
 

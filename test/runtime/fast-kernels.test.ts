@@ -145,6 +145,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
 
   describe.each([
     [3, 24, 24, 6, 2, 2, 0],
+    [16, 24, 24, 6, 2, 2, 0], // enough work to split over threads
     [1, 7, 7, 5, 3, 2, 1],
     [2, 8, 8, 16, 2, 2, 0],
   ])('pooling %i×%i×%i×%i, window %i, stride %i, padding %i', (n, H, W, C, P, S, pad) => {
@@ -162,6 +163,16 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
             k.avgpoolGrad(a.dy!, a.dxa!, ...g);
             k.maxpoolGrad(a.x!, a.dy!, a.dxm!, ...g);
           },
+        },
+        threads,
+      ));
+    it.each([Act.tanh, Act.scaled_tanh, Act.relu, Act.sigmoid])('average gradient fused with activation %i', (act) =>
+      compare(
+        {
+          // x stands for the activation's output that the pool read
+          buffers: { x: n * H * W * C, dy: n * OH * OW * C, dx: n * H * W * C },
+          outputs: ['dx'],
+          call: (k, a) => k.avgpoolGradActivation(a.dy!, a.x!, a.dx!, ...g, act),
         },
         threads,
       ));

@@ -5,6 +5,7 @@
  */
 import type { KernelArg, LayerDef, OpDef } from '../registry.js';
 import { f32, type Node, type TensorType } from '../types.js';
+import { actCode } from './activation.js';
 import { attrNums, BATCH, batch, buf, explicitPadding, imageDims, pair, schema, windowOutput } from './common.js';
 
 /** n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL */
@@ -76,13 +77,22 @@ function poolLayer(op: 'avgpool2d' | 'maxpool2d', summary: string): LayerDef {
   };
 }
 
-/** dx = each dy spread evenly over the real pixels of its window */
+/**
+ * dx = each dy spread evenly over the real pixels of its window. With an `activation` (set by
+ * the fuse-activation-grads pass) and a second input, the output y of that activation which
+ * the pool read, dx is the gradient before the activation.
+ */
 export const avgpool2dGradOp: OpDef = {
   name: 'avgpool2d_grad',
-  summary: 'the gradient of average pooling',
-  arity: 1,
+  summary: 'the gradient of average pooling (and of the activation before it, when fused)',
+  arity: [1, 2],
   shape: (_xs, attrs) => f32(['N', ...attrNums(attrs.input)]),
-  kernel: (node, [dy]) => [{ kernel: 'avgpoolGrad', args: [buf(node.inputs[0]!), buf(node.id), ...geometry(node.type, dy!, node.attrs)] }],
+  kernel(node, [dy]) {
+    const [dyBuf, yBuf] = node.inputs.map(buf);
+    const geo = geometry(node.type, dy!, node.attrs);
+    if (node.attrs.activation === undefined) return [{ kernel: 'avgpoolGrad', args: [dyBuf!, buf(node.id), ...geo] }];
+    return [{ kernel: 'avgpoolGradActivation', args: [dyBuf!, yBuf!, buf(node.id), ...geo, actCode(node.attrs.activation)] }];
+  },
 };
 
 /** dx = each dy routed to the first maximum of its window in x */

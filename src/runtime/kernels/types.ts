@@ -43,6 +43,8 @@ export interface Kernels {
   /** average of each window over real (unpadded) pixels */
   avgpool(x: number, y: number, n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number, PT: number, PL: number): void;
   avgpoolGrad(dy: number, dx: number, n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number, PT: number, PL: number): void;
+  /** avgpoolGrad, then the gradient through the activation `act` whose output y the pool read */
+  avgpoolGradActivation(dy: number, y: number, dx: number, n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number, PT: number, PL: number, act: number): void;
   maxpool(x: number, y: number, n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number, PT: number, PL: number): void;
   /** routes each dy to the first maximum of its window in x */
   maxpoolGrad(x: number, dy: number, dx: number, n: number, H: number, W: number, C: number, OH: number, OW: number, PH: number, PW: number, SH: number, SW: number, PT: number, PL: number): void;

@@ -5,7 +5,7 @@ import { biasGrad, conv2d, conv2dGradFilter, conv2dGradInput } from './conv.js';
 import { dense, denseGradInput, denseGradWeight } from './dense.js';
 import { countCorrect, crossEntropy, crossEntropyGrad, mse, mseGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad } from './losses.js';
 import { adam, momentum, sgd } from './optimizers.js';
-import { avgpool, avgpoolGrad, maxpool, maxpoolGrad } from './pool.js';
+import { avgpool, avgpoolGrad, avgpoolGradActivation, maxpool, maxpoolGrad } from './pool.js';
 import { add, affine, copy, copyChannels, dropout, dropoutGrad, mul, pad, padGrad, sliceChannels } from './tensor.js';
 import { rbf, rbfGradInput, rbfMap, rbfMapGrad, subsample, subsampleGradCoef, subsampleGradInput } from './lenet98.js';
 
@@ -15,7 +15,7 @@ const KERNELS: Unbound<Kernels> = {
   conv2d, conv2dGradInput, conv2dGradFilter, biasGrad,
   dense, denseGradInput, denseGradWeight,
   activation, activationGrad, softmax, softmaxGrad,
-  avgpool, avgpoolGrad, maxpool, maxpoolGrad,
+  avgpool, avgpoolGrad, avgpoolGradActivation, maxpool, maxpoolGrad,
   add, copyChannels, sliceChannels, pad, padGrad, copy, dropout, dropoutGrad, affine, mul,
   subsample, subsampleGradInput, subsampleGradCoef, rbf, rbfGradInput, rbfMap, rbfMapGrad,
   crossEntropy, crossEntropyGrad, mse, mseGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad, countCorrect,

@@ -1,5 +1,6 @@
 /** Reference pooling. Padded positions are skipped: average pooling divides by real pixels only. */
 import type { Arena } from '../types.js';
+import { activationGrad } from './activation.js';
 
 type Pool = (
   m: Arena, a: number, b: number, n: number, H: number, W: number, C: number, OH: number, OW: number,
@@ -45,6 +46,15 @@ export const avgpoolGrad: Pool = (m, dy, dx, n, H, W, C, OH, OW, PH, PW, SH, SW,
     }
   });
 };
+
+/** avgpoolGrad, then the gradient through the activation whose output y the pool read. */
+export function avgpoolGradActivation(
+  m: Arena, dy: number, y: number, dx: number, n: number, H: number, W: number, C: number, OH: number, OW: number,
+  PH: number, PW: number, SH: number, SW: number, PT: number, PL: number, act: number,
+): void {
+  avgpoolGrad(m, dy, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL);
+  activationGrad(m, y, dx, dx, n * H * W * C, act);
+}
 
 export const maxpool: Pool = (m, x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
   windows(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL, (yo, xi, h0, h1, w0, w1) => {

@@ -23,7 +23,7 @@ export function activate(tf: Tf, z: TF.Tensor, act: number): TF.Tensor {
 }
 
 /** dx = dy · f'(x), with f'(x) written in terms of y = f(x). */
-function activationDerivative(tf: Tf, y: TF.Tensor, dy: TF.Tensor, act: number): TF.Tensor {
+export function activationDerivative(tf: Tf, y: TF.Tensor, dy: TF.Tensor, act: number): TF.Tensor {
   switch (act) {
     case Act.linear:
       return dy;

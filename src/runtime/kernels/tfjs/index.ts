@@ -18,7 +18,7 @@ import { tensorKernels } from './tensor.js';
 /** The kernels that run as TensorFlow.js ops; tests use the list to compare each with the reference. */
 export const TF_KERNELS = [
   'conv2d', 'conv2dGradInput', 'conv2dGradFilter', 'biasGrad', 'dense', 'denseGradInput', 'denseGradWeight',
-  'activation', 'activationGrad', 'softmax', 'softmaxGrad', 'avgpool', 'avgpoolGrad', 'maxpool', 'maxpoolGrad',
+  'activation', 'activationGrad', 'softmax', 'softmaxGrad', 'avgpool', 'avgpoolGrad', 'avgpoolGradActivation', 'maxpool', 'maxpoolGrad',
   'add', 'pad', 'padGrad', 'affine', 'mul',
   'crossEntropy', 'crossEntropyGrad', 'mse', 'mseGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad',
   'sgd', 'momentum', 'adam',

@@ -7,10 +7,11 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Kernels } from '../types.js';
+import { activationDerivative } from './activation.js';
 import { frameOf, framed, type ArenaTensors, type Frame } from './arena.js';
 import type { Tf } from './engine.js';
 
-type PoolKernels = 'avgpool' | 'avgpoolGrad' | 'maxpool' | 'maxpoolGrad';
+type PoolKernels = 'avgpool' | 'avgpoolGrad' | 'avgpoolGradActivation' | 'maxpool' | 'maxpoolGrad';
 
 interface Window {
   readonly frame: Frame;
@@ -55,15 +56,18 @@ export function poolKernels(io: ArenaTensors): Pick<Kernels, PoolKernels> {
     OH,
     OW,
   });
+  // Average pooling is linear: its gradient does not depend on where it is taken.
+  const averageGrad = (dy: TF.Tensor4D, w: Window, shape: [number, number, number, number]) =>
+    tf.grad((x: TF.Tensor) => average(tf, x as TF.Tensor4D, w))(tf.zeros(shape), dy);
   return {
     avgpool: (x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
       io.run(() => io.write(y, average(tf, io.read4(x, [n, H, W, C]), windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL)))),
     avgpoolGrad: (dy, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
+      io.run(() => io.write(dx, averageGrad(io.read4(dy, [n, OH, OW, C]), windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL), [n, H, W, C]))),
+    avgpoolGradActivation: (dy, y, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL, act) =>
       io.run(() => {
-        const w = windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL);
-        // Average pooling is linear: its gradient does not depend on where it is taken.
-        const grad = tf.grad((x: TF.Tensor) => average(tf, x as TF.Tensor4D, w));
-        io.write(dx, grad(tf.zeros([n, H, W, C]), io.read4(dy, [n, OH, OW, C])));
+        const g = averageGrad(io.read4(dy, [n, OH, OW, C]), windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL), [n, H, W, C]);
+        io.write(dx, activationDerivative(tf, io.read4(y, [n, H, W, C]), g, act));
       }),
     maxpool: (x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
       io.run(() => io.write(y, maximum(tf, io.read4(x, [n, H, W, C]), windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL)))),

@@ -99,7 +99,7 @@ for (;;) {
 `;
 
 /** The kernels that split over threads, by index in the control block. */
-const PARALLEL = ['biasGrad', 'transpose', 'subsample', 'subsampleGradInput', 'rbf', 'rbfGradInput', 'affine', 'mul', 'conv2d', 'conv2dGradFilter', 'conv2dGradInput', 'gemm', 'gemmTN', 'activation', 'activationGrad', 'add', 'copyChannels', 'sliceChannels', 'pad', 'padGrad', 'dropout', 'sgd', 'momentum', 'adam', 'avgpool', 'avgpoolGrad', 'maxpool', 'maxpoolGrad'] as const;
+const PARALLEL = ['biasGrad', 'transpose', 'subsample', 'subsampleGradInput', 'rbf', 'rbfGradInput', 'affine', 'mul', 'conv2d', 'conv2dGradFilter', 'conv2dGradInput', 'gemm', 'gemmTN', 'activation', 'activationGrad', 'add', 'copyChannels', 'sliceChannels', 'pad', 'padGrad', 'dropout', 'sgd', 'momentum', 'adam', 'avgpool', 'avgpoolGrad', 'avgpoolGradActivation', 'maxpool', 'maxpoolGrad'] as const;
 
 export interface FastMemory {
   readonly memory: WebAssembly.Memory;
@@ -188,6 +188,8 @@ export function createFastKernels(floats: number, scratchFloats: number, threads
       run('avgpool', [x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL], n * OH * OW * C * PH * PW),
     avgpoolGrad: (dy, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
       run('avgpoolGrad', [dy, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL], n * OH * OW * C * PH * PW),
+    avgpoolGradActivation: (dy, y, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL, act) =>
+      run('avgpoolGradActivation', [dy, y, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL, act], n * OH * OW * C * PH * PW * 2),
     maxpool: (x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
       run('maxpool', [x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL], n * OH * OW * C * PH * PW),
     maxpoolGrad: (x, dy, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>

@@ -7,5 +7,5 @@ export { activation, activationGrad, add, copy, copyChannels, sliceChannels, pad
 export { softmax, softmaxGrad, crossEntropy, crossEntropyGrad, mse, mseGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad, countCorrect } from './losses';
 export { conv2d, conv2dGradFilter, conv2dGradInput, biasGrad, padColumns, transposeWeights } from './conv';
 export { gemm, gemmTN, transpose } from './gemm';
-export { avgpool, avgpoolGrad, maxpool, maxpoolGrad } from './pool';
+export { avgpool, avgpoolGrad, avgpoolGradActivation, maxpool, maxpoolGrad } from './pool';
 export { subsample, subsampleGradInput, subsampleGradCoef, rbf, rbfGradInput, rbfMap, rbfMapGrad, affine, mul } from './lenet98';

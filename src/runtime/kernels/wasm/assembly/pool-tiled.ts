@@ -2,6 +2,7 @@
 // pools): every input pixel is in at most one window, so the gradient is written, not
 // accumulated, and channels go four at a time.
 import { at, lo, storeLanes } from './common';
+import { ACT_LINEAR, vactGrad } from './math';
 
 /** Whether these pooling parameters tile the input. */
 // @ts-ignore: decorator
@@ -32,8 +33,12 @@ export function poolTiled(x: i32, y: i32, n: i32, H: i32, W: i32, C: i32, OH: i3
   }
 }
 
-/** dx of a tiling pool; for max, each window's gradient goes to its first maximum. */
-export function poolTiledGrad(x: i32, dy: i32, dx: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, PH: i32, PW: i32, isMax: bool, t: i32, T: i32): void {
+/**
+ * dx of a tiling pool; for max, each window's gradient goes to its first maximum. For average
+ * pooling with an activation (act, not ACT_LINEAR), dx is the gradient before the activation
+ * whose output y the pool read: each pixel's share times the activation's derivative at y.
+ */
+export function poolTiledGrad(x: i32, dy: i32, dx: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, PH: i32, PW: i32, isMax: bool, t: i32, T: i32, y: i32 = 0, act: i32 = ACT_LINEAR): void {
   const i1 = lo(n, t + 1, T);
   const inv = f32x4.splat(1.0 / <f32>(PH * PW));
   for (let i = lo(n, t, T); i < i1; i++) {
@@ -48,7 +53,12 @@ export function poolTiledGrad(x: i32, dy: i32, dx: i32, n: i32, H: i32, W: i32, 
           const d = v128.load(g + (<usize>c << 2));
           if (!isMax) {
             const v = f32x4.mul(d, inv);
-            for (let h = 0; h < PH; h++) for (let w = 0; w < PW; w++) storeLanes(at(dx + corner + (h * W + w) * C + c), v, lanes);
+            for (let h = 0; h < PH; h++) {
+              for (let w = 0; w < PW; w++) {
+                const o = corner + (h * W + w) * C + c;
+                storeLanes(at(dx + o), act == ACT_LINEAR ? v : vactGrad(v128.load(at(y + o)), v, act), lanes);
+              }
+            }
             continue;
           }
           let best = f32x4.splat(-Infinity);

@@ -1,6 +1,8 @@
 // Pooling over NHWC data, split over images. Padded positions are skipped: average pooling
 // divides by the real pixels of each window.
 import { at, lo } from './common';
+import { activationGrad } from './elementwise';
+import { ACT_LINEAR } from './math';
 import { poolTiled, poolTiledGrad, tiles } from './pool-tiled';
 
 export function avgpool(x: i32, y: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, PH: i32, PW: i32, SH: i32, SW: i32, PT: i32, PL: i32, t: i32, T: i32): void {
@@ -24,7 +26,16 @@ export function avgpool(x: i32, y: i32, n: i32, H: i32, W: i32, C: i32, OH: i32,
 }
 
 export function avgpoolGrad(dy: i32, dx: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, PH: i32, PW: i32, SH: i32, SW: i32, PT: i32, PL: i32, t: i32, T: i32): void {
-  if (tiles(PH, PW, SH, SW, PT, PL)) return poolTiledGrad(0, dy, dx, n, H, W, C, OH, OW, PH, PW, false, t, T);
+  avgpoolGradActivation(dy, 0, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL, ACT_LINEAR, t, T);
+}
+
+/**
+ * The gradient of average pooling fused with that of the activation before it (y: the
+ * activation's output, which the pool read): dx is the gradient before the activation, in one
+ * pass over memory instead of two.
+ */
+export function avgpoolGradActivation(dy: i32, y: i32, dx: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, PH: i32, PW: i32, SH: i32, SW: i32, PT: i32, PL: i32, act: i32, t: i32, T: i32): void {
+  if (tiles(PH, PW, SH, SW, PT, PL)) return poolTiledGrad(0, dy, dx, n, H, W, C, OH, OW, PH, PW, false, t, T, y, act);
   const i1 = lo(n, t + 1, T);
   for (let i = lo(n, t, T); i < i1; i++) {
     memory.fill(at(dx + i * H * W * C), 0, <usize>(H * W * C) << 2);
@@ -45,6 +56,8 @@ export function avgpoolGrad(dy: i32, dx: i32, n: i32, H: i32, W: i32, C: i32, OH
         }
       }
     }
+    // windows overlap: the image's sums are complete only now
+    if (act != ACT_LINEAR) activationGrad(y + i * H * W * C, dx + i * H * W * C, dx + i * H * W * C, H * W * C, act, 0, 1);
   }
 }
 
