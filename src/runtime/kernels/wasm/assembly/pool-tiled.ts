@@ -11,6 +11,7 @@ import { ACT_LINEAR, vactGrad } from './math';
 }
 
 export function poolTiled(x: i32, y: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, PH: i32, PW: i32, isMax: bool, t: i32, T: i32): void {
+  if (PH == 2 && PW == 2) return pool2x2(x, y, n, H, W, C, OH, OW, isMax, t, T);
   const i1 = lo(n, t + 1, T);
   const inv = f32x4.splat(1.0 / <f32>(PH * PW));
   for (let i = lo(n, t, T); i < i1; i++) {
@@ -34,11 +35,71 @@ export function poolTiled(x: i32, y: i32, n: i32, H: i32, W: i32, C: i32, OH: i3
 }
 
 /**
+ * poolTiled for 2×2 windows (LeNet's), with pointers stepped along each row: the general loop's
+ * address arithmetic per window and tap cost more than its four loads.
+ */
+function pool2x2(x: i32, y: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, isMax: bool, t: i32, T: i32): void {
+  const i1 = lo(n, t + 1, T);
+  const pixel = <usize>C << 2;
+  const row = <usize>(W * C) << 2;
+  const quarter = f32x4.splat(0.25);
+  for (let i = lo(n, t, T); i < i1; i++) {
+    for (let oh = 0; oh < OH; oh++) {
+      let p = at(x + (i * H + 2 * oh) * W * C);
+      let out = at(y + (i * OH + oh) * OW * C);
+      for (let ow = 0; ow < OW; ow++, p += 2 * pixel, out += pixel) {
+        for (let c = 0; c < C; c += 4) {
+          const q = p + (<usize>c << 2);
+          const a = v128.load(q), b = v128.load(q + pixel), d = v128.load(q + row), e = v128.load(q + row + pixel);
+          const v = isMax ? f32x4.pmax(f32x4.pmax(a, b), f32x4.pmax(d, e)) : f32x4.mul(f32x4.add(f32x4.add(a, b), f32x4.add(d, e)), quarter);
+          storeLanes(out + (<usize>c << 2), v, min(4, C - c));
+        }
+      }
+    }
+  }
+}
+
+/** The average-pooling part of poolTiledGrad for 2×2 windows, pointers stepped as in pool2x2. */
+function avgpool2x2Grad(dy: i32, dx: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, t: i32, T: i32, y: i32, act: i32): void {
+  const i1 = lo(n, t + 1, T);
+  const pixel = <usize>C << 2;
+  const row = <usize>(W * C) << 2;
+  const quarter = f32x4.splat(0.25);
+  const yShift = (<usize>y - <usize>dx) << 2; // bytes from dx to the same element of y
+  for (let i = lo(n, t, T); i < i1; i++) {
+    if (OH * 2 < H || OW * 2 < W) memory.fill(at(dx + i * H * W * C), 0, <usize>(H * W * C) << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      let p = at(dx + (i * H + 2 * oh) * W * C);
+      let g = at(dy + (i * OH + oh) * OW * C);
+      for (let ow = 0; ow < OW; ow++, p += 2 * pixel, g += pixel) {
+        for (let c = 0; c < C; c += 4) {
+          const lanes = min(4, C - c);
+          const v = f32x4.mul(v128.load(g + (<usize>c << 2)), quarter);
+          const q = p + (<usize>c << 2);
+          if (act == ACT_LINEAR) {
+            storeLanes(q, v, lanes);
+            storeLanes(q + pixel, v, lanes);
+            storeLanes(q + row, v, lanes);
+            storeLanes(q + row + pixel, v, lanes);
+          } else {
+            storeLanes(q, vactGrad(v128.load(q + yShift), v, act), lanes);
+            storeLanes(q + pixel, vactGrad(v128.load(q + pixel + yShift), v, act), lanes);
+            storeLanes(q + row, vactGrad(v128.load(q + row + yShift), v, act), lanes);
+            storeLanes(q + row + pixel, vactGrad(v128.load(q + row + pixel + yShift), v, act), lanes);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * dx of a tiling pool; for max, each window's gradient goes to its first maximum. For average
  * pooling with an activation (act, not ACT_LINEAR), dx is the gradient before the activation
  * whose output y the pool read: each pixel's share times the activation's derivative at y.
  */
 export function poolTiledGrad(x: i32, dy: i32, dx: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, PH: i32, PW: i32, isMax: bool, t: i32, T: i32, y: i32 = 0, act: i32 = ACT_LINEAR): void {
+  if (PH == 2 && PW == 2 && !isMax) return avgpool2x2Grad(dy, dx, n, H, W, C, OH, OW, t, T, y, act);
   const i1 = lo(n, t + 1, T);
   const inv = f32x4.splat(1.0 / <f32>(PH * PW));
   for (let i = lo(n, t, T); i < i1; i++) {
