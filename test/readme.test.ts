@@ -1,9 +1,10 @@
-/** The README's spec reference names every op, activation and loss the registry has. */
+/** The README's spec reference names every op, activation and loss the registry has, and every pass. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allLayers } from '../src/ir/ops/index.js';
 import { ACTIVATIONS } from '../src/ir/ops/activation.js';
 import { LOSSES } from '../src/ir/ops/losses.js';
+import { PASSES } from '../src/passes/manager.js';
 
 const readme = readFileSync('README.md', 'utf8');
 
@@ -17,4 +18,7 @@ describe('README', () => {
   });
   it.each(Object.keys(ACTIVATIONS))('documents the %s activation', (fn) => expect(readme).toContain(`\`${fn}\``));
   it.each(Object.keys(LOSSES))('documents the %s loss', (loss) => expect(readme).toContain(`\`${loss}\``));
+  it.each(PASSES.map((p) => p.name))('documents the %s pass', (pass) => {
+    expect(readme).toMatch(new RegExp(`^\\| \`${pass}\` \\|`, 'm'));
+  });
 });
