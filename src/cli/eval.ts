@@ -1,4 +1,5 @@
 /** `netc eval <run folder or checkpoint>`: test loss, accuracy and the confusion matrix. */
+import { defaultThreads } from '../runtime/backend.js';
 import { KNOWN_DATASETS } from '../runtime/data/datasets.js';
 import { confusionMatrix } from '../runtime/metrics.js';
 import { evaluate } from '../runtime/training/loop.js';
@@ -9,18 +10,20 @@ import { restore } from './from-checkpoint.js';
 import { num, style } from './output.js';
 import { percent } from './progress.js';
 
-export const evalUsage = `usage: netc eval <run folder or checkpoint> [--json] [--limit N]
+export const evalUsage = `usage: netc eval <run folder or checkpoint> [--json] [--limit N] [--threads N]
 
 Evaluates a trained model on its data set's test images: loss, accuracy, and the confusion
 matrix (rows: the true class; columns: the predicted one).
 
   --json       print one JSON document {checkpoint, images, loss, accuracy, confusion}
-  --limit N    evaluate on the first N test images only`;
+  --limit N    evaluate on the first N test images only
+  --threads N  threads for the kernels (default: the machine's ${defaultThreads()} cores)`;
 
 export async function runEval(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     json: { type: 'boolean' },
     limit: { type: 'string' },
+    threads: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -29,7 +32,8 @@ export async function runEval(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError('name one run folder or checkpoint');
   const limit = numberOption(values, 'limit', { integer: true, min: 1 });
-  const r = await restore(positionals[0]!);
+  const threads = numberOption(values, 'threads', { integer: true, min: 1, max: 256 });
+  const r = await restore(positionals[0]!, threads ? { threads } : {});
   if (Array.isArray(r)) {
     process.stderr.write(r.map(formatDiagnostic).join('\n') + '\n');
     return 1;

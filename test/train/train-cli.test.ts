@@ -81,6 +81,9 @@ describe('netc train', () => {
     const json = JSON.parse((await runCli(['eval', join(straight, 'checkpoint.netc'), '--json'])).stdout);
     expect(json.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(10000);
     expect(json.confusion.reduce((a: number, row: number[], i: number) => a + row[i]!, 0) / 10000).toBeCloseTo(m.test.accuracy, 10);
+    // the kernels give the same bits on any number of threads
+    const one = JSON.parse((await runCli(['eval', straight, '--json', '--threads', '1'])).stdout);
+    expect({ ...one, checkpoint: '' }).toEqual({ ...json, checkpoint: '' });
   });
 
   it('eval, predict and --resume refuse a damaged checkpoint (NETC7002)', async () => {
