@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { analyze, type Analysis } from '../cli/frontend.js';
 import { lower } from '../ir/lower.js';
 import { exampleShape, type Graph } from '../ir/types.js';
-import { checkPassList, INFERENCE_PIPELINE, runPipeline, TRAINING_PIPELINE, type PassRun } from '../passes/manager.js';
+import { checkPassList, getPass, runPipeline, TRAINING_PIPELINE, type PassRun } from '../passes/manager.js';
 import { hasErrors, type Diagnostic } from '../spec/diagnostics.js';
 import { packageFile, packageRoot, packageVersion } from '../spec/package-root.js';
 import { emitModule } from './emit.js';
@@ -78,10 +78,10 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
   const chosen = options.passes ?? TRAINING_PIPELINE;
   const problem = checkPassList(chosen);
   if (problem) throw new Error(problem); // the CLI checks first; this is a programming error
-  // Dropout must go from inference whatever was chosen; autodiff and the loss fusion have no
-  // work there.
+  // Dropout must go from inference whatever was chosen; the loss fusion, autodiff and the
+  // passes over the backward graph (phase 3) have no work there.
   const trainPasses = chosen.filter((p) => p !== 'remove-dropout');
-  const inferPasses = ['remove-dropout', ...chosen.filter((p) => !['remove-dropout', 'autodiff', 'fuse-softmax-cross-entropy'].includes(p))];
+  const inferPasses = ['remove-dropout', ...chosen.filter((p) => p !== 'remove-dropout' && p !== 'fuse-softmax-cross-entropy' && getPass(p)?.phase !== 3)];
 
   // Parameters from offset 0, then their gradients in the same layout (a training step's result,
   // which an inference pass must not overwrite), then the planned regions.

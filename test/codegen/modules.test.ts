@@ -9,6 +9,7 @@ import { Project } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { compileSpec } from '../../src/codegen/compile.js';
 import { interpret } from '../../src/ir/interpret.js';
+import { INFERENCE_PIPELINE, TRAINING_PIPELINE } from '../../src/passes/manager.js';
 import { Random } from '../../src/runtime/random.js';
 import type { ModelModule } from '../helpers/modules.js';
 
@@ -21,6 +22,11 @@ describe.each(specs)('generated module for specs/%s', (spec) => {
 
   it("is committed and fresh: 'npm run generate' would not change it", () => {
     expect(compiled.source).toBe(committed);
+  });
+
+  it('runs the default pipelines, training and inference', () => {
+    expect(compiled.trainRuns.map((r) => r.pass)).toEqual(TRAINING_PIPELINE);
+    expect(compiled.inferRuns.map((r) => r.pass)).toEqual(INFERENCE_PIPELINE);
   });
 
   it('is deterministic', () => {
