@@ -74,14 +74,63 @@ function verifyPlan(g: Graph): string[] {
   for (const [id, r] of root) {
     if (id !== r && plan.offsets[id] !== plan.offsets[r]) problems.push(`alias '${id}' is not at the offset of '${r}'`);
   }
-  for (let a = 0; a < roots.length; a++) {
-    for (let b = a + 1; b < roots.length; b++) {
-      const [x, y] = [roots[a]!, roots[b]!];
-      const [lx, ly] = [live.get(x)!, live.get(y)!];
-      if (lx[1] < ly[0] || ly[1] < lx[0]) continue;
-      const [ox, oy] = [plan.offsets[x]!, plan.offsets[y]!];
-      if (ox < oy + plan.sizes[y]! && oy < ox + plan.sizes[x]!) problems.push(`'${x}' and '${y}' are live together but overlap in memory`);
+  const placed = roots.filter((r) => plan.offsets[r] !== undefined);
+  const span = (r: string): Span => ({ id: r, first: live.get(r)![0], last: live.get(r)![1], at: plan.offsets[r]!, size: plan.sizes[r]! });
+  if (anyOverlap(placed.map(span))) {
+    // name every pair; quadratic, but only for a plan already known to be broken
+    for (let a = 0; a < placed.length; a++) {
+      for (let b = a + 1; b < placed.length; b++) {
+        const [x, y] = [span(placed[a]!), span(placed[b]!)];
+        if (x.last < y.first || y.last < x.first) continue;
+        if (x.at < y.at + y.size && y.at < x.at + x.size) problems.push(`'${x.id}' and '${y.id}' are live together but overlap in memory`);
+      }
     }
   }
   return problems;
+}
+
+/** A buffer: live from node `first` to node `last` (inclusive), at floats [at, at + size). */
+interface Span {
+  readonly id: string;
+  readonly first: number;
+  readonly last: number;
+  readonly at: number;
+  readonly size: number;
+}
+
+/**
+ * Whether two buffers live at the same time share memory, in O(n log n + n·k) for k buffers
+ * live at once (a graph of thousands of layers has tens of thousands of buffers): sweep the
+ * nodes in order, keeping the live buffers sorted by offset. While they are disjoint, a new one
+ * can only collide with its neighbours in that order.
+ */
+function anyOverlap(spans: Span[]): boolean {
+  const byFirst = [...spans].sort((a, b) => a.first - b.first);
+  const byLast = [...spans].sort((a, b) => a.last - b.last);
+  const liveNow: Span[] = []; // sorted by offset, pairwise disjoint
+  const indexOf = (at: number) => {
+    let lo = 0;
+    let hi = liveNow.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (liveNow[mid]!.at < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  let ended = 0;
+  for (const s of byFirst) {
+    for (; ended < byLast.length && byLast[ended]!.last < s.first; ended++) {
+      const gone = byLast[ended]!;
+      let i = indexOf(gone.at);
+      while (i < liveNow.length && liveNow[i] !== gone) i++;
+      if (i < liveNow.length) liveNow.splice(i, 1);
+    }
+    const i = indexOf(s.at);
+    const before = liveNow[i - 1];
+    const after = liveNow[i];
+    if ((before && before.at + before.size > s.at) || (after && s.at + s.size > after.at)) return true;
+    liveNow.splice(i, 0, s);
+  }
+  return false;
 }

@@ -67,5 +67,11 @@ describe('plan-memory', () => {
     const g = planned('specs/lenet5.yaml', 8);
     const bad: Graph = { ...g, plan: { ...g.plan!, offsets: { ...g.plan!.offsets, s2: g.plan!.offsets.c1! } } };
     expect(verifyGraph(bad).join('\n')).toMatch(/'c1' and 's2' are live together but overlap in memory/);
+    // by a single float, at the one node where both are live (s2 is written as c1 is last read)
+    const { offsets, sizes } = g.plan!;
+    const edge: Graph = { ...g, plan: { ...g.plan!, offsets: { ...offsets, s2: offsets.c1! + sizes.c1! - 1 } } };
+    expect(verifyGraph(edge).join('\n')).toMatch(/'c1' and 's2' are live together but overlap in memory/);
+    const apart: Graph = { ...g, plan: { ...g.plan!, offsets: { ...offsets, s2: offsets.c1! + sizes.c1! } } };
+    expect(verifyGraph(apart).join('\n')).not.toMatch(/'c1' and 's2'/);
   });
 });
