@@ -3,13 +3,14 @@
  * playwright-core. Every chart must have painted its marks (counted in the page, and the
  * predictions chart's green and red read back from a screenshot), every misclassified digit's
  * image must have decoded, nothing may be fetched and nothing may reach the console. A
- * screenshot of the whole page is left in the temp folder for a person to look at.
+ * screenshot of the whole page is left in test/.generated/ for a person to look at (the temp
+ * folder is removed when the test run ends).
  *
  * `.ci/run` installs Chromium; where it could not, this test is skipped and says why.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pngjs from 'pngjs';
 import { chromium, type Browser } from 'playwright-core';
@@ -19,7 +20,7 @@ import { runCli } from '../helpers/cli.js';
 const CHROMIUM = '/usr/bin/chromium';
 /** As the machine notes advise: no background connections on a closed network. */
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SCREENSHOT = join(tmpdir(), 'netc-report-screenshot.png');
+const SCREENSHOT = resolve('test/.generated/report-screenshot.png');
 
 /** The little of the DOM that the checks in the page use (the project compiles without the DOM library). */
 interface Element {
@@ -108,6 +109,7 @@ describe.skipIf(!available)(available ? 'report.html in headless Chromium' : `re
 
     expect(problems).toEqual([]);
     expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+    mkdirSync(resolve('test/.generated'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(pngjs.PNG.sync.read(readFileSync(SCREENSHOT)).height).toBeGreaterThan(3000);
     process.stdout.write(`screenshot of the report: ${SCREENSHOT}\n`);
