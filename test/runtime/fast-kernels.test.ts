@@ -147,6 +147,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
     [3, 24, 24, 6, 2, 2, 0],
     [16, 24, 24, 6, 2, 2, 0], // enough work to split over threads
     [2, 9, 7, 3, 2, 2, 0], // 2×2 windows that leave the last row and column unread
+    [2, 9, 10, 5, 3, 3, 0], // 3×3 windows that tile the image: the general tiled path
     [1, 7, 7, 5, 3, 2, 1],
     [2, 8, 8, 16, 2, 2, 0],
   ])('pooling %i×%i×%i×%i, window %i, stride %i, padding %i', (n, H, W, C, P, S, pad) => {

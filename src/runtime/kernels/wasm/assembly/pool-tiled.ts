@@ -65,27 +65,28 @@ function avgpool2x2Grad(dy: i32, dx: i32, n: i32, H: i32, W: i32, C: i32, OH: i3
   const pixel = <usize>C << 2;
   const row = <usize>(W * C) << 2;
   const quarter = f32x4.splat(0.25);
-  const yShift = (<usize>y - <usize>dx) << 2; // bytes from dx to the same element of y
   for (let i = lo(n, t, T); i < i1; i++) {
     if (OH * 2 < H || OW * 2 < W) memory.fill(at(dx + i * H * W * C), 0, <usize>(H * W * C) << 2);
     for (let oh = 0; oh < OH; oh++) {
       let p = at(dx + (i * H + 2 * oh) * W * C);
+      let py = at(y + (i * H + 2 * oh) * W * C); // the activation's output, beside p
       let g = at(dy + (i * OH + oh) * OW * C);
-      for (let ow = 0; ow < OW; ow++, p += 2 * pixel, g += pixel) {
+      for (let ow = 0; ow < OW; ow++, p += 2 * pixel, py += 2 * pixel, g += pixel) {
         for (let c = 0; c < C; c += 4) {
           const lanes = min(4, C - c);
           const v = f32x4.mul(v128.load(g + (<usize>c << 2)), quarter);
           const q = p + (<usize>c << 2);
+          const qy = py + (<usize>c << 2);
           if (act == ACT_LINEAR) {
             storeLanes(q, v, lanes);
             storeLanes(q + pixel, v, lanes);
             storeLanes(q + row, v, lanes);
             storeLanes(q + row + pixel, v, lanes);
           } else {
-            storeLanes(q, vactGrad(v128.load(q + yShift), v, act), lanes);
-            storeLanes(q + pixel, vactGrad(v128.load(q + pixel + yShift), v, act), lanes);
-            storeLanes(q + row, vactGrad(v128.load(q + row + yShift), v, act), lanes);
-            storeLanes(q + row + pixel, vactGrad(v128.load(q + row + pixel + yShift), v, act), lanes);
+            storeLanes(q, vactGrad(v128.load(qy), v, act), lanes);
+            storeLanes(q + pixel, vactGrad(v128.load(qy + pixel), v, act), lanes);
+            storeLanes(q + row, vactGrad(v128.load(qy + row), v, act), lanes);
+            storeLanes(q + row + pixel, vactGrad(v128.load(qy + row + pixel), v, act), lanes);
           }
         }
       }
