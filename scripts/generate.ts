@@ -5,10 +5,10 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { compileSpec, generatedFile } from '../src/codegen/compile.js';
-import { formatDiagnostic } from '../src/spec/diagnostics.js';
-import { packageFile, packageRoot } from '../src/spec/package-root.js';
-import { schemaText } from '../src/spec/schema-def.js';
+import { compileSpec, generatedFile } from '../src/driver/compile.js';
+import { formatDiagnostic } from '../src/diagnostics/diagnostics.js';
+import { packageFile, packageRoot } from '../src/runtime/package-root.js';
+import { schemaText } from '../src/ir/schema.js';
 
 process.chdir(packageRoot());
 const schemaFile = packageFile('specs', 'netc.schema.json');

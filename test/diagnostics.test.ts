@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/cli/frontend.js';
-import { formatWithSource } from '../src/spec/diagnostics.js';
-import { allCodes } from '../src/spec/messages.js';
+import { analyze } from '../src/driver/analyze.js';
+import { formatWithSource } from '../src/diagnostics/diagnostics.js';
+import { allCodes } from '../src/diagnostics/messages.js';
 
 const dirs = ['test/fixtures/invalid', 'test/fixtures/warnings'];
 const fixtures = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(d, f)));

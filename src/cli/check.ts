@@ -3,11 +3,11 @@
  * summary in the spirit of Keras's model.summary(); for each invalid one, every diagnostic.
  * `--json` prints one JSON document; `--format github` prints GitHub Actions annotations.
  */
-import { analyze, type Analysis } from './frontend.js';
+import { analyze, type Analysis } from '../driver/analyze.js';
 import { UsageError, parse } from './args.js';
 import { expandFiles } from './files.js';
 import { num, style, table } from './output.js';
-import { formatWithSource, type Diagnostic } from '../spec/diagnostics.js';
+import { formatWithSource, type Diagnostic } from '../diagnostics/diagnostics.js';
 import type { Summary } from '../ir/summary.js';
 
 export const checkUsage = `usage: netc check [--json | --format text|json|github] [--quiet] <files or globs...>

@@ -5,12 +5,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { compileSpec, DEFAULT_INFER_BATCH, generatedFile } from '../codegen/compile.js';
+import { compileSpec, DEFAULT_INFER_BATCH, generatedFile } from '../driver/compile.js';
 import { printGraph } from '../ir/print.js';
 import { INFERENCE_PIPELINE, PASSES, TRAINING_PIPELINE, checkPassList, type PassRun } from '../passes/manager.js';
-import { formatWithSource } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
-import { packageFile } from '../spec/package-root.js';
+import { formatWithSource } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
+import { packageFile } from '../runtime/package-root.js';
 import { numberOption, parse, UsageError } from './args.js';
 import { num, table } from './output.js';
 

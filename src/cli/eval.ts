@@ -3,12 +3,12 @@ import { defaultThreads } from '../runtime/backend.js';
 import { KNOWN_DATASETS } from '../runtime/data/datasets.js';
 import { confusionMatrix } from '../runtime/metrics.js';
 import { evaluate } from '../runtime/training/loop.js';
-import { formatDiagnostic } from '../spec/diagnostics.js';
+import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import { numberOption, parse, UsageError } from './args.js';
-import { loadSpecData } from './data.js';
-import { restore } from './from-checkpoint.js';
+import { loadSpecData } from '../driver/data.js';
+import { restore } from '../driver/from-checkpoint.js';
 import { num, style } from './output.js';
-import { percent } from './progress.js';
+import { percent } from '../driver/format.js';
 
 export const evalUsage = `usage: netc eval <run folder or checkpoint> [--json] [--limit N] [--threads N]
 

@@ -4,14 +4,14 @@ import { join, relative } from 'node:path';
 import { exportTfjs } from '../interop/tfjs-export.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import { CheckpointError, readCheckpoint, type Checkpoint } from '../runtime/checkpoint.js';
-import { formatWithSource, type Diagnostic } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
-import { packageVersion } from '../spec/package-root.js';
+import { formatWithSource, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
+import { packageVersion } from '../runtime/package-root.js';
 import { parse, UsageError } from './args.js';
-import { analyze } from './frontend.js';
+import { analyze } from '../driver/analyze.js';
 import { num } from './output.js';
-import { CHECKPOINT, SPEC } from './run-folder.js';
-import { scratchDir } from './scratch.js';
+import { CHECKPOINT, SPEC } from '../driver/run-folder.js';
+import { scratchDir } from '../driver/scratch.js';
 
 export const exportUsage = `usage: netc export <run folder or checkpoint> [--format tfjs] -o DIR
 

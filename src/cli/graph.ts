@@ -5,14 +5,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { compileSpec } from '../codegen/compile.js';
-import { formatDiagnostic, formatWithSource, type Diagnostic } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
+import { compileSpec } from '../driver/compile.js';
+import { formatDiagnostic, formatWithSource, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import { irGraph } from '../report/ir-graph.js';
 import { layerGraph } from '../report/layer-graph.js';
 import { dotToSvg, svgToPng } from '../report/render.js';
 import { numberOption, parse, UsageError } from './args.js';
-import { analyze } from './frontend.js';
+import { analyze } from '../driver/analyze.js';
 import { num } from './output.js';
 
 export const graphUsage = `usage: netc graph <spec.yaml> [-o FILE] [--after-passes [--training]] [--format svg|png|dot]

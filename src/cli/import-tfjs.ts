@@ -5,20 +5,20 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { compileAndLoad } from '../codegen/load.js';
+import { compileAndLoad } from '../driver/load.js';
 import { importTfjs } from '../interop/tfjs-import.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import { defaultThreads } from '../runtime/backend.js';
 import { writeCheckpoint } from '../runtime/checkpoint.js';
 import { KNOWN_DATASETS } from '../runtime/data/datasets.js';
-import { formatWithSource, type Diagnostic } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
-import { packageVersion } from '../spec/package-root.js';
+import { formatWithSource, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
+import { packageVersion } from '../runtime/package-root.js';
 import type { Spec } from '../spec/types.js';
 import { parse, UsageError } from './args.js';
-import { analyze } from './frontend.js';
+import { analyze } from '../driver/analyze.js';
 import { num } from './output.js';
-import { scratchDir } from './scratch.js';
+import { scratchDir } from '../driver/scratch.js';
 
 export const importTfjsUsage = `usage: netc import-tfjs <model.json> -o <spec.yaml> [--checkpoint FILE] [--name NAME] [--dataset NAME]
 

@@ -2,8 +2,8 @@
  * The `netc` command. Exit status: 0 fine, 1 the input has errors, 2 the command line is wrong,
  * 3 an internal error (a bug in netc: the message asks for a report).
  */
-import { formatDiagnostic, DiagnosticError } from '../spec/diagnostics.js';
-import { packageVersion } from '../spec/package-root.js';
+import { formatDiagnostic, DiagnosticError } from '../diagnostics/diagnostics.js';
+import { packageVersion } from '../runtime/package-root.js';
 import { UsageError } from './args.js';
 import { checkUsage, runCheck } from './check.js';
 import { compileUsage, runCompile } from './compile.js';

@@ -1,10 +1,10 @@
 /** `netc predict <run folder or checkpoint> <image.png | test index>`: the class and its probabilities. */
 import { existsSync } from 'node:fs';
 import { KNOWN_DATASETS } from '../runtime/data/datasets.js';
-import { formatDiagnostic } from '../spec/diagnostics.js';
+import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import { parse, UsageError } from './args.js';
-import { loadSpecData } from './data.js';
-import { restore } from './from-checkpoint.js';
+import { loadSpecData } from '../driver/data.js';
+import { restore } from '../driver/from-checkpoint.js';
 import { imageFromPng } from './image.js';
 import { style } from './output.js';
 

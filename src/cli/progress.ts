@@ -3,6 +3,7 @@
  * accuracy, images per second, time left), redrawn at most ten times a second; on anything else
  * (CI logs, pipes) nothing until the epoch's line.
  */
+import { clock } from '../driver/format.js';
 import type { StepReport } from '../runtime/training/loop.js';
 import { style } from './output.js';
 
@@ -41,11 +42,4 @@ export class ProgressBar {
   }
 }
 
-export function clock(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const m = Math.floor(s / 60);
-  return m >= 60 ? `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}` : `${m}:${String(s % 60).padStart(2, '0')}`;
-}
-
-export const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 export { style };

@@ -5,13 +5,13 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatDiagnostic, type Diagnostic } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
+import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import { writeRunReport } from '../report/run-report.js';
 import { numberOption, parse, UsageError } from './args.js';
-import { loadSpecData } from './data.js';
-import { restore } from './from-checkpoint.js';
-import { METRICS, type Metrics } from './run-folder.js';
+import { loadSpecData } from '../driver/data.js';
+import { restore } from '../driver/from-checkpoint.js';
+import { METRICS, type Metrics } from '../driver/run-folder.js';
 
 export const reportUsage = `usage: netc report <run folder> [-o FILE] [--threads N]
 

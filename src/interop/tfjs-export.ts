@@ -8,8 +8,8 @@
  */
 import { pair } from '../ir/ops/common.js';
 import type { Graph } from '../ir/types.js';
-import { sortDiagnostics, type Diagnostic } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
+import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import type { LoadedSpec, SpecLayer } from '../spec/types.js';
 import { float32Bytes, GLOROT_UNIFORM, shards, ZEROS, type LayerJson, type ModelJson, type NetcMetadata, type WeightSpec } from './tfjs-format.js';
 

@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { stringify } from 'yaml';
-import type { Diagnostic } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import { parseSource, SOURCE_LIMITS, SourceMap, type PathSegment } from '../spec/source.js';
 import { isObject } from './tfjs-format.js';
 import { outputRank, toNetcLayer, type NetcLayer, type Problem, type TfLayer } from './tfjs-layers.js';

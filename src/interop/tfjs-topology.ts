@@ -4,8 +4,8 @@
  * layer comes after what it reads, with the input's shape. Keras's converter's wrapper
  * (`model_config`) is unwrapped. Problems are diagnostics at their place in model.json.
  */
-import type { Diagnostic } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import type { PathSegment, SourceMap } from '../spec/source.js';
 import { isObject, type LayerJson } from './tfjs-format.js';
 import type { TfLayer } from './tfjs-layers.js';

@@ -3,8 +3,8 @@
  * inputs and infers the output type with the op's shape rule. Lowering and every pass make
  * nodes through here, so no node exists whose shape the registry did not compute.
  */
-import type { SourceLoc } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
+import type { SourceLoc } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import { getOp } from './ops/index.js';
 import { isProblem, type ShapeProblem } from './registry.js';
 import type { Attrs, Node } from './types.js';

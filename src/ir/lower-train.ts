@@ -3,8 +3,8 @@
  * fits its data set — images of `input.shape` in, one value per class out, and for
  * cross-entropy, probabilities (a softmax) at the output.
  */
-import type { Diagnostic } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import { datasetFacts } from '../spec/dataset-facts.js';
 import type { LoadedSpec } from '../spec/types.js';
 import { makeNode } from './build.js';

@@ -7,11 +7,11 @@
  * failures are all collected; a layer whose inputs failed is skipped, so one mistake gives one
  * diagnostic rather than a cascade.
  */
-import type { Diagnostic, SourceLoc } from '../spec/diagnostics.js';
-import { hasErrors } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
+import type { Diagnostic, SourceLoc } from '../diagnostics/diagnostics.js';
+import { hasErrors } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import type { PathSegment } from '../spec/source.js';
-import { suggest } from '../spec/suggest.js';
+import { suggest } from '../diagnostics/suggest.js';
 import type { LoadedSpec, SpecLayer } from '../spec/types.js';
 import { makeNode } from './build.js';
 import { lowerTraining } from './lower-train.js';

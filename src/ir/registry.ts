@@ -9,7 +9,7 @@
  *    lowers to IR nodes.
  * Most layers lower to the IR op of the same name; `activation` lowers to the op its `fn` names.
  */
-import type { Diagnostic, SourceLoc } from '../spec/diagnostics.js';
+import type { Diagnostic, SourceLoc } from '../diagnostics/diagnostics.js';
 import type { KernelName } from '../runtime/kernels/types.js';
 import type { Attrs, Node, TensorType } from './types.js';
 import type { SpecLayer } from '../spec/types.js';

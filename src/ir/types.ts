@@ -6,7 +6,7 @@
  * printer shows them. Every node remembers the spec layer and source position it came from, so
  * a problem found in any later stage still points at a line of YAML.
  */
-import type { SourceLoc } from '../spec/diagnostics.js';
+import type { SourceLoc } from '../diagnostics/diagnostics.js';
 
 /** A dimension: a size fixed at compile time, or the batch. */
 export type Dim = number | 'N';

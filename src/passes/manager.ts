@@ -3,8 +3,8 @@
  * (a broken graph is reported as a bug in the pass that broke it), and can print the IR after
  * each pass and time each one.
  */
-import type { Diagnostic } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import { printGraph } from '../ir/print.js';
 import type { Graph } from '../ir/types.js';
 import { verifyGraph } from '../ir/verify.js';

@@ -3,7 +3,7 @@
  * output shape, parameters), the input on top, and an arrow for every value a layer reads, taken
  * from the lowered IR so that a DAG (concat, add) is drawn exactly as it is wired.
  */
-import type { Analysis } from '../cli/frontend.js';
+import type { Analysis } from '../driver/analyze.js';
 import { nodeMap, outputIds, type Graph, type Node } from '../ir/types.js';
 import { attrPhrase, box, count, digraph, dims } from './dot.js';
 

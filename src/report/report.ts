@@ -5,9 +5,9 @@
  * here from metrics.json, the run's spec and the test set's predictions; nothing is fetched.
  */
 import { basename } from 'node:path';
-import type { Analysis } from '../cli/frontend.js';
-import { clock, percent } from '../cli/progress.js';
-import type { Metrics } from '../cli/run-folder.js';
+import type { Analysis } from '../driver/analyze.js';
+import { clock, percent } from '../driver/format.js';
+import type { Metrics } from '../driver/run-folder.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import { confusionMatrix } from '../runtime/metrics.js';
 import { chartSvg, confusionChart, curveChart, predictionsChart, throughputChart } from './charts.js';

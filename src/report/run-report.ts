@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../cli/frontend.js';
-import type { Metrics } from '../cli/run-folder.js';
+import { analyze } from '../driver/analyze.js';
+import type { Metrics } from '../driver/run-folder.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import { KNOWN_DATASETS } from '../runtime/data/datasets.js';
 import type { Dataset } from '../runtime/data/dataset.js';

@@ -7,8 +7,8 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { IdxError, readIdx, readIdxHeader } from '../runtime/data/idx.js';
 import { datasetFiles, KNOWN_DATASETS } from '../runtime/data/datasets.js';
-import type { Diagnostic } from './diagnostics.js';
-import { Messages } from './messages.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import type { SourceMap } from './source.js';
 import type { DatasetSpec } from './types.js';
 

@@ -12,10 +12,10 @@
  */
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { hasErrors, type Diagnostic } from './diagnostics.js';
-import { Messages } from './messages.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import { parseSource, SOURCE_LIMITS, SourceMap, type PathSegment } from './source.js';
-import { suggest } from './suggest.js';
+import { suggest } from '../diagnostics/suggest.js';
 import type { LoadedSpec, Spec } from './types.js';
 import { validateSpec } from './validate.js';
 

@@ -7,8 +7,8 @@
  * several files, so a position remembers its file.
  */
 import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Node } from 'yaml';
-import type { Diagnostic, SourceLoc } from './diagnostics.js';
-import { Messages } from './messages.js';
+import type { Diagnostic, SourceLoc } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 
 /** Limits no real spec comes near; past them the input is a mistake or an attack. */
 export const SOURCE_LIMITS = {

@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { Diagnostic } from './diagnostics.js';
-import { Messages } from './messages.js';
-import { packageFile } from './package-root.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
+import { packageFile } from '../runtime/package-root.js';
 import { parsePointer, pointer, type PathSegment, type SourceMap } from './source.js';
-import { suggest } from './suggest.js';
-import { LAYER_NAME, SPEC_NAME } from './schema-def.js';
+import { suggest } from '../diagnostics/suggest.js';
+import { LAYER_NAME, SPEC_NAME } from './names.js';
 
 type Schema = { [key: string]: unknown };
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Project } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
-import { compileSpec } from '../../src/codegen/compile.js';
+import { compileSpec } from '../../src/driver/compile.js';
 import { interpret } from '../../src/ir/interpret.js';
 import { INFERENCE_PIPELINE, TRAINING_PIPELINE } from '../../src/passes/manager.js';
 import { Random } from '../../src/runtime/random.js';

@@ -6,7 +6,7 @@
  * concat, dropout, both losses. A new op in the registry fails here until a network uses it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileSpec } from '../../src/codegen/compile.js';
+import { compileSpec } from '../../src/driver/compile.js';
 import { ELEMENTWISE } from '../../src/ir/ops/activation.js';
 import { allLayers, allOps } from '../../src/ir/ops/index.js';
 import type { Graph } from '../../src/ir/types.js';

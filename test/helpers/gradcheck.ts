@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { compileSpec, runtimeImportFor, type Compiled } from '../../src/codegen/compile.js';
+import { compileSpec, runtimeImportFor, type Compiled } from '../../src/driver/compile.js';
 import { interpret } from '../../src/ir/interpret.js';
 import type { Graph } from '../../src/ir/types.js';
 import { TRAINING_PIPELINE } from '../../src/passes/manager.js';

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { compileSpec, runtimeImportFor, type Compiled } from '../../src/codegen/compile.js';
+import { compileSpec, runtimeImportFor, type Compiled } from '../../src/driver/compile.js';
 import type { CompiledModel, ModelInfo, ModelOptions } from '../../src/runtime/index.js';
 
 export interface ModelModule {

@@ -11,9 +11,9 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze } from '../../src/cli/frontend.js';
-import { loadSpecData } from '../../src/cli/data.js';
-import { restore, type Restored } from '../../src/cli/from-checkpoint.js';
+import { analyze } from '../../src/driver/analyze.js';
+import { loadSpecData } from '../../src/driver/data.js';
+import { restore, type Restored } from '../../src/driver/from-checkpoint.js';
 import { EXPORTABLE_OPS, exportTfjs, UNEXPORTABLE_OPS } from '../../src/interop/tfjs-export.js';
 import { allLayers } from '../../src/ir/ops/index.js';
 import { importTfjs } from '../../src/interop/tfjs-import.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/cli/frontend.js';
+import { analyze } from '../../src/driver/analyze.js';
 import { printGraph } from '../../src/ir/print.js';
 import { verifyGraph } from '../../src/ir/verify.js';
 import type { Graph, Node } from '../../src/ir/types.js';

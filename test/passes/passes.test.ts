@@ -3,7 +3,7 @@
  * interpreter computing the same numbers before and after the pass on random inputs.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/cli/frontend.js';
+import { analyze } from '../../src/driver/analyze.js';
 import { interpret } from '../../src/ir/interpret.js';
 import { lower } from '../../src/ir/lower.js';
 import { printGraph } from '../../src/ir/print.js';

@@ -4,7 +4,7 @@
  * computes with a buffer per value.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/cli/frontend.js';
+import { analyze } from '../../src/driver/analyze.js';
 import { interpret } from '../../src/ir/interpret.js';
 import { elementsPerExample, type Graph } from '../../src/ir/types.js';
 import { verifyGraph } from '../../src/ir/verify.js';

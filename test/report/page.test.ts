@@ -3,8 +3,8 @@
  * before its first epoch ended (no figures per epoch) and a network without a mistake.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/cli/frontend.js';
-import type { Metrics } from '../../src/cli/run-folder.js';
+import { analyze } from '../../src/driver/analyze.js';
+import type { Metrics } from '../../src/driver/run-folder.js';
 import { oneHot } from '../../src/runtime/data/dataset.js';
 import { buildReport } from '../../src/report/report.js';
 

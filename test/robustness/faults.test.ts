@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prepareRunFolder } from '../../src/cli/run-folder.js';
+import { prepareRunFolder } from '../../src/driver/run-folder.js';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, readCheckpoint, writeCheckpoint } from '../../src/runtime/checkpoint.js';
 import { runCli } from '../helpers/cli.js';
 import { tinySpec } from '../helpers/modules.js';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyze, type Analysis } from '../../src/cli/frontend.js';
+import { analyze, type Analysis } from '../../src/driver/analyze.js';
 import { runCli } from '../helpers/cli.js';
 import { buildSpec, Datasets, layerKinds, recipeArb, toYaml, TRICKY_LAYER_NAMES, writeSpec, type Built } from './generators.js';
 import { Tally } from './tally.js';

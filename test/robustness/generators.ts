@@ -17,7 +17,7 @@ import { allLayers } from '../../src/ir/ops/index.js';
 import { lower } from '../../src/ir/lower.js';
 import type { JsonSchema, LayerDef } from '../../src/ir/registry.js';
 import { exampleShape } from '../../src/ir/types.js';
-import { buildSchema } from '../../src/spec/schema-def.js';
+import { buildSchema } from '../../src/ir/schema.js';
 import { SourceMap } from '../../src/spec/source.js';
 import type { LoadedSpec, Spec } from '../../src/spec/types.js';
 import { writeIdxDataset } from '../helpers/modules.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/cli/frontend.js';
+import { analyze } from '../../src/driver/analyze.js';
 import { MAX_EXTENDS_DEPTH } from '../../src/spec/load.js';
 import { SOURCE_LIMITS } from '../../src/spec/source.js';
 

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { schemaText } from '../../src/spec/schema-def.js';
+import { schemaText } from '../../src/ir/schema.js';
 import { allLayers } from '../../src/ir/ops/index.js';
 
 describe('specs/netc.schema.json', () => {

@@ -1,5 +1,5 @@
 /** add: the elementwise sum of two or more inputs of one shape (residual connections). */
-import { Messages } from '../../spec/messages.js';
+import { Messages } from '../../diagnostics/messages.js';
 import type { LayerDef, OpDef } from '../registry.js';
 import { formatShape, sameShape } from '../types.js';
 import { buf, problem, size } from './common.js';

@@ -2,8 +2,8 @@
  * What several op files share: JSON Schema fragments for common attributes, and the window
  * arithmetic of convolution and pooling (TensorFlow's rules, so shapes match Keras exactly).
  */
-import type { SourceLoc } from '../../spec/diagnostics.js';
-import { Messages } from '../../spec/messages.js';
+import type { SourceLoc } from '../../diagnostics/diagnostics.js';
+import { Messages } from '../../diagnostics/messages.js';
 import type { JsonSchema, KernelArg, ShapeContext, ShapeProblem } from '../registry.js';
 import { elementsPerExample, formatShape, type Dim, type TensorType } from '../types.js';
 

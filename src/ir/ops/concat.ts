@@ -1,5 +1,5 @@
 /** concat: join two or more inputs along the last axis (channels, or features when flat). */
-import { Messages } from '../../spec/messages.js';
+import { Messages } from '../../diagnostics/messages.js';
 import type { LayerDef, OpDef } from '../registry.js';
 import { f32, formatShape } from '../types.js';
 import { buf, last, problem, rows } from './common.js';

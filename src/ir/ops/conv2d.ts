@@ -6,7 +6,7 @@
  * The spec's `activation:` is lowered to its own node; the fusion pass folds it back in as the
  * IR attribute `activation`.
  */
-import { Messages } from '../../spec/messages.js';
+import { Messages } from '../../diagnostics/messages.js';
 import type { LayerDef, LowerContext, OpDef } from '../registry.js';
 import { f32, formatShape } from '../types.js';
 import { attrNums, BATCH, batch, buf, explicitPadding, imageDims, pair, problem, rows, schema, windowOutput } from './common.js';

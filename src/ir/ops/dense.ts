@@ -3,7 +3,7 @@
  * bias per unit. IR inputs: x, weights, bias. Like conv2d, its `activation:` lowers to its own
  * node and the fusion pass folds it back.
  */
-import { Messages } from '../../spec/messages.js';
+import { Messages } from '../../diagnostics/messages.js';
 import type { LayerDef, OpDef } from '../registry.js';
 import { f32, formatShape } from '../types.js';
 import { BATCH, batch, buf, problem, schema } from './common.js';

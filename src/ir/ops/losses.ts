@@ -4,7 +4,7 @@
  *   categorical_crossentropy: −Σ y·log(p), on probabilities (a softmax output).
  *   mse: the mean over classes of (p − y)², then over the batch.
  */
-import { Messages } from '../../spec/messages.js';
+import { Messages } from '../../diagnostics/messages.js';
 import type { OpDef } from '../registry.js';
 import { f32, formatShape, sameShape } from '../types.js';
 import { BATCH, buf, last, problem } from './common.js';

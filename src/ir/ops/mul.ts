@@ -3,7 +3,7 @@
  * convolution's weights goes through it, times the connection mask, so that disconnected weights
  * stay at zero.
  */
-import { Messages } from '../../spec/messages.js';
+import { Messages } from '../../diagnostics/messages.js';
 import type { OpDef } from '../registry.js';
 import { formatShape, sameShape } from '../types.js';
 import { buf, problem, size } from './common.js';

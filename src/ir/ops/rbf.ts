@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { Messages } from '../../spec/messages.js';
+import { Messages } from '../../diagnostics/messages.js';
 import type { LayerDef, OpDef } from '../registry.js';
 import { batch, BATCH, buf, problem, schema } from './common.js';
 import { f32, formatShape } from '../types.js';

@@ -5,7 +5,7 @@
  * windows do not overlap (stride = window by default) and there is no padding.
  * IR inputs: x, coef [C], bias [C].
  */
-import { Messages } from '../../spec/messages.js';
+import { Messages } from '../../diagnostics/messages.js';
 import type { KernelArg, LayerDef, OpDef } from '../registry.js';
 import { f32, formatShape, type Node, type TensorType } from '../types.js';
 import { activationGradNode, activationSchema, actCode } from './activation.js';

@@ -12,8 +12,8 @@
  * will use) is computed in microseconds; `netc compile` then checks the exact figure.
  */
 import { elementsPerExample, exampleShape, formatShape, outputIds, type Graph, type Node } from '../ir/types.js';
-import type { Diagnostic } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 
 export const ARENA_LIMIT_BYTES = 2 * 1024 ** 3;
 

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 import type { CompiledModel, ModelInfo, ModelOptions } from '../runtime/index.js';
-import { packageFile } from '../spec/package-root.js';
+import { packageFile } from '../runtime/package-root.js';
 import { compileSpec, runtimeImportFor, type CompileOptions, type Compiled } from './compile.js';
-import { stringLiteral } from './names.js';
+import { stringLiteral } from '../codegen/names.js';
 
 export interface ModelModule {
   readonly info: ModelInfo;

@@ -4,13 +4,13 @@
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileAndLoad } from '../codegen/load.js';
+import { compileAndLoad } from './load.js';
 import { CheckpointError, readCheckpoint, type Checkpoint } from '../runtime/checkpoint.js';
 import type { CompiledModel } from '../runtime/model.js';
-import { Messages } from '../spec/messages.js';
-import type { Diagnostic } from '../spec/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { LoadedSpec } from '../spec/types.js';
-import { analyze } from './frontend.js';
+import { analyze } from './analyze.js';
 import { CHECKPOINT } from './run-folder.js';
 import { scratchDir } from './scratch.js';
 

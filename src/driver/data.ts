@@ -3,8 +3,8 @@ import { dirname } from 'node:path';
 import { IdxError } from '../runtime/data/idx.js';
 import { datasetFiles, type DatasetFiles } from '../runtime/data/datasets.js';
 import { loadDataset, type Dataset, type LoadOptions } from '../runtime/data/dataset.js';
-import type { Diagnostic } from '../spec/diagnostics.js';
-import { Messages } from '../spec/messages.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import type { LoadedSpec } from '../spec/types.js';
 
 export function datasetFilesOf(loaded: LoadedSpec): DatasetFiles | Diagnostic {

@@ -4,16 +4,13 @@
  * `specs/netc.schema.json`, which ajv validates with and editors read; a test fails when the
  * committed file differs from what this builds.
  */
-import { allLayers } from '../ir/ops/index.js';
-import { LOSSES } from '../ir/ops/losses.js';
-import type { JsonSchema, LayerDef } from '../ir/registry.js';
+import { allLayers } from './ops/index.js';
+import { LOSSES } from './ops/losses.js';
+import type { JsonSchema, LayerDef } from './registry.js';
+import { LAYER_NAME, SPEC_NAME } from '../spec/names.js';
 
 export const SCHEMA_ID = 'https://github.com/netc/netc/specs/netc.schema.json';
 
-/** Layer names become identifiers in generated code, so they are restricted to a safe pattern. */
-export const LAYER_NAME = { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 64 } as const;
-/** A spec's name becomes a file name under generated/: letters, digits, '_' and '-'. */
-export const SPEC_NAME = { pattern: '^[A-Za-z][A-Za-z0-9_-]*$', maxLength: 64 } as const;
 
 export const DATASETS = ['mnist', 'fashion-mnist'] as const;
 

@@ -4,14 +4,14 @@
  * pass pipeline, lays out the arena and emits the module.
  */
 import { join, relative, resolve } from 'node:path';
-import { analyze, type Analysis } from '../cli/frontend.js';
+import { analyze, type Analysis } from './analyze.js';
 import { lower } from '../ir/lower.js';
 import { exampleShape, type Graph } from '../ir/types.js';
 import { checkPassList, getPass, runPipeline, TRAINING_PIPELINE, type PassRun } from '../passes/manager.js';
-import { hasErrors, type Diagnostic } from '../spec/diagnostics.js';
-import { packageFile, packageRoot, packageVersion } from '../spec/package-root.js';
-import { emitModule } from './emit.js';
-import { layoutOptimizerState, layoutParameters } from './layout.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { packageFile, packageRoot, packageVersion } from '../runtime/package-root.js';
+import { emitModule } from '../codegen/emit.js';
+import { layoutOptimizerState, layoutParameters } from '../codegen/layout.js';
 import { checkArena, DEFAULT_INFER_BATCH } from './memory-limit.js';
 
 export interface CompileOptions {

@@ -2,15 +2,15 @@
  * The compiler's front end for one file: load (parse, extends, schema) and lower to the IR.
  * Every command starts here; tests do too.
  */
-import { hasErrors, sortDiagnostics, dedupeDiagnostics, type Diagnostic } from '../spec/diagnostics.js';
+import { hasErrors, sortDiagnostics, dedupeDiagnostics, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { loadSpec } from '../spec/load.js';
 import type { LoadedSpec } from '../spec/types.js';
 import { lower, type LowerOptions } from '../ir/lower.js';
 import { summarize, type Summary } from '../ir/summary.js';
 import { verifyGraph } from '../ir/verify.js';
-import { Messages } from '../spec/messages.js';
+import { Messages } from '../diagnostics/messages.js';
 import type { Graph } from '../ir/types.js';
-import { checkArenaEstimate, DEFAULT_INFER_BATCH, type ArenaBatches } from '../codegen/memory-limit.js';
+import { checkArenaEstimate, DEFAULT_INFER_BATCH, type ArenaBatches } from './memory-limit.js';
 
 export interface Analysis {
   readonly file: string;
