@@ -23,7 +23,7 @@ netc's generated/ folder).
   --stdout                   print the module instead of writing it
   --print-ir-after-all       print the IR after lowering and after every pass
   --print-ir-after-change    the same, but only after passes that changed the graph
-  --passes a,b,c             the training pipeline's passes, in order (see --list-passes)
+  --passes a,b,c             the pipeline's passes, in order; each graph runs those that declare it (see --list-passes)
   --list-passes              list the passes and the default pipelines
   --time-passes              print how long each pass took
   --infer-batch N            the largest batch of one inference pass (default ${DEFAULT_INFER_BATCH})
@@ -109,9 +109,9 @@ export function runCompile(argv: string[]): number {
 }
 
 function listPasses(): string {
-  const rows = PASSES.map((p) => [p.name, String(p.phase), p.summary]);
+  const rows = PASSES.map((p) => [p.name, String(p.phase), p.runsOn.join(', ') + (p.required ? ' (always)' : ''), p.summary]);
   return [
-    ...table(['Pass', 'Phase', 'What it does'], rows, [false, true, false]),
+    ...table(['Pass', 'Phase', 'Runs on', 'What it does'], rows, [false, true, false, false]),
     '',
     `training pipeline:  ${TRAINING_PIPELINE.join(',')}`,
     `inference pipeline: ${INFERENCE_PIPELINE.join(',')}`,

@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { analyze, type Analysis } from './analyze.js';
 import { lower } from '../ir/lower.js';
 import { exampleShape, type Graph } from '../ir/types.js';
-import { checkPassList, getPass, runPipeline, TRAINING_PIPELINE, type PassRun } from '../passes/manager.js';
+import { checkPassList, DEFAULT_PIPELINE, pipelineFor, runPipeline, type PassRun } from '../passes/manager.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { packageFile, packageRoot, packageVersion } from '../runtime/package-root.js';
 import { emitModule } from '../codegen/emit.js';
@@ -19,7 +19,7 @@ export interface CompileOptions {
   readonly inferBatch?: number;
   /** the training step's batch size, instead of the spec's */
   readonly batchSize?: number;
-  /** the training pipeline's passes, in order (default: TRAINING_PIPELINE) */
+  /** the pipeline's passes, in order (default: DEFAULT_PIPELINE); each graph runs those that declare it */
   readonly passes?: readonly string[];
   /** keep the IR text after each pass */
   readonly printIr?: boolean;
@@ -75,13 +75,11 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
   if (!inferLowered.graph) return fail([...analysis.diagnostics, ...inferLowered.diagnostics]);
 
   const trainGraph = analysis.graph.outputs.loss ? analysis.graph : undefined;
-  const chosen = options.passes ?? TRAINING_PIPELINE;
+  const chosen = options.passes ?? DEFAULT_PIPELINE;
   const problem = checkPassList(chosen);
   if (problem) throw new Error(problem); // the CLI checks first; this is a programming error
-  // Dropout must go from inference whatever was chosen; the loss fusion, autodiff and the
-  // passes over the backward graph (phase 3) have no work there.
-  const trainPasses = chosen.filter((p) => p !== 'remove-dropout');
-  const inferPasses = ['remove-dropout', ...chosen.filter((p) => p !== 'remove-dropout' && p !== 'fuse-softmax-cross-entropy' && getPass(p)?.phase !== 3)];
+  const trainPasses = pipelineFor(chosen, 'training');
+  const inferPasses = pipelineFor(chosen, 'inference');
 
   // Parameters from offset 0, then their gradients in the same layout (a training step's result,
   // which an inference pass must not overwrite), then the planned regions.

@@ -24,6 +24,7 @@ export const autodiff: Pass = {
   name: 'autodiff',
   summary: 'derive the backward graph from each op\'s gradient rule',
   phase: 3,
+  runsOn: ['training'],
   run(g: Graph): Graph {
     const lossId = g.outputs.loss;
     if (lossId === undefined) return g; // an inference graph: nothing to differentiate

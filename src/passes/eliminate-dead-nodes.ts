@@ -16,6 +16,7 @@ export const eliminateDeadNodes: Pass = {
   name: 'eliminate-dead-nodes',
   summary: 'remove nodes that no output depends on',
   phase: 2,
+  runsOn: ['training', 'inference'],
   run(g: Graph): Graph {
     const byId = new Map(g.nodes.map((n) => [n.id, n]));
     const live = new Set<string>();

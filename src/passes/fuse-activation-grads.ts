@@ -18,6 +18,7 @@ export const fuseActivationGrads: Pass = {
   name: 'fuse-activation-grads',
   summary: "fold an activation's gradient into the average-pooling gradient that feeds it",
   phase: 3,
+  runsOn: ['training'],
   run(g: Graph): Graph {
     const byId = new Map(g.nodes.map((n) => [n.id, n]));
     const readers = readerCounts(g);

@@ -28,6 +28,7 @@ export const fuseActivations: Pass = {
   name: 'fuse-activations',
   summary: 'fold an elementwise activation into the conv2d or dense that feeds it',
   phase: 1,
+  runsOn: ['training', 'inference'],
   run(g: Graph): Graph {
     const byId = new Map(g.nodes.map((n) => [n.id, n]));
     const readers = readerCounts(g);

@@ -17,6 +17,7 @@ export const fuseSoftmaxCrossEntropy: Pass = {
   name: 'fuse-softmax-cross-entropy',
   summary: 'replace softmax followed by cross-entropy with one stable loss on the logits',
   phase: 1,
+  runsOn: ['training'],
   run(g: Graph): Graph {
     const byId = new Map(g.nodes.map((n) => [n.id, n]));
     const readers = readerCounts(g);

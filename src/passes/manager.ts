@@ -13,11 +13,11 @@ import { eliminateDeadNodes } from './eliminate-dead-nodes.js';
 import { fuseActivationGrads } from './fuse-activation-grads.js';
 import { fuseActivations } from './fuse-activations.js';
 import { fuseSoftmaxCrossEntropy } from './fuse-softmax-cross-entropy.js';
-import { PassError, type Pass, type PassContext } from './pass.js';
+import { PassError, type GraphKind, type Pass, type PassContext } from './pass.js';
 import { planMemoryPass } from './plan-memory.js';
 import { removeDropout } from './remove-dropout.js';
 
-/** Every pass, in the order the default pipelines run them. */
+/** Every pass, in the order the default pipeline runs them: the default pipeline is this list. */
 export const PASSES: readonly Pass[] = [
   removeDropout,
   fuseActivations,
@@ -28,14 +28,32 @@ export const PASSES: readonly Pass[] = [
   planMemoryPass,
 ];
 
-/** The training step: fuse, clean up, differentiate, plan. */
-export const TRAINING_PIPELINE = ['fuse-activations', 'fuse-softmax-cross-entropy', 'eliminate-dead-nodes', 'autodiff', 'fuse-activation-grads', 'plan-memory'];
-/** Prediction: no dropout, no loss, no gradients. */
-export const INFERENCE_PIPELINE = ['remove-dropout', 'fuse-activations', 'eliminate-dead-nodes', 'plan-memory'];
+export const DEFAULT_PIPELINE: readonly string[] = PASSES.map((p) => p.name);
 
 export function getPass(name: string): Pass | undefined {
   return PASSES.find((p) => p.name === name);
 }
+
+/**
+ * The passes of a pipeline that run on one graph, in order: those that declare the graph, plus
+ * any required pass for it the list left out (in its place in PASSES). Names must be known
+ * (checkPassList first).
+ */
+export function pipelineFor(names: readonly string[], kind: GraphKind): string[] {
+  const rank = (name: string) => PASSES.findIndex((p) => p.name === name);
+  const missing = PASSES.filter((p) => p.required && !names.includes(p.name)).map((p) => p.name);
+  const all = [...names];
+  for (const name of missing) {
+    const at = all.findIndex((n) => rank(n) > rank(name));
+    all.splice(at < 0 ? all.length : at, 0, name);
+  }
+  return all.filter((name) => getPass(name)!.runsOn.includes(kind));
+}
+
+/** The training step: fuse, clean up, differentiate, plan. */
+export const TRAINING_PIPELINE = pipelineFor(DEFAULT_PIPELINE, 'training');
+/** Prediction: no dropout, no loss, no gradients. */
+export const INFERENCE_PIPELINE = pipelineFor(DEFAULT_PIPELINE, 'inference');
 
 export interface PassRun {
   readonly pass: string;

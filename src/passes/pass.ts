@@ -19,10 +19,23 @@ export interface PassContext {
   readonly gradientOffsets?: Readonly<Record<string, number>>;
 }
 
+/** The two graphs a spec compiles to: the training step (loss and gradients) and prediction. */
+export type GraphKind = 'training' | 'inference';
+
 export interface Pass {
   readonly name: string;
   /** one line for --list-passes */
   readonly summary: string;
+  /**
+   * The graphs the pass runs on, as an MLIR pass declares its anchor: a pipeline is one list,
+   * and each graph runs the passes of that list that declare it.
+   */
+  readonly runsOn: readonly GraphKind[];
+  /**
+   * The graph computes the wrong thing without this pass (dropout at inference), so it runs on
+   * its graphs even when a custom pass list leaves it out.
+   */
+  readonly required?: boolean;
   /**
    * Passes run in non-decreasing phase: rewrites of the forward graph (1), clean-up (2),
    * autodiff (3), memory planning (4). A custom --passes list must keep this order.

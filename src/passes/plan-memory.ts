@@ -101,5 +101,6 @@ export const planMemoryPass: Pass = {
   name: 'plan-memory',
   summary: 'assign every buffer an arena offset, reusing memory by liveness',
   phase: 4,
+  runsOn: ['training', 'inference'],
   run: (g, ctx) => ({ ...g, plan: planMemory(g, ctx) }),
 };

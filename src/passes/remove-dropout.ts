@@ -12,6 +12,8 @@ export const removeDropout: Pass = {
   name: 'remove-dropout',
   summary: 'make dropout the identity, for inference',
   phase: 1,
+  runsOn: ['inference'],
+  required: true,
   run(g: Graph): Graph {
     const drops = g.nodes.filter((n) => n.op === 'dropout');
     if (drops.length === 0) return g;

@@ -15,7 +15,7 @@ import { eliminateDeadNodes } from '../../src/passes/eliminate-dead-nodes.js';
 import { fuseActivationGrads } from '../../src/passes/fuse-activation-grads.js';
 import { fuseActivations } from '../../src/passes/fuse-activations.js';
 import { fuseSoftmaxCrossEntropy } from '../../src/passes/fuse-softmax-cross-entropy.js';
-import { checkPassList, runPipeline, TRAINING_PIPELINE } from '../../src/passes/manager.js';
+import { checkPassList, DEFAULT_PIPELINE, INFERENCE_PIPELINE, PASSES, pipelineFor, runPipeline, TRAINING_PIPELINE } from '../../src/passes/manager.js';
 import type { Pass, PassContext } from '../../src/passes/pass.js';
 import { removeDropout } from '../../src/passes/remove-dropout.js';
 import { Random } from '../../src/runtime/random.js';
@@ -265,6 +265,7 @@ describe('the pass manager', () => {
       name: 'break-it',
       summary: 'drops a node that others read',
       phase: 1,
+      runsOn: ['training'],
       run: (x) => ({ ...x, nodes: x.nodes.filter((n) => n.id !== 'c1') }),
     };
     const r = runPipeline(g, ['fuse-activations', breaker], ctx);
@@ -281,5 +282,16 @@ describe('the pass manager', () => {
     expect(checkPassList(['autodiff', 'fuse-activations'])).toMatch(/must come before/);
     expect(checkPassList(['fuse-activatons'])).toMatch(/unknown pass 'fuse-activatons'/);
     expect(checkPassList(['autodiff', 'autodiff'])).toMatch(/listed twice/);
+  });
+
+  it('gives each graph the passes that declare it, from one pipeline', () => {
+    expect(DEFAULT_PIPELINE).toEqual(PASSES.map((p) => p.name));
+    expect(TRAINING_PIPELINE).toEqual(['fuse-activations', 'fuse-softmax-cross-entropy', 'eliminate-dead-nodes', 'autodiff', 'fuse-activation-grads', 'plan-memory']);
+    expect(INFERENCE_PIPELINE).toEqual(['remove-dropout', 'fuse-activations', 'eliminate-dead-nodes', 'plan-memory']);
+    // the loss fusion and autodiff have nothing to do at inference; dropout must go from it
+    expect(pipelineFor(['fuse-softmax-cross-entropy', 'autodiff', 'plan-memory'], 'inference')).toEqual(['remove-dropout', 'plan-memory']);
+    expect(pipelineFor(['fuse-activations', 'remove-dropout', 'plan-memory'], 'training')).toEqual(['fuse-activations', 'plan-memory']);
+    // a required pass left out of a list goes in its place in the default order
+    expect(pipelineFor(['fuse-activations', 'plan-memory'], 'inference')).toEqual(['remove-dropout', 'fuse-activations', 'plan-memory']);
   });
 });
