@@ -1,6 +1,7 @@
 /** The runtime that generated modules import: the model base class, kernels, backends. */
 export { CompiledModel, type ModelInfo, type ModelOptions, type ParameterInfo, type OptimizerInfo, type OptimizerState, type Init } from './model.js';
-export { Act, type Kernels, type Arena } from './kernels/types.js';
-export { getBackend, backendNames, referenceBackend, type Backend } from './backend.js';
+export { Act, type Kernels, type Arena, type Backend } from './kernels/types.js';
+export { getBackend, backendNames } from './backend.js';
+export { referenceBackend } from './kernels/reference/backend.js';
 export { Random, hashSeed } from './random.js';
 export { prepareTfjsBackend, type TfjsEngine } from './kernels/tfjs/engine.js';

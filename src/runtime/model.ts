@@ -5,8 +5,8 @@
  * parameters from a seed, copies batches in and results out, and reads and writes parameters,
  * gradients and optimizer state by name.
  */
-import { defaultThreads, fastBackend, getBackend, type Backend } from './backend.js';
-import type { Kernels } from './kernels/types.js';
+import { defaultBackend, defaultThreads, getBackend } from './backend.js';
+import type { Backend, Kernels } from './kernels/types.js';
 import { hashSeed, Random } from './random.js';
 
 export type Init =
@@ -34,10 +34,17 @@ export interface ParameterInfo {
   readonly mask?: string;
 }
 
-export type OptimizerInfo =
-  | { readonly name: 'sgd'; readonly learningRate: number }
-  | { readonly name: 'momentum'; readonly learningRate: number; readonly momentum: number; readonly nesterov: boolean }
-  | { readonly name: 'adam'; readonly learningRate: number; readonly beta1: number; readonly beta2: number; readonly epsilon: number };
+/**
+ * The optimizer a module was compiled with, as the spec gives it or with the compiler's defaults:
+ * `{ name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }`. The update
+ * itself is compiled into `updateSchedule`; the runtime reads only the step size, so the other
+ * hyperparameters are there for people and tools, under the spec's names in camelCase.
+ */
+export interface OptimizerInfo {
+  readonly name: string;
+  readonly learningRate: number;
+  readonly [hyperparameter: string]: string | number | boolean;
+}
 
 export interface ModelInfo {
   readonly name: string;
@@ -106,7 +113,7 @@ export abstract class CompiledModel {
 
   constructor(info: ModelInfo, options: ModelOptions = {}) {
     this.info = info;
-    const b = options.backend ?? fastBackend;
+    const b = options.backend ?? defaultBackend;
     const backend = typeof b === 'string' ? getBackend(b) : b;
     if (!backend) throw new Error(`unknown backend '${String(b)}'`);
     this.backend = backend;

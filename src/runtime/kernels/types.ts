@@ -12,7 +12,6 @@ export type Arena = Float32Array | Float64Array;
 
 /** Activation codes shared by kernels and generated code. */
 export const Act = { linear: 0, tanh: 1, scaled_tanh: 2, relu: 3, sigmoid: 4 } as const;
-export type ActCode = (typeof Act)[keyof typeof Act];
 
 export interface Kernels {
   /** y = act(conv(x, w) + b): x [n,H,W,C], w [KH,KW,C,F], b [F], y [n,OH,OW,F] */
@@ -109,3 +108,32 @@ export interface Kernels {
 }
 
 export type KernelName = keyof Kernels;
+
+/**
+ * A backend: where a model's arena lives and which kernels run on it. Each one has its own folder
+ * beside this file (reference/, wasm/, tfjs/) with a backend.ts; ../backend.ts lists them by name.
+ */
+export interface Backend {
+  readonly name: string;
+  /** one line for --help and for reports: what runs where */
+  readonly description: string;
+  allocate(request: AllocateRequest): Allocation;
+}
+
+export interface AllocateRequest {
+  /** the arena's size in float32 elements */
+  readonly floats: number;
+  /** room the kernels may use for transformed weights: at least the largest parameter, twice */
+  readonly scratchFloats: number;
+  /** threads to compute on (the main one included) */
+  readonly threads: number;
+}
+
+export interface Allocation {
+  readonly arena: Float32Array;
+  readonly kernels: Kernels;
+  /** the threads actually used */
+  readonly threads: number;
+  /** release threads, if any */
+  close(): void;
+}

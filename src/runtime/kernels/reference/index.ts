@@ -1,4 +1,7 @@
-/** The reference backend: plain TypeScript kernels bound to one arena. */
+/**
+ * The reference kernels bound to one arena: what the reference backend runs, what the IR
+ * interpreter computes with, and what the tfjs backend falls back on.
+ */
 import type { Arena, Kernels } from '../types.js';
 import { activation, activationGrad, softmax, softmaxGrad } from './activation.js';
 import { biasGrad, conv2d, conv2dGradFilter, conv2dGradInput } from './conv.js';

@@ -3,7 +3,7 @@
  * (tfjs-node's TensorFlow C++ kernels where it is installed, else the pure-JavaScript ones).
  * Load TensorFlow.js first with `await prepareTfjsBackend()`; `netc train --backend tfjs` does.
  */
-import type { Backend } from '../../backend.js';
+import type { Backend } from '../types.js';
 import { tfjsEngine } from './engine.js';
 import { tfjsKernels } from './index.js';
 

@@ -1,13 +1,13 @@
 /**
- * Convolution and fully connected layers as tf ops: tf.conv2d, tf.conv2dTranspose (TensorFlow's
- * Conv2DBackpropInput) and the Conv2DBackpropFilter kernel, tf.matMul. Windows go through
- * `framed`, so netc's explicit padding becomes a 'valid' convolution on every tfjs backend.
+ * Convolution as tf ops: tf.conv2d, tf.conv2dTranspose (TensorFlow's Conv2DBackpropInput) and
+ * the Conv2DBackpropFilter kernel. Windows go through `framed`, so netc's explicit padding
+ * becomes a 'valid' convolution on every tfjs backend.
  */
 import type { Kernels } from '../types.js';
 import { activate } from './activation.js';
 import { frameOf, framed, unframed, type ArenaTensors } from './arena.js';
 
-type ConvKernels = 'conv2d' | 'conv2dGradInput' | 'conv2dGradFilter' | 'biasGrad' | 'dense' | 'denseGradInput' | 'denseGradWeight';
+type ConvKernels = 'conv2d' | 'conv2dGradInput' | 'conv2dGradFilter' | 'biasGrad';
 
 export function convKernels(io: ArenaTensors): Pick<Kernels, ConvKernels> {
   const tf = io.tf;
@@ -34,9 +34,5 @@ export function convKernels(io: ArenaTensors): Pick<Kernels, ConvKernels> {
         io.write(dw, tf.engine().runKernel('Conv2DBackpropFilter', inputs, attrs) as ReturnType<typeof tf.conv2d>);
       }),
     biasGrad: (dz, db, rows, F) => io.run(() => io.write(db, tf.sum(io.read2(dz, [rows, F]), 0))),
-    dense: (x, w, b, y, n, K, U, act) =>
-      io.run(() => io.write(y, activate(tf, tf.add(tf.matMul(io.read2(x, [n, K]), io.read2(w, [K, U])), io.read(b, [U])), act))),
-    denseGradInput: (dz, w, dx, n, K, U) => io.run(() => io.write(dx, tf.matMul(io.read2(dz, [n, U]), io.read2(w, [K, U]), false, true))),
-    denseGradWeight: (x, dz, dw, n, K, U) => io.run(() => io.write(dw, tf.matMul(io.read2(x, [n, K]), io.read2(dz, [n, U]), true, false))),
   };
 }

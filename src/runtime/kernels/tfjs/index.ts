@@ -9,6 +9,7 @@ import type { Kernels } from '../types.js';
 import { activationKernels } from './activation.js';
 import { ArenaTensors } from './arena.js';
 import { convKernels } from './conv.js';
+import { denseKernels } from './dense.js';
 import type { Tf } from './engine.js';
 import { lossKernels } from './losses.js';
 import { optimizerKernels } from './optimizers.js';
@@ -29,6 +30,7 @@ export function tfjsKernels(tf: Tf, arena: Float32Array): Kernels {
   return {
     ...referenceKernels(arena),
     ...convKernels(io),
+    ...denseKernels(io),
     ...poolKernels(io),
     ...activationKernels(io),
     ...tensorKernels(io),

@@ -17,6 +17,7 @@ declare global {
     }
     class Module {
       constructor(bytes: Uint8Array);
+      static exports(module: Module): { name: string; kind: string }[];
     }
     function validate(bytes: Uint8Array): boolean;
     class Instance {

@@ -120,13 +120,3 @@ export function rbfMapGrad(y: i32, tt: i32, dy: i32, n: i32, C: i32, j: f64): vo
     }
   }
 }
-
-export function affine(x: i32, y: i32, size: i32, scale: f32, shift: f32, t: i32, T: i32): void {
-  const i1 = lo(size, t + 1, T);
-  for (let i = lo(size, t, T); i < i1; i++) store<f32>(at(y + i), scale * load<f32>(at(x + i)) + shift);
-}
-
-export function mul(a: i32, b: i32, y: i32, size: i32, t: i32, T: i32): void {
-  const i1 = lo(size, t + 1, T);
-  for (let i = lo(size, t, T); i < i1; i++) store<f32>(at(y + i), load<f32>(at(a + i)) * load<f32>(at(b + i)));
-}

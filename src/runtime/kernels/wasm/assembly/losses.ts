@@ -4,31 +4,6 @@ import { at } from './common';
 
 const EPS: f32 = 1e-7;
 
-export function softmax(x: i32, y: i32, rows: i32, cols: i32): void {
-  for (let r = 0; r < rows; r++) {
-    const xo = x + r * cols;
-    const yo = y + r * cols;
-    let max: f32 = -Infinity;
-    for (let c = 0; c < cols; c++) max = Mathf.max(max, load<f32>(at(xo + c)));
-    let sum: f32 = 0;
-    for (let c = 0; c < cols; c++) {
-      const e = Mathf.exp(load<f32>(at(xo + c)) - max);
-      store<f32>(at(yo + c), e);
-      sum += e;
-    }
-    for (let c = 0; c < cols; c++) store<f32>(at(yo + c), load<f32>(at(yo + c)) / sum);
-  }
-}
-
-export function softmaxGrad(y: i32, dy: i32, dx: i32, rows: i32, cols: i32): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    let dot: f32 = 0;
-    for (let c = 0; c < cols; c++) dot += load<f32>(at(dy + o + c)) * load<f32>(at(y + o + c));
-    for (let c = 0; c < cols; c++) store<f32>(at(dx + o + c), load<f32>(at(y + o + c)) * (load<f32>(at(dy + o + c)) - dot));
-  }
-}
-
 export function crossEntropy(p: i32, tt: i32, loss: i32, n: i32, C: i32): void {
   let s: f64 = 0;
   for (let i = 0; i < n * C; i++) {

@@ -1,7 +1,7 @@
 // Pooling over NHWC data, split over images. Padded positions are skipped: average pooling
 // divides by the real pixels of each window.
 import { at, lo } from './common';
-import { activationGrad } from './elementwise';
+import { activationGrad } from './activation';
 import { ACT_LINEAR } from './math';
 import { poolTiled, poolTiledGrad, tiles } from './pool-tiled';
 

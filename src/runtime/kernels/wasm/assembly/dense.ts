@@ -1,5 +1,6 @@
 // Matrix products for dense layers, row-major, in 4 × 8 register tiles (8 vector accumulators;
-// per reduction step 4 broadcast loads and 2 vector loads feed 16 multiply-adds).
+// per reduction step 4 broadcast loads and 2 vector loads feed 16 multiply-adds). The kernel
+// table (../index.ts) makes dense, denseGradInput and denseGradWeight of gemm, transpose and gemmTN.
 import { at, lo, madd, storeLanes } from './common';
 import { vact } from './math';
 

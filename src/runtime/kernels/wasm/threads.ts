@@ -1,0 +1,107 @@
+/**
+ * The fast backend's threads. The main thread computes its share of each large kernel call while
+ * T − 1 workers, which spin on a control block in the shared memory, compute theirs; a fork and
+ * join costs a few microseconds. Work is split over outputs (rows of pixels, rows of a weight
+ * gradient), so every output is one thread's sum in one order: the same inputs give the same
+ * bits whatever the thread count.
+ */
+import { Worker } from 'node:worker_threads';
+import './webassembly-api.js';
+
+/** Where the kernels' static data ends and the control block lives (bytes). */
+const CTRL = 32768;
+/** Below this many multiply-adds (or elements), a call runs on the main thread alone. */
+const PARALLEL_WORK = 32768;
+
+/** The module's exported kernels, called from JavaScript with numbers. */
+export type Exports = Record<string, (...args: number[]) => number>;
+
+/**
+ * The worker: instantiate the module on the shared memory, then forever wait for a job
+ * (spinning briefly first, since jobs come microseconds apart during a training step), run its
+ * share, and count itself done. Written as a string so it runs the same from dist/ and src/.
+ */
+const WORKER = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctrl: ctrlByte, arena, index, names } = workerData;
+const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel abort'); } } });
+const ex = instance.exports;
+ex.setArena(arena);
+const ctrl = new Int32Array(memory.buffer, ctrlByte, 16);
+const args = new Float64Array(memory.buffer, ctrlByte + 64, 40);
+// Jobs are counted from 0 when the pool is made; one posted before this worker started is
+// still ahead of it (the main thread waits for every job before posting the next).
+let seen = 0;
+for (;;) {
+  let spins = 0;
+  while (Atomics.load(ctrl, 0) === seen) {
+    if (++spins > 200000) { Atomics.wait(ctrl, 0, seen, 100); spins = 0; }
+  }
+  seen = Atomics.load(ctrl, 0);
+  if (Atomics.load(ctrl, 4) === 1) break;
+  const T = ctrl[3];
+  if (index < T) {
+    const n = ctrl[5];
+    const a = new Array(n + 2);
+    for (let i = 0; i < n; i++) a[i] = args[i];
+    a[n] = index;
+    a[n + 1] = T;
+    ex[names[ctrl[2]]].apply(null, a);
+    Atomics.add(ctrl, 1, 1);
+  }
+}
+`;
+
+export interface Threads {
+  /**
+   * Run the export `name`, whose last two parameters are (t, T) — this is thread t of T — on
+   * arguments `a`: over every thread when `work` (multiply-adds or elements) is large enough,
+   * else on this one alone.
+   */
+  split(name: string, a: number[], work: number): void;
+  /** stop the workers (they are unref'd, so an exiting process does not wait for them) */
+  close(): void;
+}
+
+/** Start threads − 1 workers on `module` in `memory`, beside the main thread's instance `ex`. */
+export function startThreads(module: WebAssembly.Module, memory: WebAssembly.Memory, ex: Exports, arenaByte: number, threads: number): Threads {
+  // A job names its kernel by its index among the module's exported functions: both sides list
+  // them from the same module, so no list of the kernels that split is kept by hand.
+  const names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
+  const index = new Map(names.map((name, i) => [name, i]));
+  const ctrl = new Int32Array(memory.buffer, CTRL, 16);
+  const args = new Float64Array(memory.buffer, CTRL + 64, 40);
+  const workers: Worker[] = [];
+  for (let i = 1; i < threads; i++) {
+    const w = new Worker(WORKER, { eval: true, workerData: { module, memory, ctrl: CTRL, arena: arenaByte, index: i, names } });
+    w.unref();
+    workers.push(w);
+  }
+  const T = threads;
+  return {
+    split(name, a, work) {
+      const fn = ex[name]!;
+      if (T === 1 || work < PARALLEL_WORK) {
+        fn(...a, 0, 1);
+        return;
+      }
+      for (let i = 0; i < a.length; i++) args[i] = a[i]!;
+      ctrl[2] = index.get(name)!;
+      ctrl[3] = T;
+      ctrl[5] = a.length;
+      Atomics.store(ctrl, 1, 0);
+      Atomics.add(ctrl, 0, 1);
+      Atomics.notify(ctrl, 0);
+      fn(...a, 0, T);
+      while (Atomics.load(ctrl, 1) < T - 1) {
+        // the workers finish their shares; they started when we did
+      }
+    },
+    close() {
+      Atomics.store(ctrl, 4, 1);
+      Atomics.add(ctrl, 0, 1);
+      Atomics.notify(ctrl, 0);
+      for (const w of workers) void w.terminate();
+    },
+  };
+}
