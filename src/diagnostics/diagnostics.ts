@@ -1,7 +1,7 @@
 /**
  * A diagnostic is data: a stable code, a severity, a message that says what to change, and the
  * place in a spec file it is about. Every input error a person can cause ends up as one of
- * these; nothing else reaches the user (see DESIGN.md, Errors).
+ * these; nothing else reaches the user (the README's Diagnostics section lists the codes).
  */
 
 export type Severity = 'error' | 'warning';

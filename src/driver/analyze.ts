@@ -6,6 +6,7 @@ import { hasErrors, sortDiagnostics, dedupeDiagnostics, type Diagnostic } from '
 import { loadSpec } from '../spec/load.js';
 import type { LoadedSpec } from '../spec/types.js';
 import { lower, type LowerOptions } from '../ir/lower.js';
+import { specSchema } from '../ir/schema.js';
 import { summarize, type Summary } from '../ir/summary.js';
 import { verifyGraph } from '../ir/verify.js';
 import { Messages } from '../diagnostics/messages.js';
@@ -29,7 +30,8 @@ export interface Analysis {
  * batch_size and DEFAULT_INFER_BATCH), for the check that its memory fits the limit.
  */
 export function analyze(file: string, options: LowerOptions = { training: true }, batches: Partial<ArenaBatches> = {}): Analysis {
-  const load = loadSpec(file);
+  // The registry's schema, not the committed file's: a layer registered at run time is valid.
+  const load = loadSpec(file, { schema: specSchema() });
   if (!load.loaded) return finish(file, load.diagnostics, load.sources);
   const lowered = lower(load.loaded, options);
   const diagnostics = [...load.diagnostics, ...lowered.diagnostics];

@@ -11,7 +11,7 @@
  * parameters, their gradients, and the largest single buffer at the batch sizes that compile
  * will use) is computed in microseconds; `netc compile` then checks the exact figure.
  */
-import { elementsPerExample, exampleShape, formatShape, outputIds, type Graph, type Node } from '../ir/types.js';
+import { elementsPerExample, exampleShape, formatShape, nodeMap, outputIds, type Graph, type Node } from '../ir/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 
@@ -38,7 +38,7 @@ export function formatBytes(bytes: number): string {
 
 /** The values `ids` depend on, themselves included. */
 function ancestors(g: Graph, ids: readonly string[]): Set<string> {
-  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const byId = nodeMap(g);
   const seen = new Set<string>();
   const todo = [...ids];
   while (todo.length > 0) {

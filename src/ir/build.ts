@@ -34,8 +34,3 @@ export function makeNode(op: string, inputs: readonly Node[], attrs: Attrs, meta
   if (isProblem(type)) return type;
   return Object.freeze({ id: meta.id, op, inputs: inputs.map((i) => i.id), attrs, type, layer: meta.layer, loc: meta.loc });
 }
-
-/** A node with some attributes or inputs changed, its type inferred again. */
-export function remakeNode(node: Node, inputs: readonly Node[], attrs: Attrs = node.attrs): Node | ShapeProblem {
-  return makeNode(node.op, inputs, attrs, node);
-}

@@ -86,6 +86,9 @@ export function lower(loaded: LoadedSpec, options: LowerOptions = { training: tr
   ids.add(INPUT);
   outputs.set(INPUT, preprocess(loaded, inputNode, nodes, ids));
 
+  // The training step's graph, when the spec has one: only it updates state.
+  const training = options.training && spec.train !== undefined;
+  const updates: Record<string, string> = Object.create(null) as Record<string, string>; // ids may be 'toString'
   const failed = new Set<string>();
   for (const i of order) {
     const layer = layers[i]!;
@@ -96,7 +99,7 @@ export function lower(loaded: LoadedSpec, options: LowerOptions = { training: tr
     }
     const def = getLayer(layer.op);
     if (!def) continue; // the schema already rejected an unknown op
-    const out = def.lower(layer, ins as Node[], layerContext(layer, i, nodes, ids, diagnostics, at));
+    const out = def.lower(layer, ins as Node[], layerContext(layer, i, { nodes, ids, diagnostics, training, updates }, at));
     if (out) outputs.set(layer.name, out);
     else failed.add(layer.name);
   }
@@ -113,22 +116,30 @@ export function lower(loaded: LoadedSpec, options: LowerOptions = { training: tr
   if (!prediction || hasErrors(diagnostics)) return { diagnostics, layerOutputs };
 
   let graphOutputs: GraphOutputs = { prediction: posterior(loaded, prediction, nodes, options).id };
-  if (options.training && spec.train) {
+  if (training) {
     const t = lowerTraining(loaded, prediction, index.get(outputName)!, nodes);
     diagnostics.push(...t.diagnostics);
     if (!t.outputs) return { diagnostics, layerOutputs };
-    graphOutputs = t.outputs;
+    graphOutputs = Object.keys(updates).length > 0 ? { ...t.outputs, updates } : t.outputs;
   }
   if (hasErrors(diagnostics)) return { diagnostics, layerOutputs };
   return { graph: { name: spec.name, nodes, outputs: graphOutputs }, diagnostics, layerOutputs };
 }
 
+/** What the layers of one lowering share: the nodes so far, and the state updates. */
+interface Lowering {
+  readonly nodes: Node[];
+  readonly ids: Set<string>;
+  readonly diagnostics: Diagnostic[];
+  readonly training: boolean;
+  /** state id → its update node */
+  readonly updates: Record<string, string>;
+}
+
 function layerContext(
   layer: SpecLayer,
   i: number,
-  nodes: Node[],
-  ids: Set<string>,
-  diagnostics: Diagnostic[],
+  { nodes, ids, diagnostics, training, updates }: Lowering,
   at: (path: PathSegment[], which?: 'key' | 'value') => SourceLoc,
 ): LowerContext {
   const loc = at(['layers', i]);
@@ -150,6 +161,7 @@ function layerContext(
     return r;
   };
   const ctx: LowerContext = {
+    training,
     node(op, inputs, attrs, id) {
       const n = add(op, inputs, attrs, idFor(op, id));
       if (n) computed++;
@@ -162,6 +174,16 @@ function layerContext(
       if (options.role) attrs.role = options.role;
       const n = add('param', [], attrs, idFor('param', `${layer.name}.${suffix}`));
       if (!n) throw new Error(`unreachable: param ${layer.name}.${suffix} has no shape rule failure`);
+      return n;
+    },
+    state(suffix, shape, init) {
+      return ctx.param(suffix, shape, init, { trainable: false, role: 'state' });
+    },
+    update(state, value) {
+      if (!training) throw new Error(`layer '${layer.name}' updates '${state.id}' in a graph that does not train`);
+      // A second update of one state is left for the verifier to name, with both nodes.
+      const n = add('assign', [state, value], {}, idFor('assign', `${state.id}.update`));
+      if (n && !Object.hasOwn(updates, state.id)) updates[state.id] = n.id;
       return n;
     },
     activation(x, fn) {

@@ -39,6 +39,7 @@ export function printGraph(g: Graph): string {
   if (o.scores) roles.push(`scores=%${o.scores}`);
   lines.push(`outputs: ${roles.join(' ')}`);
   for (const [p, gr] of Object.entries(o.gradients ?? {})) lines.push(`gradient: %${p} <- %${gr}`);
+  for (const [s, u] of Object.entries(o.updates ?? {})) lines.push(`update: %${s} <- %${u}`);
   if (g.plan) {
     const pl = g.plan;
     lines.push(`memory: batch ${pl.batch}, ${pl.plannedFloats} floats planned for ${pl.naiveFloats} in buffers, arena ends at ${pl.end}`);

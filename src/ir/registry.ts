@@ -57,6 +57,13 @@ export interface OpDef {
   /** the output is input 0's memory seen with another shape (flatten): no kernel, no copy */
   readonly alias?: boolean;
   /**
+   * The node is a state update: its result is written into input 0, a state (a persistent,
+   * non-trainable `param`), so its buffer is the state's own and the graph lists it in
+   * `outputs.updates`. The verifier allows one update per state and no reader of the state
+   * after it, so every other reader in the step sees the old value.
+   */
+  readonly assigns?: boolean;
+  /**
    * The gradient rule: given the node and the gradient of the loss with respect to its output
    * (undefined for the loss itself, whose gradient is 1), the gradients with respect to each
    * input — undefined for inputs that need none.
@@ -96,10 +103,28 @@ export interface GradContext {
 export type Value = Node;
 
 export interface LowerContext {
+  /**
+   * Whether this graph is the training step (the spec trains, and labels and loss are lowered)
+   * rather than inference: a layer with running statistics updates them only here.
+   */
+  readonly training: boolean;
   /** Add an IR node; undefined (with a diagnostic recorded) when its shape rule fails. */
   node(op: string, inputs: readonly Value[], attrs: Attrs, id?: string): Value | undefined;
   /** Declare a parameter of this layer, named `<layer>.<suffix>` (trainable unless options say). */
   param(suffix: string, shape: readonly number[], init: ParamInit, options?: ParamOptions): Value;
+  /**
+   * Declare a state of this layer, named `<layer>.<suffix>`: a persistent buffer that is not
+   * trained but may be updated by the training step (batch normalization's moving mean). It is
+   * laid out, initialized and checkpointed like a parameter. Declare it in the inference graph
+   * too when inference reads it, so that both graphs share its offset.
+   */
+  state(suffix: string, shape: readonly number[], init: ParamInit): Value;
+  /**
+   * Write `value` into `state` during the training step (only when `training`): adds an
+   * `assign` node and lists it among the graph's updates. At most once per state and step, and
+   * no node may read the state after it. Undefined (reported) when the shapes differ.
+   */
+  update(state: Value, value: Value): Value | undefined;
   /** Apply an activation function by name; `linear` adds nothing. */
   activation(x: Value, fn: string): Value | undefined;
   /** The [H, W, C] of an image input, or undefined (reported) when `x` is not an image batch. */
@@ -127,8 +152,11 @@ export interface ParamOptions {
   readonly trainable?: boolean;
   /** a 0/1 tensor of the same shape that holds disconnected weights at zero */
   readonly mask?: Value;
-  /** 'mask' for a connection mask: not a weight, so not counted among fixed parameters */
-  readonly role?: 'mask';
+  /**
+   * 'mask' for a connection mask: not a weight, so not counted among fixed parameters;
+   * 'state' for a buffer the training step updates (declared through LowerContext.state)
+   */
+  readonly role?: 'mask' | 'state';
 }
 
 export interface LayerDef {

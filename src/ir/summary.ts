@@ -1,8 +1,9 @@
 /**
  * The per-layer summary in the spirit of Keras's `model.summary()`: each spec layer's output
- * shape, its trainable parameters, its fixed parameters (weights that are not trained, such as
- * RBF prototypes), its multiply-accumulates and its connections (as the 1998 paper counts them)
- * per example, then the totals.
+ * shape, its trainable parameters, its fixed parameters (values that are not trained: RBF
+ * prototypes, and states such as batch normalization's moving statistics, which Keras too counts
+ * as non-trainable parameters), its multiply-accumulates and its connections (as the 1998 paper
+ * counts them) per example, then the totals.
  */
 import type { Spec } from '../spec/types.js';
 import { getOp } from './ops/index.js';
@@ -17,7 +18,7 @@ export interface LayerSummary {
   readonly shape: number[];
   /** trainable parameters (a connection table's disconnected weights are not parameters) */
   readonly params: number;
-  /** weights that are not trained */
+  /** values that are not trained: fixed weights and states */
   readonly fixed_params: number;
   readonly macs: number;
   readonly connections: number;

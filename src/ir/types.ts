@@ -42,6 +42,11 @@ export interface GraphOutputs {
   readonly scores?: string;
   /** parameter id → the id of the loss's gradient with respect to it (after autodiff) */
   readonly gradients?: Readonly<Record<string, string>>;
+  /**
+   * state id → the node that writes the state's new value during the training step (an op with
+   * `assigns`, whose input 0 is the state): batch normalization's moving mean and variance
+   */
+  readonly updates?: Readonly<Record<string, string>>;
 }
 
 export interface Graph {
@@ -68,9 +73,9 @@ export interface MemoryPlan {
   readonly naiveFloats: number;
 }
 
-/** The values a graph must keep to its end: its outputs and gradients. */
+/** The values a graph must keep to its end: its outputs, gradients and state updates. */
 export function outputIds(o: GraphOutputs): string[] {
-  const ids = [o.prediction, o.loss, o.scores, ...Object.values(o.gradients ?? {})];
+  const ids = [o.prediction, o.loss, o.scores, ...Object.values(o.gradients ?? {}), ...Object.values(o.updates ?? {})];
   return ids.filter((x): x is string => x !== undefined);
 }
 
@@ -81,10 +86,6 @@ export function elementsPerExample(shape: Shape): number {
   let n = 1;
   for (const d of shape) if (d !== 'N') n *= d;
   return n;
-}
-
-export function hasBatch(shape: Shape): boolean {
-  return shape[0] === 'N';
 }
 
 /** The shape without its batch dimension: what a person thinks of as a layer's output shape. */
@@ -103,12 +104,4 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 export function nodeMap(g: Graph): Map<string, Node> {
   return new Map(g.nodes.map((n) => [n.id, n]));
-}
-
-/** For each value, the nodes that read it, in graph order (graph outputs are not listed). */
-export function readers(g: Graph): Map<string, Node[]> {
-  const r = new Map<string, Node[]>();
-  for (const n of g.nodes) r.set(n.id, []);
-  for (const n of g.nodes) for (const i of n.inputs) r.get(i)?.push(n);
-  return r;
 }

@@ -1,13 +1,15 @@
 /**
  * The verifier: checks a whole graph after lowering and after every pass — ids unique, every
  * input defined before it is read (so the graph is acyclic and in topological order), ops known,
- * and every node's type what the registry's shape rule gives for its inputs now.
+ * every node's type what the registry's shape rule gives for its inputs now, and the state
+ * updates sound (verify-updates.ts).
  * Returns the problems found; an empty list means the graph is sound.
  */
 import { makeNode } from './build.js';
 import { isProblem } from './registry.js';
 import { getOp } from './ops/index.js';
 import { formatShape, outputIds, sameShape, type Graph, type Node } from './types.js';
+import { verifyUpdates } from './verify-updates.js';
 
 export function verifyGraph(g: Graph): string[] {
   const problems: string[] = [];
@@ -33,6 +35,7 @@ export function verifyGraph(g: Graph): string[] {
   for (const [role, id] of [['prediction', outs.prediction], ['loss', outs.loss], ['scores', outs.scores]] as const) {
     if (id !== undefined && !defined.has(id)) problems.push(`the ${role} output '${id}' is not a node`);
   }
+  problems.push(...verifyUpdates(g));
   if (g.plan) problems.push(...verifyPlan(g));
   for (const [param, grad] of Object.entries(outs.gradients ?? {})) {
     if (!defined.has(param)) problems.push(`a gradient is given for '${param}', which is not a node`);
@@ -43,7 +46,7 @@ export function verifyGraph(g: Graph): string[] {
 
 /**
  * A memory plan is sound when every value has a buffer and no two buffers that are live at the
- * same time overlap (aliases excepted: they are the same buffer).
+ * same time overlap (aliases and state updates excepted: each is its input 0's buffer).
  */
 function verifyPlan(g: Graph): string[] {
   const plan = g.plan!;
@@ -51,7 +54,8 @@ function verifyPlan(g: Graph): string[] {
   const root = new Map<string, string>();
   const live = new Map<string, [number, number]>();
   for (const [i, n] of g.nodes.entries()) {
-    const r = getOp(n.op)?.alias ? root.get(n.inputs[0]!)! : n.id;
+    const def = getOp(n.op);
+    const r = def?.alias || def?.assigns ? root.get(n.inputs[0]!)! : n.id;
     root.set(n.id, r);
     const start = n.op === 'input' || n.op === 'param' ? 0 : i;
     const stop = n.op === 'input' || n.op === 'param' ? g.nodes.length : start;
@@ -72,7 +76,7 @@ function verifyPlan(g: Graph): string[] {
     else if (plan.offsets[r]! + plan.sizes[r]! > plan.end) problems.push(`'${r}' ends past the arena`);
   }
   for (const [id, r] of root) {
-    if (id !== r && plan.offsets[id] !== plan.offsets[r]) problems.push(`alias '${id}' is not at the offset of '${r}'`);
+    if (id !== r && plan.offsets[id] !== plan.offsets[r]) problems.push(`'${id}' (a view or update of '${r}') is not at the offset of '${r}'`);
   }
   const placed = roots.filter((r) => plan.offsets[r] !== undefined);
   const span = (r: string): Span => ({ id: r, first: live.get(r)![0], last: live.get(r)![1], at: plan.offsets[r]!, size: plan.sizes[r]! });

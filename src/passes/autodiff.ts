@@ -16,7 +16,7 @@
  */
 import { isTrainable } from '../ir/summary.js';
 import type { GradContext } from '../ir/registry.js';
-import type { Graph, Node } from '../ir/types.js';
+import { nodeMap, type Graph, type Node } from '../ir/types.js';
 import { PassError, type Pass } from './pass.js';
 import { node, opDef } from './rewrite.js';
 
@@ -28,7 +28,7 @@ export const autodiff: Pass = {
   run(g: Graph): Graph {
     const lossId = g.outputs.loss;
     if (lossId === undefined) return g; // an inference graph: nothing to differentiate
-    const byId = new Map(g.nodes.map((n) => [n.id, n]));
+    const byId = nodeMap(g);
     const ids = new Set(byId.keys());
 
     // Which values depend on a trainable parameter, and how many nodes read each.

@@ -1,6 +1,7 @@
 /**
  * eliminate-dead-nodes: drop every node that no output depends on — a fused-away softmax, a
- * branch the output does not read (with its parameters).
+ * branch the output does not read (with its parameters). State updates count as outputs
+ * (`outputIds`): an update and what it reads stay, though no loss depends on them.
  *
  *   before:  %out.softmax = softmax(%out)        (read by nothing after fusion)
  *            %loss = softmax_cross_entropy(%out, %labels)

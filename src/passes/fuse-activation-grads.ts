@@ -10,7 +10,7 @@
  *
  * It runs after autodiff, on the backward graph that autodiff wrote.
  */
-import type { Graph } from '../ir/types.js';
+import { nodeMap, type Graph } from '../ir/types.js';
 import type { Pass } from './pass.js';
 import { edit, readerCounts } from './rewrite.js';
 
@@ -20,7 +20,7 @@ export const fuseActivationGrads: Pass = {
   phase: 3,
   runsOn: ['training'],
   run(g: Graph): Graph {
-    const byId = new Map(g.nodes.map((n) => [n.id, n]));
+    const byId = nodeMap(g);
     const readers = readerCounts(g);
     const remove = new Set<string>();
     const replace = new Map<string, { op: string; inputs: readonly string[]; attrs: Graph['nodes'][number]['attrs'] }>();

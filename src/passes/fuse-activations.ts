@@ -13,7 +13,7 @@
  * carries an activation.
  */
 import { ELEMENTWISE } from '../ir/ops/activation.js';
-import type { Graph } from '../ir/types.js';
+import { nodeMap, type Graph } from '../ir/types.js';
 import type { Pass } from './pass.js';
 import { edit, readerCounts } from './rewrite.js';
 
@@ -30,7 +30,7 @@ export const fuseActivations: Pass = {
   phase: 1,
   runsOn: ['training', 'inference'],
   run(g: Graph): Graph {
-    const byId = new Map(g.nodes.map((n) => [n.id, n]));
+    const byId = nodeMap(g);
     const readers = readerCounts(g);
     const remove = new Set<string>();
     const rename = new Map<string, string>();

@@ -9,7 +9,7 @@
  *
  * The softmax is left for eliminate-dead-nodes.
  */
-import type { Graph } from '../ir/types.js';
+import { nodeMap, type Graph } from '../ir/types.js';
 import type { Pass } from './pass.js';
 import { edit, readerCounts } from './rewrite.js';
 
@@ -19,7 +19,7 @@ export const fuseSoftmaxCrossEntropy: Pass = {
   phase: 1,
   runsOn: ['training'],
   run(g: Graph): Graph {
-    const byId = new Map(g.nodes.map((n) => [n.id, n]));
+    const byId = nodeMap(g);
     const readers = readerCounts(g);
     const replace = new Map<string, { op: string; inputs: readonly string[]; attrs: Graph['nodes'][number]['attrs'] }>();
     for (const loss of g.nodes) {

@@ -2,7 +2,9 @@
  * plan-memory: give every value a place in one arena, fixed at compile time. Parameters keep the
  * offsets they were given (they persist between steps); every other buffer is live from the node
  * that writes it to the last node that reads it (to the end for outputs and gradients), and
- * buffers whose lives do not overlap share memory. Aliases (flatten) are their input's buffer.
+ * buffers whose lives do not overlap share memory. Aliases (flatten) are their input's buffer,
+ * and so is a state update (assign): its result is the state's new value, written at the
+ * state's own offset, which persists; what it reads stays live until it runs.
  *
  * Parameters, and gradients when the context pins them, keep the offsets they were given.
  * Placement is greedy by size, largest first, each at the lowest 16-byte-aligned offset that no
@@ -34,7 +36,7 @@ export function planMemory(g: Graph, ctx: PassContext): MemoryPlan {
   const buffers = new Map<string, Buffer>();
   const end = g.nodes.length;
   g.nodes.forEach((n, i) => {
-    if (opDef(n).alias) {
+    if (opDef(n).alias || opDef(n).assigns) {
       root.set(n.id, root.get(n.inputs[0]!)!);
     } else {
       root.set(n.id, n.id);

@@ -5,7 +5,7 @@
 import { makeNode } from '../ir/build.js';
 import { getOp } from '../ir/ops/index.js';
 import { isProblem } from '../ir/registry.js';
-import { outputIds, type Attrs, type Graph, type GraphOutputs, type Node } from '../ir/types.js';
+import { nodeMap, outputIds, type Attrs, type Graph, type GraphOutputs, type Node } from '../ir/types.js';
 import { PassError } from './pass.js';
 
 /** Build a node or fail the pass: a pass that makes an ill-shaped node has a bug. */
@@ -30,7 +30,7 @@ export function edit(g: Graph, e: Edit): Graph {
     for (let seen = 0; e.rename?.has(id) && seen < 1000; seen++) id = e.rename.get(id)!;
     return id;
   };
-  const original = new Map(g.nodes.map((n) => [n.id, n]));
+  const original = nodeMap(g);
   const built = new Map<string, Node>();
   const nodes: Node[] = [];
   for (const n of g.nodes) {
@@ -53,6 +53,7 @@ export function edit(g: Graph, e: Edit): Graph {
     ...(o.loss !== undefined ? { loss: rename(o.loss) } : {}),
     ...(o.scores !== undefined ? { scores: rename(o.scores) } : {}),
     ...(o.gradients ? { gradients: Object.fromEntries(Object.entries(o.gradients).map(([p, d]) => [p, rename(d)])) } : {}),
+    ...(o.updates ? { updates: Object.fromEntries(Object.entries(o.updates).map(([s, u]) => [rename(s), rename(u)])) } : {}),
   };
   // An edited graph has no memory plan: plan-memory runs last.
   return { name: g.name, nodes, outputs };
@@ -66,5 +67,4 @@ export function readerCounts(g: Graph): Map<string, number> {
   return count;
 }
 
-export const isParamOrInput = (n: Node) => n.op === 'param' || n.op === 'input';
 export const opDef = (n: Node) => getOp(n.op)!;

@@ -17,7 +17,7 @@ import { Messages } from '../diagnostics/messages.js';
 import { parseSource, SOURCE_LIMITS, SourceMap, type PathSegment } from './source.js';
 import { suggest } from '../diagnostics/suggest.js';
 import type { LoadedSpec, Spec } from './types.js';
-import { validateSpec } from './validate.js';
+import { validateSpec, type Schema } from './validate.js';
 
 export const MAX_EXTENDS_DEPTH = 8;
 
@@ -86,12 +86,17 @@ export function readSpecFile(file: string): FileRead {
   }
 }
 
-export function loadSpec(file: string): LoadResult {
+export interface SpecLoadOptions {
+  /** the schema to validate with: the one the op registry builds (default: the committed file) */
+  readonly schema?: Schema;
+}
+
+export function loadSpec(file: string, options: SpecLoadOptions = {}): LoadResult {
   const sources = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const r = resolveFile(file, [], sources, diagnostics);
   if (!r.doc || hasErrors(diagnostics)) return { diagnostics, sources };
-  diagnostics.push(...validateSpec(r.doc, r.map));
+  diagnostics.push(...validateSpec(r.doc, r.map, options.schema));
   if (hasErrors(diagnostics)) return { diagnostics, sources };
   return { loaded: { file, spec: r.doc as unknown as Spec, map: r.map, sources }, diagnostics, sources };
 }

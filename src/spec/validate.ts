@@ -1,7 +1,9 @@
 /**
- * Schema validation: ajv checks a spec document against `specs/netc.schema.json`, and each of
- * ajv's errors becomes one diagnostic at the key or value it is about, with a message that says
- * what to write instead. All errors are reported, not only the first.
+ * Schema validation: ajv checks a spec document against the schema the op registry builds (the
+ * compiler's driver passes it in; this floor does not import the registry), or else against the
+ * committed `specs/netc.schema.json`, which is that schema for the shipped ops. Each of ajv's
+ * errors becomes one diagnostic at the key or value it is about, with a message that says what
+ * to write instead. All errors are reported, not only the first.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -12,26 +14,32 @@ import { parsePointer, pointer, type PathSegment, type SourceMap } from './sourc
 import { suggest } from '../diagnostics/suggest.js';
 import { LAYER_NAME, SPEC_NAME } from './names.js';
 
-type Schema = { [key: string]: unknown };
+export type Schema = { readonly [key: string]: unknown };
 
-let compiled: ValidateFunction | undefined;
+let committed: Schema | undefined;
+const compiled = new WeakMap<Schema, ValidateFunction>();
 
 export function schemaPath(): string {
   return packageFile('specs', 'netc.schema.json');
 }
 
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(schemaPath(), 'utf8')) as Schema;
+function validator(given?: Schema): ValidateFunction {
+  const schema = given ?? (committed ??= JSON.parse(readFileSync(schemaPath(), 'utf8')) as Schema);
+  let v = compiled.get(schema);
+  if (!v) {
     const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: false });
-    compiled = ajv.compile(schema);
+    v = ajv.compile(schema);
+    compiled.set(schema, v);
   }
-  return compiled!;
+  return v;
 }
 
-/** Validate a whole document; the diagnostics point into whichever file each part came from. */
-export function validateSpec(doc: unknown, map: SourceMap): Diagnostic[] {
-  const validate = validator();
+/**
+ * Validate a whole document against `schema` (default: the committed one); the diagnostics
+ * point into whichever file each part came from.
+ */
+export function validateSpec(doc: unknown, map: SourceMap, schema?: Schema): Diagnostic[] {
+  const validate = validator(schema);
   // YAML can write .nan and .inf, which JSON Schema cannot describe (ajv would report NaN as
   // "null"), and which would reach generated code as NaN or Infinity.
   const nonFinite = nonFiniteNumbers(doc);

@@ -21,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ELEMENTWISE } from '../../src/ir/ops/activation.js';
-import type { Graph } from '../../src/ir/types.js';
+import { nodeMap, type Graph } from '../../src/ir/types.js';
 import type { CompiledModel } from '../../src/runtime/index.js';
 import {
   buildCase,
@@ -187,7 +187,7 @@ export function expectEveryGradient(built: Built, gradients: Readonly<Record<str
 function expectFusion(c: NetCase, built: Built, pipeline: PipelineName): void {
   const passes: readonly string[] = PIPELINES[pipeline];
   const train = built.compiled.train;
-  const byId = new Map(train.nodes.map((n) => [n.id, n]));
+  const byId = nodeMap(train);
   if (passes.includes('fuse-activations')) {
     for (const l of c.layers) {
       if ((l.op === 'conv2d' || l.op === 'dense') && l.activation && (ELEMENTWISE as readonly string[]).includes(l.activation)) {

@@ -5,6 +5,7 @@
  * file names and runtime imports full of quotes, backticks, comment ends, `${`, line breaks and
  * non-ASCII letters never add, remove or change a statement of the generated module.
  */
+import { nodeMap } from '../../src/ir/types.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -37,7 +38,7 @@ function expectedCalls(c: Compiled): number {
   let n = Object.keys(c.train?.outputs.gradients ?? {}).length;
   for (const g of [c.train, c.infer]) {
     if (!g) continue;
-    const byId = new Map(g.nodes.map((x) => [x.id, x]));
+    const byId = nodeMap(g);
     for (const node of g.nodes) {
       const def = getOp(node.op)!;
       if (node.op === 'input' || node.op === 'param' || def.alias) continue;

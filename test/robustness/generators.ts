@@ -16,7 +16,7 @@ import { stringify } from 'yaml';
 import { allLayers } from '../../src/ir/ops/index.js';
 import { lower } from '../../src/ir/lower.js';
 import type { JsonSchema, LayerDef } from '../../src/ir/registry.js';
-import { exampleShape } from '../../src/ir/types.js';
+import { exampleShape, nodeMap } from '../../src/ir/types.js';
 import { buildSchema } from '../../src/ir/schema.js';
 import { SourceMap } from '../../src/spec/source.js';
 import type { LoadedSpec, Spec } from '../../src/spec/types.js';
@@ -164,7 +164,7 @@ const loaded = (spec: Doc): LoadedSpec => ({ file: 'gen.yaml', spec: spec as unk
 function shapes(spec: Doc): Map<string, number[]> | undefined {
   const r = lower(loaded(spec), { training: false });
   if (!r.graph) return undefined;
-  const byId = new Map(r.graph.nodes.map((n) => [n.id, n]));
+  const byId = nodeMap(r.graph);
   return new Map([...r.layerOutputs].map(([name, id]) => [name, exampleShape(byId.get(id)!.type.shape)]));
 }
 

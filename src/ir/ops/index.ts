@@ -1,6 +1,12 @@
-/** Every op and spec layer netc knows; adding one means adding its file and a line here. */
+/**
+ * Every op and spec layer netc knows. A shipped one is its file and a line in the lists here;
+ * one that lives elsewhere (a test-only op, a plug-in) calls registerOp and registerLayer
+ * before compiling, and is then known everywhere the registry is read: lowering, the schema
+ * that validates specs, the interpreter and the emitter.
+ */
 import type { LayerDef, OpDef } from '../registry.js';
 import { affineOp } from './affine.js';
+import { assignOp } from './assign.js';
 import { mulOp } from './mul.js';
 import { rbfGradInputOp, rbfLayer, rbfOp } from './rbf.js';
 import { subsampleGradCoefOp, subsampleGradInputOp, subsampleLayer, subsampleOp } from './subsample.js';
@@ -25,7 +31,7 @@ import {
 import { cropOp, padLayer, padOp } from './pad.js';
 import { avgpool2dGradOp, avgpool2dLayer, avgpool2dOp, maxpool2dGradOp, maxpool2dLayer, maxpool2dOp } from './pool2d.js';
 
-const OPS: readonly OpDef[] = [
+const SHIPPED_OPS: readonly OpDef[] = [
   // forward
   inputOp,
   paramOp,
@@ -50,6 +56,8 @@ const OPS: readonly OpDef[] = [
   mseOp,
   softmaxCrossEntropyOp,
   rbfMapOp,
+  // state updates (batch normalization's running statistics)
+  assignOp,
   // backward: made only by the autodiff pass from the rules above
   conv2dGradInputOp,
   conv2dGradFilterOp,
@@ -73,7 +81,7 @@ const OPS: readonly OpDef[] = [
   rbfGradInputOp,
 ];
 
-const LAYERS: readonly LayerDef[] = [
+const SHIPPED_LAYERS: readonly LayerDef[] = [
   conv2dLayer,
   avgpool2dLayer,
   maxpool2dLayer,
@@ -88,8 +96,12 @@ const LAYERS: readonly LayerDef[] = [
   rbfLayer,
 ];
 
-const opsByName = new Map(OPS.map((o) => [o.name, o]));
-const layersByOp = new Map(LAYERS.map((l) => [l.op, l]));
+// Replaced, never changed in place, on registration: a list taken earlier stays as it was, and
+// a cache keyed by the list (the schema built from the layers) sees the change.
+let ops = SHIPPED_OPS;
+let layers = SHIPPED_LAYERS;
+const opsByName = new Map(ops.map((o) => [o.name, o]));
+const layersByOp = new Map(layers.map((l) => [l.op, l]));
 
 export function getOp(name: string): OpDef | undefined {
   return opsByName.get(name);
@@ -99,5 +111,19 @@ export function getLayer(op: string): LayerDef | undefined {
   return layersByOp.get(op);
 }
 
-export const allOps = (): readonly OpDef[] => OPS;
-export const allLayers = (): readonly LayerDef[] => LAYERS;
+export const allOps = (): readonly OpDef[] => ops;
+export const allLayers = (): readonly LayerDef[] => layers;
+
+/** Add an IR op; a name already taken is a programming error. */
+export function registerOp(def: OpDef): void {
+  if (opsByName.has(def.name)) throw new Error(`an IR op named '${def.name}' is already registered`);
+  opsByName.set(def.name, def);
+  ops = [...ops, def];
+}
+
+/** Add a spec layer (an `op:` a spec may write); a name already taken is a programming error. */
+export function registerLayer(def: LayerDef): void {
+  if (layersByOp.has(def.op)) throw new Error(`a spec layer '${def.op}' is already registered`);
+  layersByOp.set(def.op, def);
+  layers = [...layers, def];
+}
