@@ -25,10 +25,12 @@
  */
 import { IndentationText, Project, QuoteKind, Scope, VariableDeclarationKind, type CodeBlockWriter } from 'ts-morph';
 import { getOp } from '../ir/ops/index.js';
+import type { ResolvedOptimizer } from '../ir/optimizers/index.js';
 import type { KernelArg } from '../ir/registry.js';
 import { formatAttrs } from '../ir/print.js';
 import { formatShape, type Graph, type Node } from '../ir/types.js';
 import type { Spec } from '../spec/types.js';
+import { optimizerLiteral, writeUpdateSchedule } from './emit-update.js';
 import type { ParamSlot } from './layout.js';
 import { className, commentText, Names, stringLiteral } from './names.js';
 
@@ -40,6 +42,8 @@ export interface EmitInput {
   /** the module specifier of the runtime, e.g. '../src/runtime/index.js' */
   readonly runtimeImport: string;
   readonly params: readonly ParamSlot[];
+  /** the spec's optimizer, defaults filled in (the default optimizer when the spec has no train section) */
+  readonly optimizer: ResolvedOptimizer;
   /** the planned training graph (absent for a spec without `train`) */
   readonly train?: Graph;
   readonly infer: Graph;
@@ -77,8 +81,8 @@ export function emitModule(input: EmitInput): string {
   runtime.getModuleSpecifier().replaceWithText(str(input.runtimeImport));
 
   const stateNames = new Map<ParamSlot, string[]>();
-  const opt = input.spec.train?.optimizer?.name ?? 'adam';
-  const suffixes = opt === 'adam' ? ['m', 'v'] : ['accum'];
+  const opt = input.optimizer.def.name;
+  const suffixes = input.optimizer.def.state;
   for (const p of input.params) stateNames.set(p, p.state.map((_, i) => S.of(`${p.node.id}.${suffixes[i]}`)));
 
   addOffsets(file, 'P', 'Parameter offsets in the arena (float32 elements); parameters persist between steps.', input.params.map((p) => [P.of(p.node.id), p.offset, `${p.node.id}: ${formatShape(p.node.type.shape)}`]));
@@ -162,13 +166,7 @@ function header(w: CodeBlockWriter, input: EmitInput): void {
 }
 
 function infoLiteral(w: CodeBlockWriter, input: EmitInput, P: Names, T: Names, I: Names, stateNames: Map<ParamSlot, string[]>): void {
-  const t = input.spec.train;
-  const o = t?.optimizer;
-  const optimizer =
-    !input.train ? undefined
-    : o?.name === 'sgd' ? `{ name: 'sgd', learningRate: ${o.learning_rate ?? 0.01} }`
-    : o?.name === 'momentum' ? `{ name: 'momentum', learningRate: ${o.learning_rate ?? 0.01}, momentum: ${o.momentum ?? 0.9}, nesterov: ${o.nesterov ?? false} }`
-    : `{ name: 'adam', learningRate: ${o?.learning_rate ?? 0.001}, beta1: ${o?.beta1 ?? 0.9}, beta2: ${o?.beta2 ?? 0.999}, epsilon: ${o?.epsilon ?? 1e-7} }`;
+  const optimizer = input.train ? optimizerLiteral(input.optimizer) : undefined;
   const grads = input.train?.outputs.gradients ?? {};
   w.inlineBlock(() => {
     w.writeLine(`name: ${str(input.spec.name)},`);
@@ -230,7 +228,8 @@ function planned(g: Graph, names: Names): [string, number, string][] {
   return g.nodes
     .filter((n) => n.op !== 'param')
     .map((n) => {
-      const alias = getOp(n.op)!.alias ? `, a view of ${n.inputs[0]}` : '';
+      const def = getOp(n.op)!;
+      const alias = def.alias ? `, a view of ${n.inputs[0]}` : def.assigns ? `, the new value of the state ${n.inputs[0]}` : '';
       return [names.of(n.id), g.plan!.offsets[n.id]!, `${n.id}: ${formatShape(n.type.shape)}${alias}`];
     });
 }
@@ -294,22 +293,17 @@ function describe(node: Node, byId: ReadonlyMap<string, Node>): string {
   return commentText(`${who}: ${node.op}${attrs}: ${ins} → ${formatShape(node.type.shape)}${alias}`);
 }
 
+/** The optimizer's step on each trained parameter, its buffers named as the module names them. */
 function update(w: CodeBlockWriter, input: EmitInput, P: Names, T: Names, stateNames: Map<ParamSlot, string[]>): void {
   const grads = input.train?.outputs.gradients ?? {};
-  const o = input.spec.train?.optimizer;
-  const trained = input.params.filter((p) => grads[p.node.id] !== undefined);
-  if (trained.length === 0) {
-    w.writeLine('void lr;').writeLine('void step;');
-    return;
-  }
-  w.writeLine('const k = this.kernels;');
-  if (o?.name !== 'adam' && o !== undefined) w.writeLine('void step;');
-  for (const p of trained) {
-    const [pp, g, size] = [`P.${P.of(p.node.id)}`, `T.${T.of(grads[p.node.id]!)}`, p.size];
-    const s = stateNames.get(p)!.map((x) => `S.${x}`);
-    w.writeLine(`// ${commentText(p.node.id)}: ${formatShape(p.node.type.shape)}`);
-    if (o?.name === 'sgd') w.writeLine(`k.sgd(${pp}, ${g}, ${size}, lr);`);
-    else if (o?.name === 'momentum') w.writeLine(`k.momentum(${pp}, ${g}, ${s[0]}, ${size}, lr, ${o.momentum ?? 0.9}, ${o.nesterov ? 1 : 0});`);
-    else w.writeLine(`k.adam(${pp}, ${g}, ${s[0]}, ${s[1]}, ${size}, lr, ${o?.beta1 ?? 0.9}, ${o?.beta2 ?? 0.999}, ${o?.epsilon ?? 1e-7}, step);`);
-  }
+  const targets = input.params
+    .filter((p) => grads[p.node.id] !== undefined)
+    .map((p) => ({
+      comment: `${commentText(p.node.id)}: ${formatShape(p.node.type.shape)}`,
+      size: p.size,
+      param: `P.${P.of(p.node.id)}`,
+      gradient: `T.${T.of(grads[p.node.id]!)}`,
+      state: stateNames.get(p)!.map((x) => `S.${x}`),
+    }));
+  writeUpdateSchedule(w, input.optimizer, targets);
 }

@@ -6,13 +6,13 @@
 import type { Graph, Node } from '../ir/types.js';
 import { elementsPerExample } from '../ir/types.js';
 import { align } from '../passes/plan-memory.js';
-import type { OptimizerSpec } from '../spec/types.js';
+import type { OptimizerDef } from '../ir/optimizers/registry.js';
 
 export interface ParamSlot {
   readonly node: Node;
   readonly offset: number;
   readonly size: number;
-  /** optimizer state buffers: Adam's m and v, momentum's accumulator */
+  /** optimizer state buffers, in the order the optimizer's entry names them (Adam: m, v) */
   readonly state: number[];
 }
 
@@ -29,14 +29,12 @@ export function layoutParameters(g: Graph): { params: ParamSlot[]; end: number }
   return { params, end: at };
 }
 
-export const STATE_BUFFERS: Readonly<Record<OptimizerSpec['name'], number>> = { sgd: 0, momentum: 1, adam: 2 };
-
 /** Place the optimizer state of each trained parameter from `start`; returns the arena's end. */
-export function layoutOptimizerState(params: ParamSlot[], trained: ReadonlySet<string>, optimizer: OptimizerSpec['name'] | undefined, start: number): number {
+export function layoutOptimizerState(params: ParamSlot[], trained: ReadonlySet<string>, optimizer: OptimizerDef, start: number): number {
   let at = align(start);
   for (const p of params) {
-    if (!optimizer || !trained.has(p.node.id)) continue;
-    for (let i = 0; i < STATE_BUFFERS[optimizer]; i++) {
+    if (!trained.has(p.node.id)) continue;
+    for (let i = 0; i < optimizer.state.length; i++) {
       p.state.push(at);
       at = align(at + p.size);
     }

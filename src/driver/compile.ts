@@ -9,9 +9,11 @@ import { lower } from '../ir/lower.js';
 import { exampleShape, type Graph } from '../ir/types.js';
 import { checkPassList, DEFAULT_PIPELINE, pipelineFor, runPipeline, type PassRun } from '../passes/manager.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 import { packageFile, packageRoot, packageVersion } from '../runtime/package-root.js';
 import { emitModule } from '../codegen/emit.js';
 import { layoutOptimizerState, layoutParameters } from '../codegen/layout.js';
+import { resolveOptimizer } from '../ir/optimizers/index.js';
 import { checkArena, DEFAULT_INFER_BATCH } from './memory-limit.js';
 
 export interface CompileOptions {
@@ -87,6 +89,9 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
   // Null prototypes: looking up a node id such as 'toString' must not find Object.prototype's.
   const byId = (entries: [string, number][]) => Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(entries));
   const fixedOffsets = byId(params.map((p) => [p.node.id, p.offset]));
+  // A parameter or state that only inference declares would have no slot that persists.
+  const orphan = inferLowered.graph.nodes.find((n) => n.op === 'param' && fixedOffsets[n.id] === undefined);
+  if (orphan) return fail([...analysis.diagnostics, Messages.Internal.at(orphan.loc, `'${orphan.id}' is declared in the inference graph only; a layer declares its parameters and states in both`)]);
   const gradientOffsets = byId(params.map((p) => [p.node.id, paramsEnd + p.offset]));
   const plannedBase = trainGraph ? 2 * paramsEnd : paramsEnd;
   const batchSize = options.batchSize ?? spec.train?.batch_size ?? 32;
@@ -113,7 +118,8 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
   }
   const trained = new Set(Object.keys(train?.outputs.gradients ?? {}));
   const stateStart = Math.max(infer.plan.end, train?.plan?.end ?? 0);
-  const arenaFloats = layoutOptimizerState(params, trained, spec.train ? (spec.train.optimizer?.name ?? 'adam') : undefined, stateStart);
+  const optimizer = resolveOptimizer(spec.train?.optimizer);
+  const arenaFloats = layoutOptimizerState(params, trained, optimizer.def, stateStart);
   const tooLarge = checkArena(arenaFloats, analysis.graph, { ...(trainGraph ? { train: batchSize } : {}), infer: inferBatch });
   if (tooLarge) return { ...base, diagnostics: [...diagnostics, tooLarge] };
   const prediction = infer.nodes.find((n) => n.id === infer.outputs.prediction)!;
@@ -124,6 +130,7 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
     netcVersion: packageVersion(),
     runtimeImport: options.runtimeImport ?? runtimeImportFor(outDir),
     params,
+    optimizer,
     ...(train ? { train } : {}),
     infer,
     arenaFloats,

@@ -1,8 +1,11 @@
 /**
  * The train section of an imported spec, which a Layers model does not hold: from netc's own
- * metadata when the model is a netc export, else from Keras's training_config (loss, Adam or
- * SGD with momentum) and netc's defaults; MNIST when the model is shaped for it.
+ * metadata when the model is a netc export, else from the training config Keras or TensorFlow.js
+ * saved (the loss; the optimizer by the names its registry entry gives) and netc's defaults;
+ * MNIST when the model is shaped for it.
  */
+import { allOptimizers, resolveOptimizer } from '../ir/optimizers/index.js';
+import type { SerializedName } from '../ir/optimizers/registry.js';
 import { isObject } from './tfjs-format.js';
 import type { NetcLayer } from './tfjs-layers.js';
 import type { LayerGraph } from './tfjs-topology.js';
@@ -51,25 +54,31 @@ export function trainSection(doc: Record<string, unknown>, meta: ReturnType<type
   const tc = [doc.trainingConfig, doc.training_config, topology.training_config].find(isObject);
   const lastActivation = out && (out.op === 'activation' ? out.attrs.fn : out.attrs.activation);
   const loss = (typeof tc?.loss === 'string' && Object.hasOwn(KERAS_LOSSES, tc.loss) && KERAS_LOSSES[tc.loss]) || (lastActivation === 'softmax' ? 'categorical_crossentropy' : 'mse');
-  return { dataset, loss, optimizer: kerasOptimizer(tc?.optimizer_config) ?? { name: 'adam', learning_rate: 0.001 } };
+  const fallback = resolveOptimizer(undefined);
+  return { dataset, loss, optimizer: savedOptimizer(tc?.optimizer_config) ?? { name: fallback.def.name, learning_rate: fallback.learningRate } };
 }
 
-function kerasOptimizer(o: unknown): Record<string, unknown> | undefined {
+/**
+ * A saved `optimizer_config` ({class_name, config}, as Keras or TensorFlow.js writes it) as a
+ * spec's optimizer: the registered optimizer whose Keras or TensorFlow.js name it carries, with
+ * each key the config holds under that name; keys it lacks keep netc's defaults.
+ */
+function savedOptimizer(o: unknown): Record<string, unknown> | undefined {
   if (!isObject(o) || !isObject(o.config) || typeof o.class_name !== 'string') return undefined;
-  const c = o.config;
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  const lr = num(c.learning_rate) ?? num(c.lr);
-  const rate = lr !== undefined ? { learning_rate: lr } : {};
-  switch (o.class_name.toLowerCase()) {
-    case 'adam': {
-      const [b1, b2, eps] = [num(c.beta_1) ?? num(c.beta1), num(c.beta_2) ?? num(c.beta2), num(c.epsilon)];
-      return { name: 'adam', ...rate, ...(b1 !== undefined ? { beta1: b1 } : {}), ...(b2 !== undefined ? { beta2: b2 } : {}), ...(eps !== undefined ? { epsilon: eps } : {}) };
-    }
-    case 'sgd': {
-      const m = num(c.momentum) ?? 0;
-      return m > 0 ? { name: 'momentum', ...rate, momentum: m, nesterov: c.nesterov === true } : { name: 'sgd', ...rate };
-    }
-    default:
-      return undefined;
+  const config = o.config;
+  const cls = o.class_name.toLowerCase();
+  const fits = (n: SerializedName) => n.className.toLowerCase() === cls && (n.matches?.(config) ?? true);
+  const def = allOptimizers().find((d) => fits(d.keras) || fits(d.tfjs));
+  if (!def) return undefined;
+  const names = [def.keras, def.tfjs].filter(fits);
+  const out: Record<string, unknown> = { name: def.name };
+  for (const key of ['learning_rate', ...Object.keys(def.properties)]) {
+    const boolean = def.properties[key]?.type === 'boolean';
+    const value = names
+      .flatMap((n) => n.config[key] ?? [])
+      .map((k) => config[k])
+      .find((v) => (boolean ? typeof v === 'boolean' : typeof v === 'number' && Number.isFinite(v)));
+    if (value !== undefined) out[key] = value;
   }
+  return out;
 }

@@ -9,6 +9,8 @@
 import { referenceKernels } from '../runtime/kernels/reference/index.js';
 import { Act, type Arena } from '../runtime/kernels/types.js';
 import { getOp } from './ops/index.js';
+import type { ResolvedOptimizer } from './optimizers/index.js';
+import type { UpdateArg } from './optimizers/registry.js';
 import type { KernelArg } from './registry.js';
 import { elementsPerExample, type Graph } from './types.js';
 
@@ -23,7 +25,10 @@ export interface InterpretOptions {
 }
 
 export interface Interpreted {
-  /** a copy of a value as it is at the end of the run (outputs and parameters survive a plan) */
+  /**
+   * a copy of a value as it is at the end of the run (outputs and parameters survive a plan);
+   * an updated state holds its new value
+   */
   get(id: string): Float64Array;
 }
 
@@ -44,7 +49,9 @@ export function interpret(g: Graph, feeds: Readonly<Record<string, ArrayLike<num
     top = g.plan.end;
   } else {
     for (const node of g.nodes) {
-      if (getOp(node.op)!.alias) offsets.set(node.id, offsets.get(node.inputs[0]!)!);
+      // a view shares its input's buffer; a state update writes into its state's
+      const def = getOp(node.op)!;
+      if (def.alias || def.assigns) offsets.set(node.id, offsets.get(node.inputs[0]!)!);
       else {
         offsets.set(node.id, top);
         top += Math.ceil(sizeOf(node.id) / 4) * 4;
@@ -78,4 +85,54 @@ export function interpret(g: Graph, feeds: Readonly<Record<string, ArrayLike<num
   return {
     get: (id) => Float64Array.from(arena.subarray(offsets.get(id)!, offsets.get(id)! + sizeOf(id))),
   };
+}
+
+/** A trained parameter before an optimizer step: its values, its gradient, its state buffers. */
+export interface UpdateFeed {
+  readonly param: ArrayLike<number>;
+  readonly gradient: ArrayLike<number>;
+  /** in the order the optimizer's entry names them, each the parameter's size */
+  readonly state: readonly ArrayLike<number>[];
+}
+
+/**
+ * One optimizer step on each fed parameter with the reference kernels, running the update
+ * calls of the optimizer registry that the code generator prints; returns the parameters and
+ * state after it. `step` counts from 1.
+ */
+export function interpretUpdate(
+  o: ResolvedOptimizer,
+  feeds: Readonly<Record<string, UpdateFeed>>,
+  at: { readonly step: number; readonly learningRate?: number; readonly dtype?: 'f32' | 'f64' },
+): Record<string, { param: Float64Array; state: Float64Array[] }> {
+  // each parameter's buffers side by side: param, gradient, then its state
+  const entries = Object.entries(feeds);
+  const bases: number[] = [];
+  let top = 0;
+  for (const [, f] of entries) {
+    bases.push(top);
+    top += f.param.length * (2 + o.def.state.length);
+  }
+  const arena: Arena = at.dtype === 'f64' ? new Float64Array(top) : new Float32Array(top);
+  const k = referenceKernels(arena);
+  const out: Record<string, { param: Float64Array; state: Float64Array[] }> = {};
+  entries.forEach(([name, f], i) => {
+    const size = f.param.length;
+    if (f.gradient.length !== size || f.state.length !== o.def.state.length || f.state.some((s) => s.length !== size)) {
+      throw new Error(`interpretUpdate: '${name}' needs a gradient and ${o.def.state.length} state buffers of ${size} values`);
+    }
+    const slot = (j: number) => bases[i]! + j * size; // 0: param, 1: gradient, 2…: state
+    [f.param, f.gradient, ...f.state].forEach((values, j) => arena.set(values, slot(j)));
+    const arg = (a: UpdateArg): number =>
+      typeof a === 'number' ? a
+      : 'param' in a ? slot(0)
+      : 'gradient' in a ? slot(1)
+      : 'state' in a ? slot(2 + a.state)
+      : 'learningRate' in a ? (at.learningRate ?? o.learningRate)
+      : at.step;
+    for (const call of o.def.update(o.hyper, size)) (k[call.kernel] as (...a: number[]) => unknown)(...call.args.map(arg));
+    const copy = (j: number) => Float64Array.from(arena.subarray(slot(j), slot(j) + size));
+    out[name] = { param: copy(0), state: o.def.state.map((_, j) => copy(2 + j)) };
+  });
+  return out;
 }

@@ -1,10 +1,13 @@
 /**
- * Builds the JSON Schema of spec version 1 from the op registry: the top level is written here,
- * each layer's attributes come from its `LayerDef`. `npm run generate` writes the result to
+ * Builds the JSON Schema of spec version 1 from the op and optimizer registries: the top level
+ * is written here, each layer's attributes come from its `LayerDef`, each optimizer's
+ * hyperparameters and defaults from its `OptimizerDef`. `npm run generate` writes the result to
  * `specs/netc.schema.json`, which ajv validates with and editors read; a test fails when the
  * committed file differs from what this builds.
  */
 import { allLayers } from './ops/index.js';
+import { allOptimizers } from './optimizers/index.js';
+import type { OptimizerDef } from './optimizers/registry.js';
 import { LOSSES } from './ops/losses.js';
 import type { JsonSchema, LayerDef } from './registry.js';
 import { LAYER_NAME, SPEC_NAME } from '../spec/names.js';
@@ -53,13 +56,14 @@ const positive = (description: string, extra: JsonSchema = {}): JsonSchema => ({
   ...extra,
 });
 
-function optimizer(name: string, description: string, props: Record<string, JsonSchema>): JsonSchema {
+/** An optimizer's object: the step size and its schedule, common to all, then the entry's own. */
+function optimizerSchema(def: OptimizerDef): JsonSchema {
   return {
     type: 'object',
-    description,
+    description: def.summary,
     properties: {
-      name: { const: name },
-      learning_rate: positive('step size', { default: name === 'adam' ? 0.001 : 0.01 }),
+      name: { const: def.name },
+      learning_rate: positive('step size', { default: def.learningRate }),
       schedule: {
         type: 'array',
         description: '[[epoch, learning_rate], ...]: from that epoch on (counting from 1), that step size',
@@ -73,7 +77,7 @@ function optimizer(name: string, description: string, props: Record<string, Json
           maxItems: 2,
         },
       },
-      ...props,
+      ...def.properties,
     },
     required: ['name'],
     additionalProperties: false,
@@ -187,18 +191,7 @@ export function buildSchema(): JsonSchema {
             type: 'object',
             required: ['name'],
             discriminator: { propertyName: 'name' },
-            oneOf: [
-              optimizer('sgd', 'plain stochastic gradient descent', {}),
-              optimizer('momentum', 'SGD with momentum', {
-                momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9 },
-                nesterov: { type: 'boolean', default: false },
-              }),
-              optimizer('adam', 'Adam (Kingma and Ba), with Keras\'s defaults', {
-                beta1: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9 },
-                beta2: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.999 },
-                epsilon: positive('added to the denominator', { default: 1e-7 }),
-              }),
-            ],
+            oneOf: allOptimizers().map(optimizerSchema),
           },
           batch_size: { type: 'integer', minimum: 1, maximum: 65536, default: 32 },
           epochs: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
@@ -225,6 +218,19 @@ export function buildSchema(): JsonSchema {
       },
     },
   };
+}
+
+let built: { layers: readonly LayerDef[]; optimizers: readonly OptimizerDef[]; schema: JsonSchema } | undefined;
+
+/**
+ * The schema specs are validated with: built from the registries as they are now, so that a
+ * layer registered at run time (a test-only op) is valid; built again only when they change.
+ */
+export function specSchema(): JsonSchema {
+  const layers = allLayers();
+  const optimizers = allOptimizers();
+  if (built?.layers !== layers || built.optimizers !== optimizers) built = { layers, optimizers, schema: buildSchema() };
+  return built.schema;
 }
 
 /** The committed file's text: stable key order, two-space indent, final newline. */

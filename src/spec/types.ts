@@ -24,16 +24,14 @@ export type DatasetSpec =
       };
     };
 
+/** An optimizer as written; which hyperparameters it takes, the optimizer registry (`src/ir/optimizers/`) says. */
 export interface OptimizerSpec {
-  readonly name: 'sgd' | 'momentum' | 'adam';
+  readonly name: string;
   readonly learning_rate?: number;
   /** [epoch, learning_rate] pairs: from that epoch on (counting from 1), that rate */
   readonly schedule?: readonly (readonly [number, number])[];
-  readonly momentum?: number;
-  readonly nesterov?: boolean;
-  readonly beta1?: number;
-  readonly beta2?: number;
-  readonly epsilon?: number;
+  /** its own hyperparameters (Adam's beta1, momentum's nesterov, ...) */
+  readonly [hyperparameter: string]: unknown;
 }
 
 export interface TrainSpec {
