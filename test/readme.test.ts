@@ -5,6 +5,7 @@ import { allLayers } from '../src/ir/ops/index.js';
 import { ACTIVATIONS } from '../src/ir/ops/activation.js';
 import { LOSSES } from '../src/ir/ops/losses.js';
 import { PASSES } from '../src/passes/manager.js';
+import { allOptimizers } from '../src/ir/optimizers/index.js';
 
 const readme = readFileSync('README.md', 'utf8');
 
@@ -18,6 +19,11 @@ describe('README', () => {
   });
   it.each(Object.keys(ACTIVATIONS))('documents the %s activation', (fn) => expect(readme).toContain(`\`${fn}\``));
   it.each(Object.keys(LOSSES))('documents the %s loss', (loss) => expect(readme).toContain(`\`${loss}\``));
+  it.each(allOptimizers().map((o) => o.name))('documents the %s optimizer with the defaults of its registry entry', (name) => {
+    const o = allOptimizers().find((x) => x.name === name)!;
+    const keys = [`name: ${name}`, `learning_rate: ${o.learningRate}`, ...Object.entries(o.properties).map(([k, p]) => `${k}: ${String(p.default)}`)];
+    expect(readme).toContain(`{${keys.join(', ')}}`);
+  });
   it.each(PASSES.map((p) => p.name))('documents the %s pass', (pass) => {
     expect(readme).toMatch(new RegExp(`^\\| \`${pass}\` \\|`, 'm'));
   });

@@ -27,8 +27,10 @@ import { IndentationText, Project, QuoteKind, Scope, VariableDeclarationKind, ty
 import { getOp } from '../ir/ops/index.js';
 import type { ResolvedOptimizer } from '../ir/optimizers/index.js';
 import type { KernelArg } from '../ir/registry.js';
+import { initFromAttrs } from '../ir/init.js';
 import { formatAttrs } from '../ir/print.js';
 import { formatShape, type Graph, type Node } from '../ir/types.js';
+import type { Init } from '../runtime/model.js';
 import type { Spec } from '../spec/types.js';
 import { optimizerLiteral, writeUpdateSchedule } from './emit-update.js';
 import type { ParamSlot } from './layout.js';
@@ -181,13 +183,7 @@ function infoLiteral(w: CodeBlockWriter, input: EmitInput, P: Names, T: Names, I
     w.indent(() => {
       for (const p of input.params) {
         const a = p.node.attrs;
-        const init =
-          a.init === 'glorot_uniform' ? `{ kind: 'glorot_uniform', fanIn: ${String(a.fan_in)}, fanOut: ${String(a.fan_out)} }`
-          : a.init === 'uniform' ? `{ kind: 'uniform', limit: ${String(a.limit)} }`
-          : a.init === 'constant' ? `{ kind: 'constant', value: ${String(a.value)} }`
-          : a.init === 'values' ? `{ kind: 'values', values: ${valuesName(P, p.node.id)} }`
-          : a.init === 'connections' ? `{ kind: 'connections', table: ${JSON.stringify(a.table).replace(/,/g, ', ')} }`
-          : `{ kind: ${str(String(a.init))} }`;
+        const init = initLiteral(initFromAttrs(a), valuesName(P, p.node.id));
         const g = grads[p.node.id];
         const parts = [
           `name: ${str(p.node.id)}`,
@@ -245,6 +241,15 @@ function addOffsets(file: ReturnType<Project['createSourceFile']>, name: string,
 }
 
 const valuesName = (P: Names, id: string) => `VALUES_${P.of(id)}`;
+
+/** `{ kind: 'glorot_uniform', fanIn: 25, fanOut: 6 }`; fixed values by the name of their constant. */
+function initLiteral(init: Init, values: string): string {
+  const fields = Object.entries(init).map(([key, v]) => {
+    const text = key === 'values' ? values : typeof v === 'string' ? str(v) : JSON.stringify(v).replace(/,/g, ', ');
+    return `${key}: ${text}`;
+  });
+  return `{ ${fields.join(', ')} }`;
+}
 
 /** A parameter's fixed values (RBF prototypes), one row of the tensor per line. */
 function addValues(file: ReturnType<Project['createSourceFile']>, name: string, node: Node): void {

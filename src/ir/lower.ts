@@ -17,7 +17,8 @@ import { makeNode } from './build.js';
 import { lowerTraining } from './lower-train.js';
 import { imageDims } from './ops/common.js';
 import { getLayer } from './ops/index.js';
-import { isProblem, type LowerContext, type ParamInit, type Value } from './registry.js';
+import { initToAttrs } from './init.js';
+import { isProblem, type LowerContext, type Value } from './registry.js';
 import type { Attrs, Graph, GraphOutputs, Node } from './types.js';
 
 export interface Lowered {
@@ -168,7 +169,7 @@ function layerContext(
       return n;
     },
     param(suffix, shape, init, options = {}) {
-      const attrs: Record<string, Attrs[string]> = { shape: [...shape], ...initAttrs(init) };
+      const attrs: Record<string, Attrs[string]> = { shape: [...shape], ...initToAttrs(init) };
       if (options.trainable === false) attrs.trainable = false;
       if (options.mask) attrs.mask = options.mask.id;
       if (options.role) attrs.role = options.role;
@@ -199,23 +200,6 @@ function layerContext(
     report: (d) => diagnostics.push(d),
   };
   return ctx;
-}
-
-function initAttrs(init: ParamInit): Attrs {
-  switch (init.kind) {
-    case 'glorot_uniform':
-      return { init: init.kind, fan_in: init.fanIn, fan_out: init.fanOut };
-    case 'uniform':
-      return { init: init.kind, limit: init.limit };
-    case 'constant':
-      return { init: init.kind, value: init.value };
-    case 'values':
-      return { init: init.kind, values: [...init.values] };
-    case 'connections':
-      return { init: init.kind, table: init.table.map((t) => [...t]) };
-    default:
-      return { init: init.kind };
-  }
 }
 
 /**

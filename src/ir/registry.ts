@@ -11,6 +11,7 @@
  */
 import type { Diagnostic, SourceLoc } from '../diagnostics/diagnostics.js';
 import type { KernelName } from '../runtime/kernels/types.js';
+import type { Init } from '../runtime/model.js';
 import type { Attrs, Node, TensorType } from './types.js';
 import type { SpecLayer } from '../spec/types.js';
 
@@ -111,14 +112,14 @@ export interface LowerContext {
   /** Add an IR node; undefined (with a diagnostic recorded) when its shape rule fails. */
   node(op: string, inputs: readonly Value[], attrs: Attrs, id?: string): Value | undefined;
   /** Declare a parameter of this layer, named `<layer>.<suffix>` (trainable unless options say). */
-  param(suffix: string, shape: readonly number[], init: ParamInit, options?: ParamOptions): Value;
+  param(suffix: string, shape: readonly number[], init: Init, options?: ParamOptions): Value;
   /**
    * Declare a state of this layer, named `<layer>.<suffix>`: a persistent buffer that is not
    * trained but may be updated by the training step (batch normalization's moving mean). It is
    * laid out, initialized and checkpointed like a parameter. Declare it in the inference graph
    * too when inference reads it, so that both graphs share its offset.
    */
-  state(suffix: string, shape: readonly number[], init: ParamInit): Value;
+  state(suffix: string, shape: readonly number[], init: Init): Value;
   /**
    * Write `value` into `state` during the training step (only when `training`): adds an
    * `assign` node and lists it among the graph's updates. At most once per state and step, and
@@ -133,18 +134,6 @@ export interface LowerContext {
   locate(attr?: string): SourceLoc;
   report(d: Diagnostic): void;
 }
-
-/** How a parameter starts: Keras's defaults are Glorot-uniform kernels and zero biases. */
-export type ParamInit =
-  | { readonly kind: 'glorot_uniform'; readonly fanIn: number; readonly fanOut: number }
-  | { readonly kind: 'zeros' }
-  | { readonly kind: 'ones' }
-  | { readonly kind: 'constant'; readonly value: number }
-  | { readonly kind: 'uniform'; readonly limit: number }
-  /** fixed values, given in full (RBF prototypes) */
-  | { readonly kind: 'values'; readonly values: readonly number[] }
-  /** the 0/1 mask [KH, KW, C, F] of a connection table: filter f reads the channels table[f] */
-  | { readonly kind: 'connections'; readonly table: readonly (readonly number[])[] };
 
 /** How a parameter is used, beyond its initializer. */
 export interface ParamOptions {
