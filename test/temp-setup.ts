@@ -20,7 +20,9 @@ export function setup(): void {
   if (existsSync(generated)) {
     for (const name of readdirSync(generated)) {
       const path = join(generated, name);
-      if (statSync(path).mtimeMs < old) rmSync(path, { recursive: true, force: true });
+      // another vitest run may remove the same folder between the listing and here
+      const mtime = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (mtime < old) rmSync(path, { recursive: true, force: true });
     }
   }
   root = mkdtempSync(join(tmpdir(), 'netc-test-run-'));
