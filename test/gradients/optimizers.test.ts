@@ -4,9 +4,14 @@
  * and momentum with and without Nesterov. Each step uses a new batch (of varying size), so the
  * optimizer state matters. After every step the loss must agree within 1e-5 and every parameter
  * within |ours − tf| ≤ 1e-4 · max(1, |tf|).
+ *
+ * Every backend runs every case: each has its own optimizer kernels (and its own forward and
+ * backward kernels), and a bug in one backend's update would not show on another.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { backendNames } from '../../src/runtime/backend.js';
+import { prepareTfjsBackend } from '../../src/runtime/kernels/tfjs/engine.js';
 import { buildCase, expectClose, randomBatch, type NetCase, type PipelineName } from '../helpers/gradcheck.js';
 import { DAG_CASES, POOL_CASES } from '../helpers/gradient-cases.js';
 import { freshModel, MODEL_SEED, trainableShapes } from '../helpers/gradient-suite.js';
@@ -16,6 +21,7 @@ const PARAM_TOL = { rtol: 1e-4, floor: 1 };
 const LOSS_TOL = { rtol: 1e-5, floor: 1 };
 
 interface Run {
+  readonly name: string;
   readonly net: NetCase;
   readonly optimizer: string;
   readonly tfOptimizer: () => tf.Optimizer;
@@ -26,10 +32,10 @@ interface Run {
   readonly learningRate?: number;
 }
 
-async function compareTraining(run: Run): Promise<void> {
+async function compareTraining(run: Run, backend: string): Promise<void> {
   const net = { ...run.net, optimizer: run.optimizer };
   const built = await buildCase(net, run.pipeline ?? 'fused');
-  const model = built.module.createModel({ seed: MODEL_SEED, ...(run.learningRate !== undefined ? { learningRate: run.learningRate } : {}) });
+  const model = built.module.createModel({ seed: MODEL_SEED, backend, ...(run.learningRate !== undefined ? { learningRate: run.learningRate } : {}) });
   model.setParameters(freshModel(built).getParameters()); // random biases, not zeros
   const shapes = trainableShapes(built);
   const start = model.getParameters();
@@ -66,6 +72,7 @@ async function compareTraining(run: Run): Promise<void> {
     }
     expect(most).toBeGreaterThan(50 * PARAM_TOL.rtol);
   } finally {
+    model.close();
     optimizer.dispose();
     tf.dispose([...vars.values()]);
   }
@@ -74,64 +81,66 @@ async function compareTraining(run: Run): Promise<void> {
 const poolNet = POOL_CASES.find((c) => c.name === 'avgpool2d same, pool 3, stride 2 (windows over both borders)')!;
 const dagNet = DAG_CASES.find((c) => c.name.startsWith('inception'))!;
 
-describe('optimizers against tf.train', () => {
-  beforeAll(useTfCpu);
+const RUNS: readonly Run[] = [
+  {
+    name: 'adam with beta1 0.7, beta2 0.9: 5 steps of batches 5, 3, 1, 5, 3',
+    net: poolNet,
+    optimizer: '{ name: adam, learning_rate: 0.01, beta1: 0.7, beta2: 0.9, epsilon: 1e-7 }',
+    tfOptimizer: () => tf.train.adam(0.01, 0.7, 0.9, 1e-7),
+    steps: [5, 3, 1, 5, 3],
+  },
+  {
+    name: 'adam with its defaults on a DAG: 3 steps of batches 3, 5, 1',
+    net: dagNet,
+    optimizer: '{ name: adam, learning_rate: 0.005 }',
+    tfOptimizer: () => tf.train.adam(0.005, 0.9, 0.999, 1e-7),
+    steps: [3, 5, 1],
+  },
+  {
+    name: 'adam, compiled without fusion: 3 steps',
+    net: poolNet,
+    optimizer: '{ name: adam, learning_rate: 0.01 }',
+    tfOptimizer: () => tf.train.adam(0.01, 0.9, 0.999, 1e-7),
+    steps: [5, 1, 3],
+    pipeline: 'unfused',
+  },
+  {
+    name: 'sgd: 3 steps',
+    net: poolNet,
+    optimizer: '{ name: sgd, learning_rate: 0.5 }',
+    tfOptimizer: () => tf.train.sgd(0.5),
+    steps: [5, 3, 1],
+  },
+  {
+    name: 'sgd with the learning rate overridden by createModel: 3 steps',
+    net: dagNet,
+    optimizer: '{ name: sgd, learning_rate: 0.01 }',
+    tfOptimizer: () => tf.train.sgd(0.3),
+    steps: [3, 3, 5],
+    learningRate: 0.3,
+  },
+  {
+    name: 'momentum 0.8: 4 steps',
+    net: poolNet,
+    optimizer: '{ name: momentum, learning_rate: 0.1, momentum: 0.8 }',
+    tfOptimizer: () => tf.train.momentum(0.1, 0.8, false),
+    steps: [5, 3, 1, 5],
+  },
+  {
+    name: 'momentum 0.9 with Nesterov: 4 steps',
+    net: dagNet,
+    optimizer: '{ name: momentum, learning_rate: 0.1, momentum: 0.9, nesterov: true }',
+    tfOptimizer: () => tf.train.momentum(0.1, 0.9, true),
+    steps: [3, 5, 1, 3],
+  },
+];
 
-  it('adam with beta1 0.7, beta2 0.9: 5 steps of batches 5, 3, 1, 5, 3', () =>
-    compareTraining({
-      net: poolNet,
-      optimizer: '{ name: adam, learning_rate: 0.01, beta1: 0.7, beta2: 0.9, epsilon: 1e-7 }',
-      tfOptimizer: () => tf.train.adam(0.01, 0.7, 0.9, 1e-7),
-      steps: [5, 3, 1, 5, 3],
-    }));
+// Every registered backend, tfjs included: its pure-JavaScript kernels are cheap at these sizes.
+describe.each(backendNames())('optimizers against tf.train on the %s backend', (backend) => {
+  beforeAll(async () => {
+    await useTfCpu();
+    if (backend === 'tfjs') expect(await prepareTfjsBackend()).toHaveProperty('tf');
+  });
 
-  it('adam with its defaults on a DAG: 3 steps of batches 3, 5, 1', () =>
-    compareTraining({
-      net: dagNet,
-      optimizer: '{ name: adam, learning_rate: 0.005 }',
-      tfOptimizer: () => tf.train.adam(0.005, 0.9, 0.999, 1e-7),
-      steps: [3, 5, 1],
-    }));
-
-  it('adam, compiled without fusion: 3 steps', () =>
-    compareTraining({
-      net: poolNet,
-      optimizer: '{ name: adam, learning_rate: 0.01 }',
-      tfOptimizer: () => tf.train.adam(0.01, 0.9, 0.999, 1e-7),
-      steps: [5, 1, 3],
-      pipeline: 'unfused',
-    }));
-
-  it('sgd: 3 steps', () =>
-    compareTraining({
-      net: poolNet,
-      optimizer: '{ name: sgd, learning_rate: 0.5 }',
-      tfOptimizer: () => tf.train.sgd(0.5),
-      steps: [5, 3, 1],
-    }));
-
-  it('sgd with the learning rate overridden by createModel: 3 steps', () =>
-    compareTraining({
-      net: dagNet,
-      optimizer: '{ name: sgd, learning_rate: 0.01 }',
-      tfOptimizer: () => tf.train.sgd(0.3),
-      steps: [3, 3, 5],
-      learningRate: 0.3,
-    }));
-
-  it('momentum 0.8: 4 steps', () =>
-    compareTraining({
-      net: poolNet,
-      optimizer: '{ name: momentum, learning_rate: 0.1, momentum: 0.8 }',
-      tfOptimizer: () => tf.train.momentum(0.1, 0.8, false),
-      steps: [5, 3, 1, 5],
-    }));
-
-  it('momentum 0.9 with Nesterov: 4 steps', () =>
-    compareTraining({
-      net: dagNet,
-      optimizer: '{ name: momentum, learning_rate: 0.1, momentum: 0.9, nesterov: true }',
-      tfOptimizer: () => tf.train.momentum(0.1, 0.9, true),
-      steps: [3, 5, 1, 3],
-    }));
+  for (const run of RUNS) it(run.name, () => compareTraining(run, backend));
 });

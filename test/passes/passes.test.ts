@@ -108,6 +108,23 @@ describe('fuse-activations', () => {
     expect(body(after)).toContain('%o: f32[N,3] = dense(%d, %o.w, %o.b) {units=3}');
     expectSameNumbers(g, after);
   });
+  it('folds each activation into its own producer, not a neighbour', () => {
+    // two convs side by side: a's activation must land on a, b's on b, and the add read both
+    const g = graphOf(`  - { name: a, op: conv2d, filters: 2, kernel: 3, padding: same, inputs: [input] }
+  - { name: b, op: conv2d, filters: 2, kernel: 3, padding: same, inputs: [input] }
+  - { name: t, op: activation, fn: tanh, inputs: [a] }
+  - { name: s, op: activation, fn: sigmoid, inputs: [b] }
+  - { name: j, op: add, inputs: [s, t] }
+  - { name: f, op: flatten }
+  - { name: o, op: dense, units: 3, activation: softmax }`);
+    const after = run(fuseActivations, g);
+    const at = (id: string) => after.nodes.find((n) => n.id === id)!;
+    expect([at('a').attrs.activation, at('a').inputs]).toEqual(['tanh', ['input', 'a.w', 'a.b']]);
+    expect([at('b').attrs.activation, at('b').inputs]).toEqual(['sigmoid', ['input', 'b.w', 'b.b']]);
+    expect(at('j').inputs).toEqual(['b', 'a']);
+    expect(after.nodes.some((n) => n.id === 't' || n.id === 's')).toBe(false);
+    expectSameNumbers(g, after);
+  });
 });
 
 describe('fuse-softmax-cross-entropy', () => {
@@ -133,6 +150,19 @@ describe('fuse-softmax-cross-entropy', () => {
     expect(after.nodes.find((n) => n.id === 'loss')!.inputs[0]).toBe('both');
     expect(after.nodes.some((n) => n.id === 'o.softmax')).toBe(true); // read by the add: kept
   });
+  it('rewrites the softmax that feeds the loss, and leaves another softmax alone', () => {
+    // h.softmax comes first and has one reader too; only o.softmax feeds the loss
+    const g = graphOf(`  - { name: f, op: flatten }
+  - { name: h, op: dense, units: 3, activation: softmax }
+  - { name: o, op: dense, units: 3, activation: softmax }`);
+    const after = run(fuseSoftmaxCrossEntropy, g);
+    const at = (x: Graph, id: string) => x.nodes.find((n) => n.id === id)!;
+    expect([at(after, 'loss').op, at(after, 'loss').inputs]).toEqual(['softmax_cross_entropy', ['o', 'labels']]);
+    expect(at(after, 'h.softmax')).toBe(at(g, 'h.softmax')); // untouched: the same node
+    expect(at(after, 'o').inputs).toEqual(['h.softmax', 'o.w', 'o.b']);
+    expect(after.nodes.filter((n) => n.op === 'softmax_cross_entropy')).toHaveLength(1);
+    expectSameNumbers(g, after);
+  });
 });
 
 describe('eliminate-dead-nodes and remove-dropout', () => {
@@ -152,6 +182,19 @@ describe('eliminate-dead-nodes and remove-dropout', () => {
   - { name: o, op: dense, units: 3, activation: softmax }`, { training: false });
     const after = run(removeDropout, g);
     expect(body(after)).toContain('%o: f32[N,3] = dense(%f, %o.w, %o.b) {units=3}');
+    expect(after.nodes.some((n) => n.op === 'dropout')).toBe(false);
+  });
+
+  it('makes each reader of a dropout read that dropout’s own input', () => {
+    const g = graphOf(`  - { name: f, op: flatten }
+  - { name: a, op: dense, units: 3, inputs: [f] }
+  - { name: b, op: dense, units: 3, inputs: [f] }
+  - { name: da, op: dropout, rate: 0.5, inputs: [a] }
+  - { name: db, op: dropout, rate: 0.5, inputs: [b] }
+  - { name: s, op: add, inputs: [db, da] }
+  - { name: o, op: dense, units: 3, activation: softmax }`, { training: false });
+    const after = run(removeDropout, g);
+    expect(after.nodes.find((n) => n.id === 's')!.inputs).toEqual(['b', 'a']);
     expect(after.nodes.some((n) => n.op === 'dropout')).toBe(false);
   });
 });
@@ -229,6 +272,28 @@ describe('fuse-activation-grads', () => {
   - { name: o, op: dense, units: 3, activation: softmax }`);
     const after = run(fuseActivationGrads, g);
     expect(after.nodes.find((n) => n.id === 'grad.c.pre')!.attrs.activation).toBe('sigmoid');
+    expectSameGradients(g, after);
+  });
+
+  it('pairs each activation gradient with its own pooling gradient', () => {
+    // two chains of the same shapes, so a mix-up would still make a well-typed graph
+    const g = backward(`  - { name: c, op: conv2d, filters: 2, kernel: 3, activation: tanh, inputs: [input] }
+  - { name: p, op: avgpool2d, pool: 2 }
+  - { name: d, op: conv2d, filters: 2, kernel: 3, activation: sigmoid, inputs: [input] }
+  - { name: q, op: avgpool2d, pool: 2, stride: 1 }
+  - { name: fp, op: flatten, inputs: [p] }
+  - { name: fq, op: flatten, inputs: [q] }
+  - { name: j, op: concat, inputs: [fq, fp] }
+  - { name: o, op: dense, units: 3, activation: softmax }`);
+    const after = run(fuseActivationGrads, g);
+    const at = (x: Graph, id: string) => x.nodes.find((n) => n.id === id)!;
+    for (const [conv, pool, fn] of [['c', 'p', 'tanh'], ['d', 'q', 'sigmoid']] as const) {
+      const fused = at(after, `grad.${conv}.pre`);
+      expect([fused.op, fused.inputs], conv).toEqual(['avgpool2d_grad', [`grad.${pool}`, conv]]);
+      expect(fused.attrs, conv).toEqual({ ...at(g, `grad.${conv}`).attrs, activation: fn });
+      expect(after.nodes.some((n) => n.id === `grad.${conv}`)).toBe(false);
+    }
+    expect(at(g, 'grad.c').attrs.stride).not.toEqual(at(g, 'grad.d').attrs.stride); // the pools differ
     expectSameGradients(g, after);
   });
 

