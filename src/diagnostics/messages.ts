@@ -85,6 +85,11 @@ export const Messages = {
     'error',
     (path: string, what: string) => `${q(path)} is ${what}, not a spec file; name a YAML file`,
   ),
+  DuplicateKey: def(
+    1010,
+    'error',
+    (key: string) => `the key ${q(key)} is written twice in one mapping, and only one of the two could count; remove or rename one`,
+  ),
 
   // 2xxx: the schema
   UnknownKey: def(

@@ -1,10 +1,11 @@
-/** The spec's data set, loaded for training or evaluation, with diagnostics at the spec's dataset line. */
+/** The spec's data set, loaded for training or evaluation, with a diagnostic at the key of the file at fault. */
 import { dirname } from 'node:path';
 import { IdxError } from '../runtime/data/idx.js';
 import { datasetFiles, type DatasetFiles } from '../runtime/data/datasets.js';
 import { loadDataset, type Dataset, type LoadOptions } from '../runtime/data/dataset.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
+import { dataFileLoc } from '../spec/dataset-facts.js';
 import type { LoadedSpec } from '../spec/types.js';
 
 export function datasetFilesOf(loaded: LoadedSpec): DatasetFiles | Diagnostic {
@@ -24,7 +25,7 @@ export function loadSpecData(loaded: LoadedSpec, classes: number, options: LoadO
   try {
     return loadDataset(files, classes, options);
   } catch (e) {
-    if (e instanceof IdxError) return Messages.DataFile.at(loaded.map.locate(['train', 'dataset']), e.path, e.problem);
+    if (e instanceof IdxError) return Messages.DataFile.at(dataFileLoc(loaded.map, files, e.path), e.path, e.problem);
     throw e;
   }
 }

@@ -6,7 +6,7 @@
  * value sit in the file. Pointers are the same ones ajv reports, and `extends` merges maps from
  * several files, so a position remembers its file.
  */
-import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Node } from 'yaml';
+import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, SourceLoc } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 
@@ -119,10 +119,15 @@ export function parseSource(file: string, text: string): ParsedSource {
     logLevel: 'error', // the library's warnings would go to the terminal; problems become diagnostics here
   });
   const diagnostics: Diagnostic[] = [];
+  const duplicates = doc.errors.some((e) => e.code === 'DUPLICATE_KEY') ? duplicateKeys(doc) : new Map<number, Duplicate>();
   for (const e of doc.errors) {
     const loc = locAt(e.pos[0], e.pos[1]);
+    const dup = e.code === 'DUPLICATE_KEY' ? duplicates.get(e.pos[0]) : undefined;
     if (e.code === 'MULTIPLE_DOCS') diagnostics.push(Messages.MultipleDocuments.at(loc));
-    else diagnostics.push(Messages.YamlSyntax.at(loc, yamlMessage(e.message)));
+    else if (dup) {
+      const first = { message: `the first '${dup.name}' is here`, loc: locAt(...dup.first) };
+      diagnostics.push(Messages.DuplicateKey.withRelated(locAt(...dup.second), [first], dup.name));
+    } else diagnostics.push(Messages.YamlSyntax.at(loc, yamlMessage(e.message)));
   }
   if (diagnostics.length > 0) return { file, text, value: undefined, map, diagnostics };
 
@@ -191,6 +196,35 @@ function prescan(text: string): { values: number; deep?: number } {
     if (token !== '\x02' && token !== '\x18' && token !== '\x1f') offset += token.length; // markers are not source text
   }
   return { values };
+}
+
+/** A key written again in the same mapping: where it is written first and again (start, end offsets). */
+interface Duplicate {
+  readonly name: string;
+  readonly first: [number, number];
+  readonly second: [number, number];
+}
+
+/**
+ * Every key written twice in one mapping, by the offset of the repeat (where the yaml library
+ * reports it; it keeps both pairs in the mapping). One pass over the document, so a file of many
+ * repeats costs no more than it takes to read.
+ */
+function duplicateKeys(doc: Document): Map<number, Duplicate> {
+  const out = new Map<number, Duplicate>();
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Map<unknown, [number, number]>();
+      for (const { key } of map.items) {
+        if (!isScalar(key) || !key.range) continue;
+        const at: [number, number] = [key.range[0], key.range[1]];
+        const first = seen.get(key.value);
+        if (first) out.set(at[0], { name: String(key.value), first, second: at });
+        else seen.set(key.value, at);
+      }
+    },
+  });
+  return out;
 }
 
 /** The yaml library's message, first line only, without its own position suffix. */

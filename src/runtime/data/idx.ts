@@ -45,25 +45,30 @@ export class IdxError extends Error {
 
 const isGzip = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
+/** Larger than any data set netc trains on fits in memory; a file claiming more is refused. */
+export const MAX_IDX_BYTES = 4 * 1024 ** 3;
+
 export function parseIdxHeader(path: string, b: Uint8Array): IdxHeader {
   if (b.length < 4) throw new IdxError(path, `is ${b.length} bytes long, too short to be an IDX file`);
   const t = TYPES[b[2]!];
-  if (b[0] !== 0 || b[1] !== 0 || !t || b[3] === 0) {
+  if (b[0] !== 0 || b[1] !== 0 || !t) {
     const magic = [...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ');
     throw new IdxError(path, `is not an IDX file: its first bytes are ${magic}, not 00 00 <type> <dims> (e.g. 00 00 08 03 for images)`);
   }
   const n = b[3]!;
+  if (n === 0) throw new IdxError(path, 'declares 0 dimensions; an IDX file holds at least one (labels 1, images 3)');
   const headerBytes = 4 + 4 * n;
   if (b.length < headerBytes) throw new IdxError(path, `is truncated inside its header (${b.length} of ${headerBytes} bytes)`);
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const dims: number[] = [];
   for (let i = 0; i < n; i++) dims.push(view.getUint32(4 + 4 * i, false));
+  // in doubles, exact up to 2^53: past the limit the product is only compared, never used
   const dataBytes = dims.reduce((a, d) => a * d, t.bytes);
+  if (dataBytes > MAX_IDX_BYTES) {
+    throw new IdxError(path, `claims ${dims.join('×')} values of ${t.bytes} bytes, more than netc can hold in memory (${MAX_IDX_BYTES / 1024 ** 3} GiB)`);
+  }
   return { type: t.type, dims, headerBytes, dataBytes };
 }
-
-/** Larger than any data set netc trains on fits in memory; a file claiming more is refused. */
-export const MAX_IDX_BYTES = 4 * 1024 ** 3;
 
 function readBytes(path: string): Uint8Array {
   let raw: Uint8Array;
@@ -80,10 +85,8 @@ function readBytes(path: string): Uint8Array {
   // Inflate only as far as the header says the data goes (plus a byte, to notice trailing
   // data): a gzip bomb stops there instead of exhausting memory.
   const header = parseIdxHeader(path, inflateStart(path, raw));
-  const limit = header.headerBytes + header.dataBytes + 1;
-  if (limit > MAX_IDX_BYTES) throw new IdxError(path, `claims ${header.dims.join('×')} values, more than netc can hold in memory`);
   try {
-    return gunzipSync(raw, { maxOutputLength: limit });
+    return gunzipSync(raw, { maxOutputLength: header.headerBytes + header.dataBytes + 1 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new IdxError(path, `has more data after the ${header.dims.join('×')} values its header declares`);
