@@ -6,7 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // one temporary folder per run, removed at its end; the robustness suite's case counts
-    globalSetup: ['test/temp-setup.ts', 'test/robustness/summary-setup.ts'],
+    // dist/ built from the current sources when it is not (the kernels, the spawned CLI); one
+    // temporary folder per run, removed at its end; the robustness suite's case counts
+    globalSetup: ['test/build-setup.ts', 'test/temp-setup.ts', 'test/robustness/summary-setup.ts'],
   },
 });

@@ -24,7 +24,7 @@ export async function runCli(argv: string[]): Promise<CliResult> {
   }
 }
 
-/** The installed command, as a user runs it (needs `npm run build`, which `npm test` does). */
+/** The installed command, as a user runs it: dist/, which test/build-setup.ts brings up to date before the tests. */
 export function spawnCli(argv: string[], cwd = process.cwd()): CliResult {
   const r = spawnSync(process.execPath, ['bin/netc.js', ...argv], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

@@ -1,7 +1,8 @@
 /**
  * Every fast (WebAssembly SIMD) kernel against its reference kernel on random inputs, with
  * shapes that are not multiples of the vector width, batches of 1 and odd sizes, padding and
- * strides, on one thread and on three.
+ * strides, on one thread and on three, on both builds of the kernels: the relaxed-SIMD one Node
+ * runs by default and the plain-SIMD one engines without relaxed SIMD run (module.ts).
  *
  * Tolerance: |fast − reference| ≤ 2e-5 · max(1, the largest |reference| in that output) — the
  * two sum in different orders in float32. The transcendentals have their own figures below.
@@ -10,11 +11,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { referenceKernels } from '../../src/runtime/kernels/reference/index.js';
 import { Act, type Kernels } from '../../src/runtime/kernels/types.js';
 import { createFastKernels, type FastMemory } from '../../src/runtime/kernels/wasm/backend.js';
+import type { KernelBuild } from '../../src/runtime/kernels/wasm/module.js';
 import { Random } from '../../src/runtime/random.js';
 
 const FLOATS = 1 << 20;
-const backends: FastMemory[] = [];
-afterAll(() => backends.forEach((b) => b.close()));
+const BUILDS: readonly KernelBuild[] = ['relaxed', 'plain'];
+
+/** Which fast kernels run a case: a build, on a number of threads. */
+interface Target {
+  readonly build: KernelBuild;
+  readonly threads: number;
+}
 
 interface Setup {
   /** buffer name → number of floats */
@@ -27,10 +34,23 @@ interface Setup {
   call(k: Kernels, at: Record<string, number>): unknown;
 }
 
-/** Run a setup on the reference kernels and on fast kernels with `threads`; compare outputs. */
-function compare(setup: Setup, threads: number, seed = 1): void {
-  const fast = createFastKernels(FLOATS, 1 << 16, threads);
-  backends.push(fast);
+/**
+ * One memory and thread pool per target, shared by its cases as a model shares its own across
+ * steps (each case sets the whole arena): a pool per case would start hundreds of workers.
+ */
+const pools = new Map<string, FastMemory>();
+afterAll(() => pools.forEach((p) => p.close()));
+function fastFor(on: Target): FastMemory {
+  const key = `${on.build} ${on.threads}`;
+  if (!pools.has(key)) pools.set(key, createFastKernels(FLOATS, 1 << 16, on.threads, { build: on.build }));
+  const fast = pools.get(key)!;
+  expect(fast.build).toBe(on.build);
+  return fast;
+}
+
+/** Run a setup on the reference kernels and on the fast kernels of `on`; compare outputs. */
+function compare(setup: Setup, on: Target, seed = 1): void {
+  const fast = fastFor(on);
   const ref = new Float32Array(FLOATS);
   const at: Record<string, number> = {};
   let top = 0;
@@ -84,7 +104,9 @@ const CONVS = [
   conv(2, 14, 14, 1, 5, 5, 1, 2),
 ];
 
-describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threads) => {
+const TARGETS: Target[] = BUILDS.flatMap((build) => [1, 3].map((threads) => ({ build, threads })));
+
+describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), equal the reference', (on) => {
   describe.each(CONVS)('conv $n×$H×$W×$C, $F filters $K×$K, stride $S, padding $P', (c) => {
     const common = [c.n, c.H, c.W, c.C, c.OH, c.OW, c.F, c.K, c.K, c.S, c.S, c.P, c.P] as const;
     it.each([Act.linear, Act.tanh, Act.relu, Act.sigmoid, Act.scaled_tanh])('forward, activation %i', (act) =>
@@ -94,7 +116,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
           outputs: ['y'],
           call: (k, a) => k.conv2d(a.x!, a.w!, a.b!, a.y!, ...common, act),
         },
-        threads,
+        on,
       ),
     );
     it('input gradient', () =>
@@ -104,7 +126,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
           outputs: ['dx'],
           call: (k, a) => k.conv2dGradInput(a.dz!, a.w!, a.dx!, ...common),
         },
-        threads,
+        on,
       ));
     it('filter gradient and bias gradient', () =>
       compare(
@@ -116,7 +138,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
             k.biasGrad(a.dz!, a.db!, c.n * c.OH * c.OW, c.F);
           },
         },
-        threads,
+        on,
       ));
   });
 
@@ -127,7 +149,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
     [5, 13, 3],
   ])('dense %i × %i → %i', (n, K, U) => {
     it.each([Act.linear, Act.tanh, Act.relu])('forward, activation %i', (act) =>
-      compare({ buffers: { x: n * K, w: K * U, b: U, y: n * U }, outputs: ['y'], call: (k, a) => k.dense(a.x!, a.w!, a.b!, a.y!, n, K, U, act) }, threads),
+      compare({ buffers: { x: n * K, w: K * U, b: U, y: n * U }, outputs: ['y'], call: (k, a) => k.dense(a.x!, a.w!, a.b!, a.y!, n, K, U, act) }, on),
     );
     it('gradients', () =>
       compare(
@@ -139,7 +161,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
             k.denseGradWeight(a.x!, a.dz!, a.dw!, n, K, U);
           },
         },
-        threads,
+        on,
       ));
   });
 
@@ -166,7 +188,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
             k.maxpoolGrad(a.x!, a.dy!, a.dxm!, ...g);
           },
         },
-        threads,
+        on,
       ));
     it.each([Act.tanh, Act.scaled_tanh, Act.relu, Act.sigmoid])('average gradient fused with activation %i', (act) =>
       compare(
@@ -176,7 +198,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
           outputs: ['dx'],
           call: (k, a) => k.avgpoolGradActivation(a.dy!, a.x!, a.dx!, ...g, act),
         },
-        threads,
+        on,
       ));
   });
 
@@ -197,7 +219,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
           k.sgd(a.r!, a.x!, size, 0.5);
         },
       },
-      threads,
+      on,
     ),
   );
 
@@ -219,7 +241,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
           k.subsampleGradCoef(a.x!, a.dz!, a.dc!, ...g);
         },
       },
-      threads,
+      on,
     );
   });
 
@@ -238,7 +260,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
           k.mul(a.x!, a.dx!, a.m!, n * 84);
         },
       },
-      threads,
+      on,
     ),
   );
 
@@ -255,7 +277,7 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
           k.copy(a.x!, a.cp!, 60);
         },
       },
-      threads,
+      on,
     ));
 
   it.each([1, 5, 128])('losses, softmax and accuracy over %i rows of 10', (n) =>
@@ -277,17 +299,17 @@ describe.each([1, 3])('fast kernels on %i thread(s) equal the reference', (threa
           return k.countCorrect(a.z!, a.t!, n, 10);
         },
       },
-      threads,
+      on,
     ),
   );
 });
 
-describe('the fast transcendentals', () => {
+describe.each(BUILDS)('the fast transcendentals of the %s build', (build) => {
   // The rational tanh is documented as below 3.4e-7 absolute in float32 (kernels/wasm/assembly/math.ts).
   it('tanh is within 3.4e-7 of Math.tanh and sigmoid within 2e-7 of 1/(1+e^-x) over [-20, 20]', () => {
     const n = 400001;
-    const fast = createFastKernels(4 * n, 64, 1);
-    backends.push(fast);
+    const fast = createFastKernels(4 * n, 64, 1, { build });
+    expect(fast.build).toBe(build);
     for (let i = 0; i < n; i++) fast.arena[i] = -20 + (40 * i) / (n - 1);
     fast.kernels.activation(0, n, n, Act.tanh);
     fast.kernels.activation(0, 2 * n, n, Act.sigmoid);
@@ -298,6 +320,7 @@ describe('the fast transcendentals', () => {
       tanhErr = Math.max(tanhErr, Math.abs(fast.arena[n + i]! - Math.tanh(x)));
       sigErr = Math.max(sigErr, Math.abs(fast.arena[2 * n + i]! - 1 / (1 + Math.exp(-x))));
     }
+    fast.close();
     expect(tanhErr).toBeLessThan(3.4e-7);
     expect(sigErr).toBeLessThan(2e-7);
   });

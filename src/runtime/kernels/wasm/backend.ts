@@ -7,7 +7,7 @@
  */
 import type { Allocation, Backend } from '../types.js';
 import { fastKernels } from './index.js';
-import { kernelModule } from './module.js';
+import { kernelModule, type KernelBuild } from './module.js';
 import { startThreads, type Exports } from './threads.js';
 import './webassembly-api.js';
 
@@ -17,10 +17,13 @@ const WASM_PAGE = 65536;
 
 export interface FastMemory extends Allocation {
   readonly memory: WebAssembly.Memory;
+  /** the build of the kernels that runs */
+  readonly build: KernelBuild;
 }
 
-export function createFastKernels(floats: number, scratchFloats: number, threads: number): FastMemory {
-  const module = kernelModule();
+/** `build` chooses the build of the kernels (./module.ts); by default, the best this engine runs. */
+export function createFastKernels(floats: number, scratchFloats: number, threads: number, options: { build?: KernelBuild } = {}): FastMemory {
+  const { module, build } = kernelModule(options.build);
   // After the arena: scratch for transformed weights, then as many floats that stay zero.
   const scratch = floats + 16;
   const zeros = scratch + scratchFloats;
@@ -32,7 +35,7 @@ export function createFastKernels(floats: number, scratchFloats: number, threads
   ex.setArena!(ARENA_BYTE);
   const arena = new Float32Array(memory.buffer, ARENA_BYTE, floats);
   const pool = startThreads(module, memory, ex, ARENA_BYTE, threads);
-  return { memory, arena, kernels: fastKernels(ex, pool, scratch, zeros), threads, close: () => pool.close() };
+  return { memory, arena, kernels: fastKernels(ex, pool, scratch, zeros), threads, build, close: () => pool.close() };
 }
 
 export const fastBackend: Backend = {
