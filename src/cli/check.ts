@@ -7,7 +7,7 @@ import { analyze, type Analysis } from '../driver/analyze.js';
 import { UsageError, parse } from './args.js';
 import { expandFiles } from './files.js';
 import { num, style, table } from './output.js';
-import { formatWithSource, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { diagnosticText } from './print-diagnostics.js';
 import type { Summary } from '../ir/summary.js';
 
 export const checkUsage = `usage: netc check [--json | --format text|json|github] [--quiet] <files or globs...>
@@ -20,7 +20,7 @@ summary of its layers, or every error with the line to fix.
   --quiet            print only diagnostics, no summaries
 Exit status: 0 no errors, 1 errors in a spec, 2 a wrong command line.`;
 
-export function runCheck(argv: string[]): number {
+export async function runCheck(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     json: { type: 'boolean' },
     format: { type: 'string' },
@@ -35,7 +35,7 @@ export function runCheck(argv: string[]): number {
   if (!['text', 'json', 'github'].includes(format)) throw new UsageError(`--format must be text, json or github, not '${format}'`);
   if (values.json && values.format && values.format !== 'json') throw new UsageError('--json and --format disagree; use one');
   if (positionals.length === 0) throw new UsageError('name at least one spec file');
-  const files = expandFiles(positionals);
+  const files = await expandFiles(positionals);
   const results = files.map((f) => analyze(f));
   if (format === 'json') process.stdout.write(JSON.stringify(checkJson(results), null, 2) + '\n');
   else if (format === 'github') process.stdout.write(githubAnnotations(results));
@@ -84,18 +84,13 @@ function checkText(results: readonly Analysis[], quiet: boolean): string {
   const s = style();
   const out: string[] = [];
   for (const r of results) {
-    for (const d of r.diagnostics) out.push(colourize(formatWithSource(d, r.sources.get(d.loc?.file ?? r.file)), d, s));
+    for (const d of r.diagnostics) out.push(diagnosticText(d, r.sources, { style: s }));
     if (r.ok && r.summary && !quiet) {
       out.push(`${s.bold(r.file)}: ${r.loaded!.spec.name} ${s.green('ok')}`, ...summaryTable(r.summary).map((l) => '  ' + l), '');
     } else if (r.diagnostics.length > 0) out.push('');
   }
   out.push(totals(results));
   return out.join('\n') + '\n';
-}
-
-function colourize(text: string, d: Diagnostic, s: ReturnType<typeof style>): string {
-  const word = d.severity === 'error' ? s.red('error') : s.yellow('warning');
-  return text.replace(`${d.severity} ${d.code}`, `${word} ${s.dim(d.code)}`);
 }
 
 /**

@@ -8,11 +8,11 @@ import { resolve } from 'node:path';
 import { compileSpec, DEFAULT_INFER_BATCH, generatedFile } from '../driver/compile.js';
 import { printGraph } from '../ir/print.js';
 import { INFERENCE_PIPELINE, PASSES, TRAINING_PIPELINE, checkPassList, type PassRun } from '../passes/manager.js';
-import { formatWithSource } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 import { packageFile } from '../runtime/package-root.js';
 import { numberOption, parse, UsageError } from './args.js';
 import { num, table } from './output.js';
+import { printDiagnostics } from './print-diagnostics.js';
 
 export const compileUsage = `usage: netc compile <spec.yaml> [-o DIR] [options]
 
@@ -69,8 +69,7 @@ export function runCompile(argv: string[]): number {
     outDir,
     ...(typeof values['runtime-import'] === 'string' ? { runtimeImport: values['runtime-import'] } : {}),
   });
-  const sources = c.analysis.sources;
-  for (const d of c.diagnostics) process.stderr.write(formatWithSource(d, sources.get(d.loc?.file ?? file)) + '\n');
+  printDiagnostics(c.diagnostics, c.analysis.sources);
   const log = values.stdout ? process.stderr : process.stdout;
 
   if ((printAll || printChanged) && c.analysis.graph) {
@@ -97,7 +96,7 @@ export function runCompile(argv: string[]): number {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (typeof err.code !== 'string') throw e;
-    process.stderr.write(formatWithSource(Messages.CannotWrite.at(undefined, target, err.code), undefined) + '\n');
+    printDiagnostics([Messages.CannotWrite.at(undefined, target, err.code)]);
     return 1;
   }
   const plan = c.train?.plan;

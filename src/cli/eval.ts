@@ -3,11 +3,11 @@ import { defaultThreads } from '../runtime/backend.js';
 import { KNOWN_DATASETS } from '../runtime/data/datasets.js';
 import { confusionMatrix } from '../runtime/metrics.js';
 import { evaluate } from '../runtime/training/loop.js';
-import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import { numberOption, parse, UsageError } from './args.js';
 import { loadSpecData } from '../driver/data.js';
 import { restore } from '../driver/from-checkpoint.js';
 import { num, style } from './output.js';
+import { printDiagnostics } from './print-diagnostics.js';
 import { percent } from '../driver/format.js';
 
 export const evalUsage = `usage: netc eval <run folder or checkpoint> [--json] [--limit N] [--threads N]
@@ -35,13 +35,13 @@ export async function runEval(argv: string[]): Promise<number> {
   const threads = numberOption(values, 'threads', { integer: true, min: 1, max: 256 });
   const r = await restore(positionals[0]!, threads ? { threads } : {});
   if (Array.isArray(r)) {
-    process.stderr.write(r.map(formatDiagnostic).join('\n') + '\n');
+    printDiagnostics(r);
     return 1;
   }
   const classes = r.model.info.classes;
   const data = loadSpecData(r.loaded, classes, { limit: 0, ...(limit ? { testLimit: limit } : {}) });
   if ('code' in data) {
-    process.stderr.write(formatDiagnostic(data) + '\n');
+    printDiagnostics([data]);
     return 1;
   }
   const e = evaluate(r.model, data.test, r.loaded.spec.train?.loss ?? 'categorical_crossentropy');

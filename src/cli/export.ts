@@ -4,12 +4,13 @@ import { join, relative } from 'node:path';
 import { exportTfjs } from '../interop/tfjs-export.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import { CheckpointError, readCheckpoint, type Checkpoint } from '../runtime/checkpoint.js';
-import { formatWithSource, type Diagnostic } from '../diagnostics/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 import { packageVersion } from '../runtime/package-root.js';
 import { parse, UsageError } from './args.js';
 import { analyze } from '../driver/analyze.js';
 import { num } from './output.js';
+import { printDiagnostics, type Sources } from './print-diagnostics.js';
 import { CHECKPOINT, SPEC } from '../driver/run-folder.js';
 import { scratchDir } from '../driver/scratch.js';
 
@@ -44,7 +45,7 @@ export async function runExport(argv: string[]): Promise<number> {
   try {
     checkpoint = readCheckpoint(checkpointPath);
   } catch (e) {
-    if (e instanceof CheckpointError) return fail([Messages.Checkpoint.at(undefined, e.path, e.problem)], new Map());
+    if (e instanceof CheckpointError) return fail([Messages.Checkpoint.at(undefined, e.path, e.problem)]);
     throw e;
   }
   const specFile = specOf(checkpointPath, checkpoint);
@@ -61,7 +62,7 @@ export async function runExport(argv: string[]): Promise<number> {
       mkdirSync(dir, { recursive: true });
       writeFileAtomic(join(dir, f.name), f.bytes);
     } catch (e) {
-      return fail([Messages.CannotWrite.at(undefined, join(dir, f.name), (e as NodeJS.ErrnoException).code ?? String(e))], new Map());
+      return fail([Messages.CannotWrite.at(undefined, join(dir, f.name), (e as NodeJS.ErrnoException).code ?? String(e))]);
     }
   }
   // shards of an earlier, larger export would lie beside the new ones; model.json names only the new
@@ -95,7 +96,7 @@ function loadUrl(dir: string): string {
   return rel.startsWith('..') ? join(dir, 'model.json') : rel;
 }
 
-function fail(ds: readonly Diagnostic[], sources: ReadonlyMap<string, string>): number {
-  for (const d of ds) process.stderr.write(formatWithSource(d, d.loc ? sources.get(d.loc.file) : undefined) + '\n');
+function fail(ds: readonly Diagnostic[], sources?: Sources): number {
+  printDiagnostics(ds, sources);
   return 1;
 }

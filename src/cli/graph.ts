@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { compileSpec } from '../driver/compile.js';
-import { formatDiagnostic, formatWithSource, type Diagnostic } from '../diagnostics/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 import { irGraph } from '../report/ir-graph.js';
 import { layerGraph } from '../report/layer-graph.js';
@@ -14,6 +14,7 @@ import { dotToSvg, svgToPng } from '../report/render.js';
 import { numberOption, parse, UsageError } from './args.js';
 import { analyze } from '../driver/analyze.js';
 import { num } from './output.js';
+import { printDiagnostics, type Sources } from './print-diagnostics.js';
 
 export const graphUsage = `usage: netc graph <spec.yaml> [-o FILE] [--after-passes [--training]] [--format svg|png|dot]
 
@@ -57,7 +58,7 @@ export async function runGraph(argv: string[]): Promise<number> {
 
   const drawn = draw(file, Boolean(values['after-passes']), Boolean(values.training));
   if ('diagnostics' in drawn) {
-    for (const d of drawn.diagnostics) process.stderr.write(formatWithSource(d, drawn.sources.get(d.loc?.file ?? file)) + '\n');
+    printDiagnostics(drawn.diagnostics, drawn.sources);
     return 1;
   }
   const svg = format === 'dot' ? undefined : await dotToSvg(drawn.dot);
@@ -70,7 +71,7 @@ export async function runGraph(argv: string[]): Promise<number> {
   try {
     writeFileSync(target, bytes);
   } catch (e) {
-    process.stderr.write(formatDiagnostic(Messages.CannotWrite.at(undefined, target, (e as NodeJS.ErrnoException).code ?? String(e))) + '\n');
+    printDiagnostics([Messages.CannotWrite.at(undefined, target, (e as NodeJS.ErrnoException).code ?? String(e))]);
     return 1;
   }
   process.stdout.write(`wrote ${target}: ${drawn.what}\n`);
@@ -88,20 +89,20 @@ function chooseFormat(flag: string | boolean | undefined, out: string | undefine
   return f;
 }
 
-type Drawn = { dot: string; name: string; what: string } | { diagnostics: Diagnostic[]; sources: ReadonlyMap<string, string> };
+type Drawn = { dot: string; name: string; what: string } | { diagnostics: Diagnostic[]; sources: Sources };
 
 /** The DOT for the spec's layers, or for its IR after the passes; or why it cannot be drawn. */
 function draw(file: string, afterPasses: boolean, training: boolean): Drawn {
   if (!afterPasses) {
     const a = analyze(file);
     if (!a.ok || !a.summary) return { diagnostics: a.diagnostics, sources: a.sources };
-    warn(a.diagnostics, a.sources, file);
+    printDiagnostics(a.diagnostics, a.sources);
     return { dot: layerGraph(a), name: a.loaded!.spec.name, what: `${a.loaded!.spec.layers.length} layers, ${num(a.summary.params)} parameters` };
   }
   const c = compileSpec(file);
   const sources = c.analysis.sources;
   if (c.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: c.diagnostics, sources };
-  warn(c.diagnostics, sources, file);
+  printDiagnostics(c.diagnostics, sources);
   const name = c.analysis.loaded!.spec.name;
   const params = c.analysis.summary!.params;
   if (training) {
@@ -111,8 +112,4 @@ function draw(file: string, afterPasses: boolean, training: boolean): Drawn {
   }
   const passes = c.inferRuns.map((r) => r.pass);
   return { dot: irGraph(c.infer!, { kind: 'inference graph', passes, params }), name, what: `the inference graph after ${passes.join(', ')}` };
-}
-
-function warn(ds: readonly Diagnostic[], sources: ReadonlyMap<string, string>, file: string): void {
-  for (const d of ds) process.stderr.write(formatWithSource(d, sources.get(d.loc?.file ?? file)) + '\n');
 }

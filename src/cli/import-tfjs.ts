@@ -11,13 +11,14 @@ import { writeFileAtomic } from '../runtime/atomic.js';
 import { defaultThreads } from '../runtime/backend.js';
 import { writeCheckpoint } from '../runtime/checkpoint.js';
 import { KNOWN_DATASETS } from '../runtime/data/datasets.js';
-import { formatWithSource, type Diagnostic } from '../diagnostics/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 import { packageVersion } from '../runtime/package-root.js';
 import type { Spec } from '../spec/types.js';
 import { parse, UsageError } from './args.js';
 import { analyze } from '../driver/analyze.js';
 import { num } from './output.js';
+import { printDiagnostics, type Sources } from './print-diagnostics.js';
 import { scratchDir } from '../driver/scratch.js';
 
 export const importTfjsUsage = `usage: netc import-tfjs <model.json> -o <spec.yaml> [--checkpoint FILE] [--name NAME] [--dataset NAME]
@@ -63,7 +64,7 @@ export async function runImportTfjs(argv: string[]): Promise<number> {
   if (!write(specPath, r.yaml)) return 1;
 
   const a = analyze(specPath);
-  for (const d of a.diagnostics) process.stderr.write(formatWithSource(d, a.sources.get(d.loc?.file ?? specPath)) + '\n');
+  printDiagnostics(a.diagnostics, a.sources);
   if (!a.ok || !a.loaded) {
     process.stderr.write(`${specPath}: written from ${modelJson}, but it does not check (above); fix the spec, or the model\n`);
     return 1;
@@ -74,7 +75,7 @@ export async function runImportTfjs(argv: string[]): Promise<number> {
   if (!r.trains) lines.push(`  no train section, so no data to train or evaluate on: name the data set with --dataset, or add a train section to the spec`);
   if (checkpoint !== undefined) {
     const problem = await writeImportedCheckpoint(checkpoint, specPath, r.yaml, r.params!, a.loaded.spec);
-    if (problem) return fail([problem], new Map());
+    if (problem) return fail([problem]);
     lines.push(`${checkpoint}: its weights; try: netc eval ${checkpoint}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
@@ -134,17 +135,13 @@ function write(path: string, text: string): boolean {
     writeFileAtomic(path, text);
     return true;
   } catch (e) {
-    fail([Messages.CannotWrite.at(undefined, path, (e as NodeJS.ErrnoException).code ?? String(e))], new Map());
+    fail([Messages.CannotWrite.at(undefined, path, (e as NodeJS.ErrnoException).code ?? String(e))]);
     return false;
   }
 }
 
-/** Diagnostics with their source line — unless it is too long to show (model.json is often one line). */
-function fail(ds: readonly Diagnostic[], sources: ReadonlyMap<string, string>): number {
-  for (const d of ds) {
-    const text = d.loc ? sources.get(d.loc.file) : undefined;
-    const line = d.loc ? text?.split('\n')[d.loc.line - 1] : undefined;
-    process.stderr.write(formatWithSource(d, line !== undefined && line.length <= 160 ? text : undefined) + '\n');
-  }
+/** Diagnostics with their source line, unless it is too long to show (model.json is often one line). */
+function fail(ds: readonly Diagnostic[], sources?: Sources): number {
+  printDiagnostics(ds, sources, { longestLine: 160 });
   return 1;
 }

@@ -2,35 +2,60 @@
  * The `netc` command. Exit status: 0 fine, 1 the input has errors, 2 the command line is wrong,
  * 3 an internal error (a bug in netc: the message asks for a report).
  */
-import { formatDiagnostic, DiagnosticError } from '../diagnostics/diagnostics.js';
+import { DiagnosticError } from '../diagnostics/diagnostics.js';
 import { packageVersion } from '../runtime/package-root.js';
 import { UsageError } from './args.js';
-import { checkUsage, runCheck } from './check.js';
-import { compileUsage, runCompile } from './compile.js';
-import { runTrain, trainUsage } from './train.js';
-import { evalUsage, runEval } from './eval.js';
-import { predictUsage, runPredict } from './predict.js';
-import { graphUsage, runGraph } from './graph.js';
-import { reportUsage, runReport } from './report.js';
-import { exportUsage, runExport } from './export.js';
-import { importTfjsUsage, runImportTfjs } from './import-tfjs.js';
+import { printDiagnostics } from './print-diagnostics.js';
 
-interface Command {
-  readonly summary: string;
+/** What a command's module gives: its usage (printed after a mistake on its command line) and its entry point. */
+interface CommandModule {
   readonly usage: string;
   run(argv: string[]): number | Promise<number>;
 }
 
+interface Command {
+  readonly summary: string;
+  /** Imported only when the command runs, so that `netc check` never loads the emitter, Vega or Graphviz. */
+  load(): Promise<CommandModule>;
+}
+
 const COMMANDS: Record<string, Command> = {
-  check: { summary: 'validate and shape-check specs, print a summary of each', usage: checkUsage, run: runCheck },
-  compile: { summary: 'compile a spec to a standalone TypeScript training module', usage: compileUsage, run: runCompile },
-  train: { summary: 'train a spec on its data set, with progress, evaluation and checkpoints', usage: trainUsage, run: runTrain },
-  eval: { summary: 'evaluate a trained model: test loss, accuracy and confusion matrix', usage: evalUsage, run: runEval },
-  predict: { summary: 'predict the class of a PNG image or a test image', usage: predictUsage, run: runPredict },
-  graph: { summary: 'draw the network as SVG, PNG or DOT', usage: graphUsage, run: runGraph },
-  report: { summary: "rebuild a training run's report.html: curves, confusion matrix, mistakes", usage: reportUsage, run: runReport },
-  export: { summary: 'write a trained model as a TensorFlow.js Layers model', usage: exportUsage, run: runExport },
-  'import-tfjs': { summary: 'turn a TensorFlow.js Layers model into a spec (and its weights into a checkpoint)', usage: importTfjsUsage, run: runImportTfjs },
+  check: {
+    summary: 'validate and shape-check specs, print a summary of each',
+    load: () => import('./check.js').then((m) => ({ usage: m.checkUsage, run: m.runCheck })),
+  },
+  compile: {
+    summary: 'compile a spec to a standalone TypeScript training module',
+    load: () => import('./compile.js').then((m) => ({ usage: m.compileUsage, run: m.runCompile })),
+  },
+  train: {
+    summary: 'train a spec on its data set, with progress, evaluation and checkpoints',
+    load: () => import('./train.js').then((m) => ({ usage: m.trainUsage, run: m.runTrain })),
+  },
+  eval: {
+    summary: 'evaluate a trained model: test loss, accuracy and confusion matrix',
+    load: () => import('./eval.js').then((m) => ({ usage: m.evalUsage, run: m.runEval })),
+  },
+  predict: {
+    summary: 'predict the class of a PNG image or a test image',
+    load: () => import('./predict.js').then((m) => ({ usage: m.predictUsage, run: m.runPredict })),
+  },
+  graph: {
+    summary: 'draw the network as SVG, PNG or DOT',
+    load: () => import('./graph.js').then((m) => ({ usage: m.graphUsage, run: m.runGraph })),
+  },
+  report: {
+    summary: "rebuild a training run's report.html: curves, confusion matrix, mistakes",
+    load: () => import('./report.js').then((m) => ({ usage: m.reportUsage, run: m.runReport })),
+  },
+  export: {
+    summary: 'write a trained model as a TensorFlow.js Layers model',
+    load: () => import('./export.js').then((m) => ({ usage: m.exportUsage, run: m.runExport })),
+  },
+  'import-tfjs': {
+    summary: 'turn a TensorFlow.js Layers model into a spec (and its weights into a checkpoint)',
+    load: () => import('./import-tfjs.js').then((m) => ({ usage: m.importTfjsUsage, run: m.runImportTfjs })),
+  },
 };
 
 function help(): string {
@@ -61,15 +86,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`netc: unknown command '${name}'\n\n${help()}\n`);
     return 2;
   }
+  let loaded: CommandModule | undefined;
   try {
-    return await command.run(rest);
+    loaded = await command.load();
+    return await loaded.run(rest);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`netc ${name}: ${e.message}\n\n${command.usage}\n`);
+    if (e instanceof UsageError && loaded) {
+      process.stderr.write(`netc ${name}: ${e.message}\n\n${loaded.usage}\n`);
       return 2;
     }
     if (e instanceof DiagnosticError) {
-      process.stderr.write(e.diagnostics.map(formatDiagnostic).join('\n') + '\n');
+      printDiagnostics(e.diagnostics);
       return 1;
     }
     const detail = process.env.NETC_DEBUG ? String((e as Error).stack) : String((e as Error).message ?? e);

@@ -21,7 +21,11 @@ export function style(stream: NodeJS.WriteStream = process.stdout): Style {
   };
 }
 
-export const num = (n: number) => n.toLocaleString('en-US');
+/**
+ * `44,426`. Whole numbers are grouped by hand: the first toLocaleString of a process loads ICU's
+ * number formats, about 30 ms that `netc check` would otherwise spend on its first number.
+ */
+export const num = (n: number) => (Number.isSafeInteger(n) ? String(n).replace(/\B(?=(\d{3})+$)/g, ',') : n.toLocaleString('en-US'));
 
 /** Left-aligned text columns, right-aligned numeric columns. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[], numeric: readonly boolean[]): string[] {

@@ -1,12 +1,12 @@
 /** `netc predict <run folder or checkpoint> <image.png | test index>`: the class and its probabilities. */
 import { existsSync } from 'node:fs';
 import { KNOWN_DATASETS } from '../runtime/data/datasets.js';
-import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import { parse, UsageError } from './args.js';
 import { loadSpecData } from '../driver/data.js';
 import { restore } from '../driver/from-checkpoint.js';
 import { imageFromPng } from './image.js';
 import { style } from './output.js';
+import { printDiagnostics } from './print-diagnostics.js';
 
 export const predictUsage = `usage: netc predict <run folder or checkpoint> <image.png | index> [--json]
 
@@ -28,7 +28,7 @@ export async function runPredict(argv: string[]): Promise<number> {
   if (!isIndex && !existsSync(what)) throw new UsageError(`'${what}' is neither a file nor a test image index`);
   const r = await restore(from, { threads: 1 }); // one image: a worker would only cost
   if (Array.isArray(r)) {
-    process.stderr.write(r.map(formatDiagnostic).join('\n') + '\n');
+    printDiagnostics(r);
     return 1;
   }
   const info = r.model.info;
@@ -38,7 +38,7 @@ export async function runPredict(argv: string[]): Promise<number> {
   if (isIndex) {
     const data = loadSpecData(r.loaded, info.classes, { limit: 0 });
     if ('code' in data) {
-      process.stderr.write(formatDiagnostic(data) + '\n');
+      printDiagnostics([data]);
       return 1;
     }
     const i = Number(what);

@@ -5,10 +5,11 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 import { writeRunReport } from '../report/run-report.js';
 import { numberOption, parse, UsageError } from './args.js';
+import { printDiagnostics } from './print-diagnostics.js';
 import { loadSpecData } from '../driver/data.js';
 import { restore } from '../driver/from-checkpoint.js';
 import { METRICS, type Metrics } from '../driver/run-folder.js';
@@ -77,6 +78,6 @@ function readMetrics(dir: string): Metrics | Diagnostic {
 }
 
 function fail(ds: readonly Diagnostic[]): number {
-  process.stderr.write(ds.map(formatDiagnostic).join('\n') + '\n');
+  printDiagnostics(ds);
   return 1;
 }

@@ -15,14 +15,15 @@ import { CheckpointError, readCheckpoint, writeCheckpoint, type CheckpointHeader
 import type { Dataset } from '../runtime/data/dataset.js';
 import type { CompiledModel } from '../runtime/model.js';
 import { trainLoop, type EpochMetrics } from '../runtime/training/loop.js';
-import { formatWithSource, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 import { packageVersion } from '../runtime/package-root.js';
 import type { LoadedSpec } from '../spec/types.js';
 import { numberOption, parse, UsageError } from './args.js';
 import { loadSpecData } from '../driver/data.js';
 import { analyze } from '../driver/analyze.js';
+import { DEFAULT_OPTIMIZER, resolveOptimizer } from '../ir/optimizers/index.js';
 import { num, style } from './output.js';
+import { printDiagnostics } from './print-diagnostics.js';
 import { ProgressBar } from './progress.js';
 import { clock, percent } from '../driver/format.js';
 import { CHECKPOINT, METRICS, newRunFolder, prepareRunFolder, runFolderBytes, SPEC, writeJson, type Metrics } from '../driver/run-folder.js';
@@ -88,17 +89,17 @@ export async function runTrain(argv: string[]): Promise<number> {
   const file = positionals[0]!;
 
   const a = analyze(file);
-  if (!report(a.diagnostics, a.sources, file) || !a.loaded) return 1;
+  if (!printDiagnostics(a.diagnostics, a.sources) || !a.loaded) return 1;
   const spec = a.loaded.spec;
   if (!spec.train) {
-    report([Messages.NoTrainSection.at(a.loaded.map.locate([]))], a.sources, file);
+    printDiagnostics([Messages.NoTrainSection.at(a.loaded.map.locate([]))], a.sources);
     return 1;
   }
   const settings: RunSettings = {
     epochs: epochs ?? spec.train.epochs ?? 1,
     batchSize: batchSize ?? spec.train.batch_size ?? 32,
     seed: seed ?? spec.train.seed ?? 0,
-    learningRate: learningRate ?? spec.train.optimizer?.learning_rate ?? (spec.train.optimizer?.name === 'adam' || !spec.train.optimizer ? 0.001 : 0.01),
+    learningRate: learningRate ?? resolveOptimizer(spec.train.optimizer).learningRate,
     limit: limit ?? null,
     backend,
     threads,
@@ -106,14 +107,14 @@ export async function runTrain(argv: string[]): Promise<number> {
   const dir = resolve(typeof values.out === 'string' ? values.out : newRunFolder('runs', spec.name));
   const problem = prepareRunFolder(dir, a.graph ? runFolderBytes(a.graph) : 64 * 1048576);
   if (problem) {
-    report([Messages.RunFolder.at(undefined, dir, problem)], a.sources, file);
+    printDiagnostics([Messages.RunFolder.at(undefined, dir, problem)], a.sources);
     return 1;
   }
   const resolvedSpec = resolvedSpecText(a.loaded, settings);
   writeFileAtomic(join(dir, SPEC), resolvedSpec);
   const loaded = await compileAndLoad(file, dir, { batchSize: settings.batchSize });
   if (!('module' in loaded)) {
-    report(loaded.compiled.diagnostics, a.sources, file);
+    printDiagnostics(loaded.compiled.diagnostics, a.sources);
     return 1;
   }
   return execute({ dir, file, loaded: a.loaded, module: loaded.module, settings, resolvedSpec, progress, start: undefined, metrics: undefined, params: a.summary?.params ?? 0 });
@@ -150,13 +151,13 @@ async function execute(run: Run): Promise<number> {
   const st = style(out);
   const data = loadSpecData(run.loaded, module.info.classes, s.limit ? { limit: s.limit } : {});
   if ('code' in data) {
-    report([data], run.loaded.sources, run.file);
+    printDiagnostics([data], run.loaded.sources);
     return 1;
   }
   if (s.backend === 'tfjs') {
     const engine = await prepareTfjsBackend();
     if ('problem' in engine) {
-      report([Messages.TfjsUnavailable.at(undefined, engine.problem)], run.loaded.sources, run.file);
+      printDiagnostics([Messages.TfjsUnavailable.at(undefined, engine.problem)], run.loaded.sources);
       return 1;
     }
   }
@@ -175,7 +176,7 @@ async function trainWith(run: Run, model: CompiledModel, data: Dataset): Promise
   if (run.start) {
     const misfit = restoreInto(model, run.start);
     if (misfit) {
-      report([Messages.Checkpoint.at(undefined, join(dir, CHECKPOINT), `does not fit the run's spec.yaml (${misfit}); was the spec edited?`)], run.loaded.sources, run.file);
+      printDiagnostics([Messages.Checkpoint.at(undefined, join(dir, CHECKPOINT), `does not fit the run's spec.yaml (${misfit}); was the spec edited?`)], run.loaded.sources);
       return 1;
     }
   }
@@ -230,7 +231,7 @@ async function trainWith(run: Run, model: CompiledModel, data: Dataset): Promise
     bar.clear();
     if (end.kind === 'diverged') {
       const at = run.loaded.map.locate(['train', 'optimizer', 'learning_rate']);
-      report([Messages.NonFiniteLoss.at(at, end.epoch, end.step, String(end.value), model.learningRate)], run.loaded.sources, run.file);
+      printDiagnostics([Messages.NonFiniteLoss.at(at, end.epoch, end.step, String(end.value), model.learningRate)], run.loaded.sources);
       return 1;
     }
     if (end.kind === 'stopped') {
@@ -244,7 +245,7 @@ async function trainWith(run: Run, model: CompiledModel, data: Dataset): Promise
     if (typeof err.code !== 'string' || typeof err.syscall !== 'string') throw e;
     bar.clear();
     const problem = `cannot write (${err.code}, ${err.syscall}); the last checkpoint written is kept: free some space, then netc train --resume ${dir}`;
-    report([Messages.RunFolder.at(undefined, dir, problem)], run.loaded.sources, run.file);
+    printDiagnostics([Messages.RunFolder.at(undefined, dir, problem)], run.loaded.sources);
     return 1;
   } finally {
     process.off('SIGINT', onSigint);
@@ -316,19 +317,19 @@ async function resumeRun(dirArg: string, o: { epochs?: number; threads: number; 
     c = readCheckpoint(ckpt);
   } catch (e) {
     if (e instanceof CheckpointError) {
-      report([Messages.Checkpoint.at(undefined, e.path, e.problem)], new Map(), dirArg);
+      printDiagnostics([Messages.Checkpoint.at(undefined, e.path, e.problem)]);
       return 1;
     }
     throw e;
   }
   const header = c.header as CheckpointHeader & { settings: RunSettings };
   if (!header.settings) {
-    report([Messages.Checkpoint.at(undefined, ckpt, 'has no run settings; it was not written by netc train')], new Map(), dirArg);
+    printDiagnostics([Messages.Checkpoint.at(undefined, ckpt, 'has no run settings; it was not written by netc train')]);
     return 1;
   }
   const specFile = join(dir, SPEC);
   const a = analyze(specFile);
-  if (!report(a.diagnostics, a.sources, specFile) || !a.loaded) return 1;
+  if (!printDiagnostics(a.diagnostics, a.sources) || !a.loaded) return 1;
   const settings: RunSettings = { ...header.settings, epochs: o.epochs ?? header.settings.epochs, threads: o.threads };
   if (header.progress.epoch >= settings.epochs) {
     process.stdout.write(`${dirArg} has finished its ${settings.epochs} epochs; resume with --epochs N (more than ${settings.epochs}) to train longer\n`);
@@ -336,7 +337,7 @@ async function resumeRun(dirArg: string, o: { epochs?: number; threads: number; 
   }
   const loaded = await compileAndLoad(specFile, dir, { batchSize: settings.batchSize });
   if (!('module' in loaded)) {
-    report(loaded.compiled.diagnostics, a.sources, specFile);
+    printDiagnostics(loaded.compiled.diagnostics, a.sources);
     return 1;
   }
   const metricsPath = join(dir, METRICS);
@@ -348,7 +349,7 @@ async function resumeRun(dirArg: string, o: { epochs?: number; threads: number; 
     readable = false;
   }
   if (!readable || (metrics !== undefined && !Array.isArray((metrics as Partial<Metrics> | null)?.epochs))) {
-    report([Messages.RunFolder.at(undefined, dir, `${METRICS} is not what netc train writes; move it away to start the metrics afresh`)], new Map(), dirArg);
+    printDiagnostics([Messages.RunFolder.at(undefined, dir, `${METRICS} is not what netc train writes; move it away to start the metrics afresh`)]);
     return 1;
   }
   if (metrics) metrics.epochs.splice(header.progress.epoch); // epochs after the checkpoint are redone
@@ -376,7 +377,7 @@ function resolvedSpecText(loaded: LoadedSpec, s: RunSettings): string {
   train.epochs = s.epochs;
   train.batch_size = s.batchSize;
   train.seed = s.seed;
-  train.optimizer = { ...((train.optimizer as object | undefined) ?? { name: 'adam' }), learning_rate: s.learningRate };
+  train.optimizer = { ...((train.optimizer as object | undefined) ?? { name: DEFAULT_OPTIMIZER }), learning_rate: s.learningRate };
   const ds = train.dataset as { idx?: Record<string, string> } | string;
   const absolute = (p: string, at: (string | number)[]) => (isAbsolute(p) ? p : resolve(join(loaded.map.locate(at).file, '..'), p));
   if (typeof ds === 'object' && ds.idx) {
@@ -392,10 +393,4 @@ function resolvedSpecText(loaded: LoadedSpec, s: RunSettings): string {
 function machine(): Metrics['machine'] {
   const c = cpus();
   return { cpu: c[0]?.model.trim() ?? 'unknown', cores: c.length, node: process.version, platform: `${process.platform}-${process.arch}` };
-}
-
-/** Print diagnostics; true when none is an error. */
-function report(ds: readonly Diagnostic[], sources: ReadonlyMap<string, string>, file: string): boolean {
-  for (const d of ds) process.stderr.write(formatWithSource(d, sources.get(d.loc?.file ?? file)) + '\n');
-  return ds.every((d) => d.severity !== 'error');
 }

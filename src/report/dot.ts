@@ -6,6 +6,7 @@
  * files), and the PNG renderer is given exactly that font from the npm package
  * `dejavu-fonts-ttf`, so text fits its box in every output format.
  */
+import { esc } from './markup.js';
 
 export const FONT = 'DejaVu Sans';
 
@@ -28,14 +29,15 @@ export function opColours(op: string): { body: string; header: string } {
 }
 
 /**
- * Text for an HTML-like label: Graphviz reads it as XML. Graphviz measures a non-ASCII character
- * as two spaces (0.64 em); DejaVu's × is 0.84 em and its · 0.32 em, so text with many × would
- * overflow its box. Trailing spaces (0.32 em each) make up the difference.
+ * Text for an HTML-like label, escaped as HTML is: Graphviz reads the label as XML. Graphviz
+ * measures a non-ASCII character as two spaces (0.64 em); DejaVu's × is 0.84 em and its · 0.32
+ * em, so text with many × would overflow its box. Trailing spaces (0.32 em each) make up the
+ * difference.
  */
-export function esc(s: string): string {
+export function labelText(s: string): string {
   const short = 0.2 * (s.match(/×/g)?.length ?? 0) - 0.32 * (s.match(/·/g)?.length ?? 0);
   const pad = short > 0 ? ' '.repeat(Math.ceil(short / 0.32)) : '';
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;') + pad;
+  return esc(s) + pad;
 }
 
 /** A quoted DOT identifier. */
@@ -73,18 +75,18 @@ export function box(b: Box): string {
   const c = opColours(b.family ?? b.op);
   const border = b.fused ? '#d97706' : b.unused ? '#94a3b8' : b.output ? '#0f172a' : '#64748b';
   const tag = b.fused ? ' <font color="#b45309"><b>fused</b></font>' : b.unused ? ' <font color="#64748b">(unused)</font>' : '';
-  const params = b.params ? `<font point-size="10" color="#475569">${esc(b.params)}</font>` : '';
+  const params = b.params ? `<font point-size="10" color="#475569">${labelText(b.params)}</font>` : '';
   const rows = [
     // One header cell: side by side, two coloured cells show a hairline seam where they meet.
-    `<tr><td colspan="2" align="left" bgcolor="${c.header}"><b>${esc(b.name)}</b>${b.op ? `   ${esc(b.op)}` : ''}${tag}</td></tr>`,
+    `<tr><td colspan="2" align="left" bgcolor="${c.header}"><b>${labelText(b.name)}</b>${b.op ? `   ${labelText(b.op)}` : ''}${tag}</td></tr>`,
     ...(b.details && b.details.length > 0
-      ? [`<tr><td colspan="2" align="left" balign="left"><font point-size="10" color="#334155">${wrap(b.details, b.separator ?? ' · ').map(esc).join('<br/>')}</font></td></tr>`]
+      ? [`<tr><td colspan="2" align="left" balign="left"><font point-size="10" color="#334155">${wrap(b.details, b.separator ?? ' · ').map(labelText).join('<br/>')}</font></td></tr>`]
       : []),
     // (Graphviz rejects an empty <font>, and then draws the node as nothing.) Long parameter
     // lists get a row of their own: Graphviz guesses × too narrow, so a full row could overflow.
     ...(b.shape.length + b.params.length > 36
-      ? [`<tr><td colspan="2" align="left">${esc(b.shape)}</td></tr><tr><td colspan="2" align="right">${params}</td></tr>`]
-      : [`<tr><td align="left">${esc(b.shape)}</td><td align="right">${params}</td></tr>`]),
+      ? [`<tr><td colspan="2" align="left">${labelText(b.shape)}</td></tr><tr><td colspan="2" align="right">${params}</td></tr>`]
+      : [`<tr><td align="left">${labelText(b.shape)}</td><td align="right">${params}</td></tr>`]),
   ];
   const table =
     `<table border="${b.output || b.fused ? 2 : 1}" cellborder="0" cellspacing="0" cellpadding="4" color="${border}" bgcolor="${c.body}"` +
@@ -105,11 +107,11 @@ export function wrap(parts: readonly string[], separator: string, width = 56): s
 
 /** The whole graph: a title with the totals above, boxes, and the data flow top to bottom. */
 export function digraph(title: string, subtitle: readonly string[], boxes: readonly string[], edges: readonly (readonly [string, string])[]): string {
-  const lines = subtitle.map((l) => `<br/><font point-size="11" color="#334155">${esc(l)}</font>`).join('');
+  const lines = subtitle.map((l) => `<br/><font point-size="11" color="#334155">${labelText(l)}</font>`).join('');
   return [
     'digraph network {',
     `  graph [rankdir=TB, fontname="${FONT}", fontsize=16, labelloc=t, nodesep=0.35, ranksep=0.3, pad=0.25,`,
-    `         label=<<b>${esc(title)}</b>${lines}<br/> >];`,
+    `         label=<<b>${labelText(title)}</b>${lines}<br/> >];`,
     `  node [shape=plain, fontname="${FONT}", fontsize=11];`,
     '  edge [color="#475569", arrowsize=0.7, penwidth=1.2];',
     ...boxes,

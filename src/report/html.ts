@@ -4,10 +4,7 @@
  * break. Small helpers build its tables and figure cards.
  */
 import { PAGE_FONT } from './charts.js';
-
-export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+import { esc } from './markup.js';
 
 export interface Section {
   readonly id: string;

@@ -13,8 +13,9 @@ import { confusionMatrix } from '../runtime/metrics.js';
 import { chartSvg, confusionChart, curveChart, predictionsChart, throughputChart } from './charts.js';
 import { imageDataUrl, pixelRange } from './digits.js';
 import { dims } from './dot.js';
-import { esc, figure, page, stat, table, type Section } from './html.js';
+import { figure, page, stat, table, type Section } from './html.js';
 import { layerGraph } from './layer-graph.js';
+import { esc } from './markup.js';
 import { dotToSvg } from './render.js';
 
 /** The most mistakes the grid shows (the most confident first). */
