@@ -39,6 +39,8 @@ export interface KillOptions {
   readonly maxDelayMs: number;
   /** of the random delays */
   readonly seed: number;
+  /** stop early once this many kills landed mid-write (`kills` is then the most tried) */
+  readonly untilMidWrites?: number;
   /** called after each kill, before its failure (if any) is thrown */
   readonly onKill?: (k: KillResult) => void;
 }
@@ -100,6 +102,7 @@ export async function killWriters(o: KillOptions): Promise<KillReport> {
     results.push(result);
     o.onKill?.(result);
     if (result.error) throw result.error;
+    if (o.untilMidWrites !== undefined && results.filter((r) => r.midWrite).length >= o.untilMidWrites) break;
   }
   return { dir, path, results };
 }

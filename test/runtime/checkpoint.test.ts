@@ -61,8 +61,9 @@ describe('checkpoints', () => {
 
   // An overwrite in place passes the test above; only a writer killed mid-write tells them apart.
   it('replaces it atomically: a writer killed at random moments leaves the old or the new checkpoint, whole', async () => {
-    const KILLS = 12;
-    const { results } = await killWriters({ kills: KILLS, floats: 1 << 20, maxDelayMs: 120, seed: 7 });
-    expect(results.filter((k) => k.midWrite).length).toBeGreaterThan(KILLS / 5); // the kills did land mid-write
-  }, 60_000);
+    // Kill until three kills have landed mid-write (about one in four does; on a busy machine
+    // fewer), so that the check is about atomicity, not about the machine's timing.
+    const { results } = await killWriters({ kills: 80, untilMidWrites: 3, floats: 1 << 20, maxDelayMs: 120, seed: 7 });
+    expect(results.filter((k) => k.midWrite).length).toBe(3);
+  }, 120_000);
 });
