@@ -14,7 +14,6 @@ export interface ModelModule {
 }
 
 const root = resolve('test/.generated');
-let counter = 0;
 
 /** Write YAML to a fresh spec file in its own folder; returns its path. */
 export function specFile(yaml: string): string {
@@ -72,8 +71,11 @@ train:
 }
 
 export async function compileAndImport(specPath: string, options: { inferBatch?: number } = {}): Promise<{ module: ModelModule; compiled: Compiled }> {
-  const outDir = join(root, `m${process.pid}-${counter++}`);
-  mkdirSync(outDir, { recursive: true });
+  // A fresh folder per module, unique across processes and worker threads alike: vitest caches
+  // a module by its path, so a path used twice (two test files in one process, as Stryker runs
+  // them, or one file rerun for each mutant) would import the first module again.
+  mkdirSync(root, { recursive: true });
+  const outDir = mkdtempSync(join(root, 'm-'));
   const compiled = compileSpec(specPath, { outDir, runtimeImport: runtimeImportFor(outDir), ...options });
   if (!compiled.source) {
     throw new Error(`compile failed: ${compiled.stoppedBecause ?? compiled.diagnostics.map((d) => d.message).join('; ')}`);
