@@ -2,15 +2,16 @@
  * Training runs in-process, recorded bit for bit: what the loop fed (which examples, in which
  * order), what it reported, and where it ended (parameters with their state buffers, optimizer
  * state). A run can be stopped at a chosen step, saved to a checkpoint file and continued in a
- * new model from that file alone, the way `netc train` and `netc train --resume` do it
- * (src/cli/train.ts: saveCheckpoint, then restoreInto and trainLoop's `start`).
+ * new model from that file alone, with the functions `netc train` and `netc train --resume` use
+ * (src/runtime/training/resume.ts: saveTraining, then restoreTraining and trainLoop's `start`).
  */
 import { join } from 'node:path';
-import { readCheckpoint, writeCheckpoint, type Progress } from '../../src/runtime/checkpoint.js';
+import { readCheckpoint, type Progress } from '../../src/runtime/checkpoint.js';
 import type { Dataset, Split } from '../../src/runtime/data/dataset.js';
 import type { CompiledModel, ModelOptions } from '../../src/runtime/model.js';
 import { Random } from '../../src/runtime/random.js';
 import { trainLoop, type LoopEnd } from '../../src/runtime/training/loop.js';
+import { restoreTraining, saveTraining } from '../../src/runtime/training/resume.js';
 import type { ModelModule } from './modules.js';
 
 /** A float array as its bits: -0 and +0, or two NaNs, are told apart. */
@@ -99,8 +100,8 @@ async function segment(module: ModelModule, data: Dataset, s: RunSettings, seg: 
     const c = readCheckpoint(seg.resumeFrom);
     seed = c.header.seed;
     model = module.createModel({ ...options, seed, learningRate: c.header.learningRate });
-    model.setParameters(c.params);
-    model.setOptimizerState({ step: c.header.progress.step, buffers: c.state });
+    const misfit = restoreTraining(model, { ...c, progress: c.header.progress });
+    if (misfit) throw new Error(`the checkpoint does not fit: ${misfit}`);
     start = c.header.progress;
   } else model = module.createModel(options);
   const which = identifier(data);
@@ -127,10 +128,9 @@ async function segment(module: ModelModule, data: Dataset, s: RunSettings, seg: 
   return { end, model };
 }
 
-/** What train.ts's saveCheckpoint writes, minus the spec text this test has no use for. */
+/** A checkpoint as `netc train` writes it, minus the spec text this test has no use for. */
 function save(path: string, model: CompiledModel, s: RunSettings, progress: Progress): void {
-  const header = { model: model.info.name, netcVersion: 'test', spec: '', source: model.info.source, seed: s.seed, learningRate: model.learningRate, progress };
-  writeCheckpoint(path, { header, params: model.getParameters(), state: model.getOptimizerState().buffers });
+  saveTraining(path, model, { model: model.info.name, netcVersion: 'test', spec: '', source: model.info.source, seed: s.seed, learningRate: model.learningRate }, progress);
 }
 
 const emptyRecording = (): Recording => ({ fed: [], steps: [], epochs: [] });

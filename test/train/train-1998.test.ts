@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rateAt } from '../../src/cli/train.js';
+import { rateAt } from '../../src/runtime/training/schedule.js';
 import { readCheckpoint } from '../../src/runtime/checkpoint.js';
 import { runCli } from '../helpers/cli.js';
 
