@@ -9,6 +9,8 @@ import type { EpochMetrics } from '../runtime/training/loop.js';
 import { elementsPerExample, type Graph } from '../ir/types.js';
 
 export const CHECKPOINT = 'checkpoint.netc';
+/** with early stopping: the checkpoint at the end of the best epoch so far */
+export const BEST_CHECKPOINT = 'best.netc';
 export const METRICS = 'metrics.json';
 export const SPEC = 'spec.yaml';
 
@@ -25,6 +27,17 @@ export interface Metrics {
   readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly platform: string };
   readonly epochs: EpochMetrics[];
   test?: { loss: number; accuracy: number };
+  /** with validation_split: the fraction and how many training images it held out (val_* in epochs are theirs) */
+  validation?: { readonly split: number; readonly images: number };
+  /** with early_stopping: its settings, the best epoch so far and its figure, and the epoch it stopped after (null: not stopped) */
+  early_stopping?: {
+    readonly monitor: string;
+    readonly patience: number;
+    readonly min_delta: number;
+    readonly best_epoch: number | null;
+    readonly best: number | null;
+    readonly stopped_after: number | null;
+  };
 }
 
 /** `runs/<name>-<yyyy-mm-ddThh-mm-ss>`, with -2, -3... if that exists already. */

@@ -38,3 +38,29 @@ export function imageDataUrl(split: Split, index: number, shape: readonly [numbe
   });
   return `data:image/png;base64,${png.toString('base64')}`;
 }
+
+/**
+ * `count` NHWC images of `shape` side by side in a grid (`columns` wide, a 2-pixel gap, each
+ * pixel drawn `zoom` times larger), as one PNG.
+ */
+export function imageGridPng(images: Float32Array, count: number, shape: readonly [number, number, number], range: PixelRange, columns: number, zoom = 2): Buffer {
+  const [h, w, c] = shape;
+  const gap = 2;
+  const rows = Math.ceil(count / columns);
+  const width = columns * (w * zoom + gap) + gap;
+  const height = rows * (h * zoom + gap) + gap;
+  const rgba = Buffer.alloc(width * height * 4, 255); // white between the images
+  const byte = (v: number) => Math.max(0, Math.min(255, Math.round((255 * (v - range.lo)) / (range.hi - range.lo))));
+  for (let i = 0; i < count; i++) {
+    const left = gap + (i % columns) * (w * zoom + gap);
+    const top = gap + Math.floor(i / columns) * (h * zoom + gap);
+    for (let y = 0; y < h * zoom; y++) {
+      for (let x = 0; x < w * zoom; x++) {
+        const p = i * h * w * c + (Math.floor(y / zoom) * w + Math.floor(x / zoom)) * c;
+        const q = ((top + y) * width + left + x) * 4;
+        for (let k = 0; k < 3; k++) rgba[q + k] = byte(images[p + (c >= 3 ? k : 0)]!);
+      }
+    }
+  }
+  return pngjs.PNG.sync.write(Object.assign(new pngjs.PNG({ width, height }), { data: rgba }), { colorType: 2 });
+}

@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { Analysis } from '../driver/analyze.js';
+import { datasetName } from '../driver/data.js';
 import { clock, percent } from '../driver/format.js';
 import type { Metrics } from '../driver/run-folder.js';
 import type { Dataset } from '../runtime/data/dataset.js';
@@ -40,13 +41,27 @@ const row = (...parts: string[]) => `<div class="row">${parts.join('')}</div>`;
 
 /** What each figure shows, under it. */
 const CAPTIONS = {
-  loss: 'Training loss is the mean over each epoch’s batches; validation loss is measured on the test set after the epoch, as the tutorial validates.',
-  accuracy: 'Accuracy on the training batches during each epoch, and on the test set after it.',
   confusion: 'Rows are the true class, columns the predicted one; the diagonal counts the correct predictions. The colour scale is logarithmic, so single mistakes show.',
   predictions: 'Every test image in test-set order, at the class the network predicted: green when right, red when wrong.',
   network: 'The network as its spec describes it: each layer’s op, attributes, output shape and parameters.',
   throughput: 'Training images per second in each epoch (evaluation excluded).',
 };
+
+/** Where each epoch was validated: the held-out training images, or the test set as the tutorial does. */
+const validatedOn = (m: Metrics) =>
+  m.validation ? `the ${n(m.validation.images)} training images held out by validation_split ${m.validation.split}` : 'the test set, as the tutorial validates';
+const lossCaption = (m: Metrics) => `Training loss is the mean over each epoch’s batches; validation loss is measured after the epoch on ${validatedOn(m)}.`;
+const accuracyCaption = (m: Metrics) => `Accuracy on the training batches during each epoch, and after it on ${validatedOn(m)}.`;
+
+/** What early stopping decided, under the curves. */
+function earlyStoppingNote(m: Metrics): string {
+  const e = m.early_stopping;
+  if (!e) return '';
+  const watched = `${esc(e.monitor)} (patience ${e.patience}, min_delta ${e.min_delta})`;
+  const stopped = e.stopped_after ? `stopped training after epoch ${e.stopped_after}` : 'did not stop training';
+  const best = e.best_epoch === null ? '' : `; the best epoch was ${e.best_epoch} (${esc(e.monitor)} ${Number(e.best).toFixed(4)}), kept as best.netc`;
+  return `<p class="note" id="early-stopping">Early stopping watched ${watched} and ${stopped}${best}.</p>`;
+}
 
 const NO_EPOCH = `<p class="note">No epoch of this run has finished yet, so there are no figures per epoch.</p>`;
 
@@ -73,14 +88,14 @@ export async function buildReport(r: ReportInput): Promise<string> {
     {
       id: 'curves',
       title: 'Training',
-      body: loss ? row(figure('loss', loss, CAPTIONS.loss), figure('accuracy', accuracy, CAPTIONS.accuracy)) : NO_EPOCH,
+      body: loss ? row(figure('loss', loss, lossCaption(m)), figure('accuracy', accuracy, accuracyCaption(m))) + earlyStoppingNote(m) : NO_EPOCH,
     },
     {
       id: 'test',
       title: 'Test set',
       body: row(figure('confusion', confusionSvg, CAPTIONS.confusion), classTable(confusion, names)) + row(figure('predictions', predictions, CAPTIONS.predictions)),
     },
-    { id: 'mistakes', title: 'Misclassified digits', body: mistakes(r, names) },
+    { id: 'mistakes', title: `Misclassified ${r.data.classNames ? 'images' : 'digits'}`, body: mistakes(r, names) },
     // inline, the drawing is the <svg> element alone, without Graphviz's XML prologue
     { id: 'network', title: 'Network', body: row(figure('network', network.slice(network.indexOf('<svg')), CAPTIONS.network), layerTable(summary)) },
     { id: 'timings', title: 'Timings', body: throughput ? row(figure('throughput', throughput, CAPTIONS.throughput), epochTable(m)) : NO_EPOCH },
@@ -105,7 +120,7 @@ function header(r: ReportInput, confusion: readonly (readonly number[])[]): stri
   const wrong = images - confusion.reduce((a, row, t) => a + row[t]!, 0);
   const seconds = r.metrics.epochs.reduce((t, x) => t + x.seconds, 0);
   const trained = r.metrics.epochs.reduce((t, x) => t + x.images_per_s * x.seconds, 0);
-  const dataset = typeof spec.train?.dataset === 'string' ? spec.train.dataset : 'IDX files';
+  const dataset = spec.train ? datasetName(spec.train.dataset) : 'no data set';
   return (
     `<h1>${esc(spec.name)}</h1>` +
     `<div class="sub">training report of ${esc(basename(r.dir))} · ${esc(dataset)} · netc ${esc(r.metrics.netc)}</div>` +
@@ -182,8 +197,9 @@ function classTable(confusion: readonly (readonly number[])[], names: readonly s
 }
 
 function epochTable(m: Metrics): string {
+  const best = m.early_stopping?.best_epoch;
   const rows = m.epochs.map((e) => [
-    String(e.epoch),
+    e.epoch === best ? `${e.epoch} (best)` : String(e.epoch),
     e.train_loss.toFixed(4),
     percent(e.train_accuracy),
     e.val_loss.toFixed(4),
@@ -206,6 +222,7 @@ function machineTable(m: Metrics): string {
     ['batch size', String(m.batch_size)],
     ['learning rate', String(m.learning_rate)],
     ['training images', m.limit === null ? 'all' : `the first ${n(m.limit)}`],
+    ...(m.validation ? ([['validation images', `the last ${n(m.validation.images)} (validation_split ${m.validation.split})`]] as [string, string][]) : []),
     ['netc', m.netc],
   ];
   return table([], rows.map(([k, v]) => [esc(k), esc(v)]));

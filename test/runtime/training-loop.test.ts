@@ -52,6 +52,8 @@ function fakeModel(lossAt: (step: number) => number | undefined = () => undefine
       m.step++;
       m.updates++;
     },
+    /** no L2 penalties: the test loss is the loss of the predictions alone */
+    regularizationLoss: () => 0,
     /** every example: class 0 with probability 0.75 */
     predict(_images: Float32Array, n: number): Float32Array {
       return Float32Array.from({ length: n * 2 }, (_, i) => (i % 2 === 0 ? 0.75 : 0.25));
@@ -138,10 +140,16 @@ describe('trainLoop', () => {
     expect(checkpoints).toEqual([boundary(1, 3), boundary(2, 6)]);
   });
 
-  it('sets each epoch’s learning rate before its first step', async () => {
+  it('sets each step’s learning rate before the step, from where it stands in the run', async () => {
     const model = fakeModel();
-    await run(model, data(6, 2), { epochs: 3, batchSize: 4, learningRateAt: (e) => 0.5 / (e + 1) });
-    expect(model.rates).toEqual([0.5, 0.5, 0.25, 0.25, 0.5 / 3, 0.5 / 3]);
+    const asked: unknown[] = [];
+    const learningRateAt = (at: { epoch: number; batch: number; batches: number; epochs: number }) => {
+      asked.push(at);
+      return 0.5 / (at.epoch + 1) + at.batch / 100;
+    };
+    await run(model, data(6, 2), { epochs: 3, batchSize: 4, learningRateAt });
+    expect(model.rates).toEqual([0.5, 0.51, 0.25, 0.26, 0.5 / 3, 0.5 / 3 + 0.01]);
+    expect(asked[3]).toEqual({ epoch: 1, batch: 1, batches: 2, epochs: 3 });
     const fixed = fakeModel();
     await run(fixed, data(6, 2), { epochs: 2, batchSize: 4 });
     expect(fixed.rates).toEqual([0.1, 0.1, 0.1, 0.1]);

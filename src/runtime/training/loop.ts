@@ -8,10 +8,13 @@
  * exactly the steps the uninterrupted run would have taken.
  */
 import type { CompiledModel } from '../model.js';
+import type { Augmenter } from '../data/augment.js';
 import { Batcher, type Dataset, type Split } from '../data/dataset.js';
 import { accuracyOf, argmaxRows, lossOf, type LossName } from '../metrics.js';
 import { hashSeed, Random } from '../random.js';
 import type { Progress } from '../checkpoint.js';
+import type { EarlyStopping, Verdict } from './early-stopping.js';
+import type { StepPosition } from './schedule.js';
 
 export interface EpochMetrics {
   readonly epoch: number;
@@ -40,14 +43,19 @@ export interface LoopOptions {
   readonly batchSize: number;
   readonly seed: number;
   readonly loss: LossName;
-  /** the learning rate of epoch e (counting from 0), when it changes over the run */
-  learningRateAt?(epoch: number): number;
+  /** the learning rate of each step, when it changes over the run (a schedule) */
+  learningRateAt?(at: StepPosition): number;
   /** where to start: from a checkpoint, or the beginning */
   readonly start?: Progress;
   onStep?(r: StepReport): void;
-  onEpoch?(m: EpochMetrics): void;
-  /** save everything needed to continue from `p` */
-  checkpoint?(p: Progress): void;
+  /** after each epoch's evaluation; with early stopping, its verdict on the epoch */
+  onEpoch?(m: EpochMetrics, verdict?: Verdict): void;
+  /** save everything needed to continue from `p`; `best`: an epoch's end that early stopping judged the best so far */
+  checkpoint?(p: Progress, best?: boolean): void;
+  /** distorts each training image, each epoch (validation and test images never) */
+  readonly augment?: Augmenter;
+  /** stop when the validation stops improving; replayed over the epochs before `start` by the caller */
+  readonly earlyStopping?: EarlyStopping;
   /** polled between steps: stop after checkpointing (Ctrl-C) */
   shouldStop?(): boolean;
 }
@@ -55,6 +63,8 @@ export interface LoopOptions {
 export type LoopEnd =
   | { readonly kind: 'done' }
   | { readonly kind: 'stopped'; readonly at: Progress }
+  /** early stopping ended the run after epoch `epoch` (from 1); `best` is the best epoch's */
+  | { readonly kind: 'early_stopped'; readonly epoch: number; readonly best: number }
   | { readonly kind: 'diverged'; readonly epoch: number; readonly step: number; readonly value: number };
 
 /** The order of epoch `epoch`'s examples: a shuffle seeded by (seed, epoch). */
@@ -66,7 +76,9 @@ export function epochOrder(count: number, seed: number, epoch: number): Uint32Ar
 export function evaluate(model: CompiledModel, split: Split, loss: LossName): { loss: number; accuracy: number; predicted: Uint8Array; probs: Float32Array } {
   const probs = model.predict(split.images, split.count);
   const predicted = argmaxRows(probs, model.info.classes);
-  return { loss: lossOf(loss, probs, split.labels, model.info.classes), accuracy: accuracyOf(predicted, split.classes), predicted, probs };
+  // as Keras's evaluate: the loss the model trains on, smoothed targets and L2 penalties included
+  const value = lossOf(loss, probs, split.labels, model.info.classes, model.info.labelSmoothing) + model.regularizationLoss();
+  return { loss: value, accuracy: accuracyOf(predicted, split.classes), predicted, probs };
 }
 
 /** Let the event loop run (signals, timers) at most every 50 ms of computing. */
@@ -79,12 +91,12 @@ export async function trainLoop(model: CompiledModel, data: Dataset, o: LoopOpti
   const batches = Math.ceil(count / o.batchSize);
   let p: Progress = o.start ?? { epoch: 0, batch: 0, step: model.step, lossSum: 0, correct: 0, seen: 0, seconds: 0 };
   for (let epoch = p.epoch; epoch < o.epochs; epoch++) {
-    if (o.learningRateAt) model.learningRate = o.learningRateAt(epoch);
     const order = epochOrder(count, o.seed, epoch);
     let { lossSum, correct, seen, seconds } = epoch === p.epoch ? p : { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
     for (let b = epoch === p.epoch ? p.batch : 0; b < batches; b++) {
+      if (o.learningRateAt) model.learningRate = o.learningRateAt({ epoch, batch: b, batches, epochs: o.epochs });
       const t0 = performance.now();
-      const n = batcher.gather(order, b * o.batchSize, Math.min(o.batchSize, count - b * o.batchSize));
+      const n = batcher.gather(order, b * o.batchSize, Math.min(o.batchSize, count - b * o.batchSize), o.augment, epoch);
       const loss = model.computeGradients(batcher.images, batcher.labels, n);
       if (!Number.isFinite(loss)) return { kind: 'diverged', epoch: epoch + 1, step: b + 1, value: loss };
       model.applyUpdate();
@@ -103,8 +115,8 @@ export async function trainLoop(model: CompiledModel, data: Dataset, o: LoopOpti
         return { kind: 'stopped', at: p };
       }
     }
-    const val = evaluate(model, data.test, o.loss);
-    o.onEpoch?.({
+    const val = evaluate(model, data.validation ?? data.test, o.loss);
+    const metrics: EpochMetrics = {
       epoch: epoch + 1,
       train_loss: lossSum / seen,
       train_accuracy: correct / seen,
@@ -112,9 +124,12 @@ export async function trainLoop(model: CompiledModel, data: Dataset, o: LoopOpti
       val_accuracy: val.accuracy,
       seconds,
       images_per_s: seen / seconds,
-    });
+    };
+    const verdict = o.earlyStopping?.observe(metrics);
+    o.onEpoch?.(metrics, verdict);
     p = { epoch: epoch + 1, batch: 0, step: model.step, lossSum: 0, correct: 0, seen: 0, seconds: 0 };
-    o.checkpoint?.(p);
+    o.checkpoint?.(p, verdict?.improved ?? false);
+    if (verdict?.stop && epoch + 1 < o.epochs) return { kind: 'early_stopped', epoch: epoch + 1, best: o.earlyStopping!.best!.epoch };
     if (o.shouldStop?.() && epoch + 1 < o.epochs) return { kind: 'stopped', at: p };
   }
   return { kind: 'done' };
