@@ -45,7 +45,7 @@ describe('netc compile', () => {
   it('--list-passes lists every pass with one line', async () => {
     const r = await runCli(['compile', '--list-passes']);
     expect(r.code).toBe(0);
-    for (const p of ['remove-dropout', 'fuse-activations', 'fuse-softmax-cross-entropy', 'eliminate-dead-nodes', 'autodiff', 'fuse-activation-grads', 'plan-memory']) {
+    for (const p of ['remove-dropout', 'fold-batchnorm', 'fuse-activations', 'fuse-softmax-cross-entropy', 'eliminate-dead-nodes', 'autodiff', 'fuse-activation-grads', 'plan-memory']) {
       expect(r.stdout).toMatch(new RegExp(`^${p}\\s+\\d\\s+\\S`, 'm'));
     }
   });

@@ -84,6 +84,8 @@ const EXERCISED_ELSEWHERE: Record<string, string> = {
   NETC7002: 'a checkpoint that cannot be used: test/train/train-cli.test.ts and test/runtime/checkpoint.test.ts',
   NETC7003: 'a loss that is no longer finite: test/train/train-cli.test.ts',
   NETC7004: 'an unwritable run folder: test/train/train-cli.test.ts',
+  NETC7010: 'a validation_split that leaves no image to train on (it depends on the images loaded): test/train/train-run.test.ts',
+  NETC7023: 'an image file that cannot be decoded (found when training loads the folder, not by netc check): test/train/image-folder-cli.test.ts',
   NETC7005: "a file netc graph cannot write: test/report/graph.test.ts ('says which file it cannot write')",
   NETC8001: "what netc export cannot write as a Layers model: test/interop/tfjs-export-refusals.test.ts (each refusal) and tfjs-export.test.ts (the 1998 paper's LeNet-5)",
   NETC8002: 'a model.json or weight file netc import-tfjs cannot read: test/interop/tfjs-import-refusals.test.ts (each refusal) and tfjs-import.test.ts',

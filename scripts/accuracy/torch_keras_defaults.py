@@ -12,22 +12,9 @@ with netc's, to show what this setup reaches whatever the framework.
 Needs Debian's python3-torch (/usr/bin/python3); about a minute a seed on 2 cores.
 """
 import argparse, json
-import numpy as np
 import torch
 import torch.nn as nn
-
-
-def idx(path, header):
-    with open(path, "rb") as f:
-        return np.frombuffer(f.read(), np.uint8, offset=header)
-
-
-def images(path):
-    return torch.tensor(idx(path, 16).reshape(-1, 1, 28, 28) / 255.0, dtype=torch.float32)
-
-
-def labels(path):
-    return torch.tensor(idx(path, 8).astype(np.int64))
+from mnist_idx import mnist
 
 
 def main():
@@ -39,8 +26,7 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    xtr, ytr = images(f"{a.data}/train-images-idx3-ubyte"), labels(f"{a.data}/train-labels-idx1-ubyte")
-    xte, yte = images(f"{a.data}/t10k-images-idx3-ubyte"), labels(f"{a.data}/t10k-labels-idx1-ubyte")
+    xtr, ytr, xte, yte = mnist(a.data)
     model = nn.Sequential(
         nn.Conv2d(1, 6, 5), nn.Tanh(), nn.AvgPool2d(2),
         nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2), nn.Flatten(),

@@ -95,21 +95,27 @@ function checkText(results: readonly Analysis[], quiet: boolean): string {
 
 /**
  * The summary as a table. Fixed parameters and the 1998 paper's connections get their columns
- * when the network has fixed weights or connection tables (as the paper's LeNet-5 does).
+ * when the network has fixed weights or connection tables (as the paper's LeNet-5 does). A
+ * network whose only untrained values are states (batch normalization's moving statistics) is
+ * shown as Keras shows it: a layer's Params count all its values, and lines under the table
+ * split the total into trainable and non-trainable.
  */
-export function summaryTable(sum: Summary, paperColumns = sum.fixed_params > 0): string[] {
+export function summaryTable(sum: Summary, paperColumns = sum.fixed_params > sum.state_params): string[] {
+  const keras = !paperColumns && sum.state_params > 0;
+  const params = (l: { readonly params: number; readonly fixed_params: number }) => num(keras ? l.params + l.fixed_params : l.params);
   const rows = sum.layers.map((l) => [
     l.name,
     l.activation ? `${l.op} (${l.activation})` : l.op,
     l.shape.join('×'),
-    num(l.params),
+    params(l),
     ...(paperColumns ? [num(l.fixed_params), num(l.connections)] : []),
     num(l.macs),
   ]);
-  rows.push(['Total', '', '', num(sum.params), ...(paperColumns ? [num(sum.fixed_params), num(sum.connections)] : []), num(sum.macs)]);
+  rows.push(['Total', '', '', params(sum), ...(paperColumns ? [num(sum.fixed_params), num(sum.connections)] : []), num(sum.macs)]);
   const head = ['Layer', 'Op', 'Output shape', 'Params', ...(paperColumns ? ['Fixed', 'Connections'] : []), 'MACs'];
   const lines = table(head, rows, head.map((_, i) => i >= 3));
   lines.splice(lines.length - 1, 0, lines[1]!);
+  if (keras) lines.push(`Trainable params: ${num(sum.params)}`, `Non-trainable params: ${num(sum.fixed_params)}`);
   return lines;
 }
 

@@ -1,10 +1,9 @@
 /** `netc eval <run folder or checkpoint>`: test loss, accuracy and the confusion matrix. */
 import { defaultThreads } from '../runtime/backend.js';
-import { KNOWN_DATASETS } from '../runtime/data/datasets.js';
 import { confusionMatrix } from '../runtime/metrics.js';
 import { evaluate } from '../runtime/training/loop.js';
 import { numberOption, parse, UsageError } from './args.js';
-import { loadSpecData } from '../driver/data.js';
+import { classNamesOf, loadSpecData } from '../driver/data.js';
 import { restore } from '../driver/from-checkpoint.js';
 import { num, style } from './output.js';
 import { printDiagnostics } from './print-diagnostics.js';
@@ -52,8 +51,7 @@ export async function runEval(argv: string[]): Promise<number> {
   }
   const s = style();
   const p = r.checkpoint.header.progress;
-  const ds = r.loaded.spec.train?.dataset;
-  const names = typeof ds === 'string' ? KNOWN_DATASETS[ds]?.classNames : undefined;
+  const names = classNamesOf(r.loaded.spec.train?.dataset, classes, r.checkpoint.header.classNames, data.classNames);
   process.stdout.write(
     `${r.checkpointPath}: ${r.loaded.spec.name} after ${p.epoch} epoch${p.epoch === 1 ? '' : 's'}${p.batch ? ` and ${p.batch} steps` : ''} (${num(p.step)} optimizer steps)\n` +
       `test loss ${e.loss.toFixed(4)}, test accuracy ${s.bold(percent(e.accuracy))} on ${num(data.test.count)} images\n\n` +

@@ -20,7 +20,8 @@ Writes a trained model for another framework. --format tfjs (the default) writes
 Layers model: DIR/model.json (the layers and the weights manifest) and DIR/group1-shard*.bin
 (the weights), which tf.loadLayersModel loads in Node.js or a browser. Every layer with a Keras
 equivalent exports: conv2d, pooling, dense, flatten, dropout, activation, add, concat, pad. The
-1998 paper's subsample, rbf, connection tables, scaled_tanh and preprocess do not.
+1998 paper's subsample, rbf, connection tables, scaled_tanh and preprocess do not, nor an elu of
+an alpha other than 1.
 
   --format tfjs    the format to write (TensorFlow.js Layers; the only one so far)
   -o, --out DIR    the folder to write (made if missing; model.json and shards are replaced)`;

@@ -1,11 +1,14 @@
 /**
- * A PNG as the network's input: read with pngjs, made gray (or kept RGB for three channels),
- * composited onto white where transparent, scaled to the input's height and width by averaging
- * the source pixels each target pixel covers, and inverted when its background is light —
- * MNIST's digits are white on black, most drawings are black on white.
+ * An image file (PNG or JPEG) as the network's input. A model trained on an images folder gets
+ * the file made exactly as the folder's images were (runtime/data/images.ts: gray or RGB,
+ * Pillow's bilinear resize). Any other model gets what suits a drawing of a digit: made gray (or
+ * kept RGB for three channels), composited onto white where transparent, scaled to the input's
+ * height and width by averaging the source pixels each target pixel covers, and inverted when
+ * its background is light — MNIST's digits are white on black, most drawings are black on white.
  */
 import { readFileSync } from 'node:fs';
-import pngjs from 'pngjs';
+import { toFloats } from '../runtime/data/dataset.js';
+import { decodeImage, prepareImage, type RgbaImage } from '../runtime/data/images.js';
 
 export interface PreparedImage {
   readonly pixels: Float32Array;
@@ -14,20 +17,21 @@ export interface PreparedImage {
   readonly inverted: boolean;
 }
 
-/** More pixels than a drawing of a digit needs: a larger PNG is refused before it is decoded. */
-export const MAX_PNG_PIXELS = 4096 * 4096;
-
-export function imageFromPng(path: string, shape: readonly number[]): PreparedImage {
-  const bytes = readFileSync(path);
-  // The IHDR chunk comes first: width and height at bytes 16 and 20. A decompression bomb
-  // declares a huge image there.
-  if (bytes.length >= 24 && bytes.readUInt32BE(16) * bytes.readUInt32BE(20) > MAX_PNG_PIXELS) {
-    throw new Error(`it declares ${bytes.readUInt32BE(16)}×${bytes.readUInt32BE(20)} pixels, more than ${MAX_PNG_PIXELS.toLocaleString('en-US')}`);
-  }
-  const png = pngjs.PNG.sync.read(bytes);
+/** `asFolder`: the model was trained on an images folder, whose images are made so. */
+export function imageFromFile(path: string, shape: readonly number[], asFolder: boolean): PreparedImage {
+  const img = decodeImage(readFileSync(path));
   const [H, W, C] = shape as [number, number, number];
-  const { width, height, data } = png;
-  // Source channels in [0, 1] on white.
+  if (asFolder && (C === 1 || C === 3)) return { pixels: toFloats(prepareImage(img, [H, W, C])), width: img.width, height: img.height, inverted: false };
+  const out = areaAverage(onWhite(img, C), img.width, img.height, C, W, H);
+  const mean = out.reduce((a, b) => a + b, 0) / out.length;
+  const inverted = mean > 0.5;
+  if (inverted) for (let i = 0; i < out.length; i++) out[i] = 1 - out[i]!;
+  return { pixels: out, width: img.width, height: img.height, inverted };
+}
+
+/** C channels in [0, 1] (gray by luma for one), composited onto white. */
+function onWhite(img: RgbaImage, C: number): Float32Array {
+  const { width, height, data } = img;
   const src = new Float32Array(width * height * C);
   for (let i = 0; i < width * height; i++) {
     const a = data[i * 4 + 3]! / 255;
@@ -35,7 +39,11 @@ export function imageFromPng(path: string, shape: readonly number[]): PreparedIm
     if (C === 1) src[i] = 0.299 * rgb[0]! + 0.587 * rgb[1]! + 0.114 * rgb[2]!;
     else for (let k = 0; k < C; k++) src[i * C + k] = rgb[Math.min(k, 2)]!;
   }
-  // Area-average resampling to H × W.
+  return src;
+}
+
+/** Area-average resampling of width × height × C to W × H. */
+function areaAverage(src: Float32Array, width: number, height: number, C: number, W: number, H: number): Float32Array {
   const out = new Float32Array(H * W * C);
   for (let y = 0; y < H; y++) {
     const y0 = (y * height) / H;
@@ -58,8 +66,5 @@ export function imageFromPng(path: string, shape: readonly number[]): PreparedIm
       }
     }
   }
-  const mean = out.reduce((a, b) => a + b, 0) / out.length;
-  const inverted = mean > 0.5;
-  if (inverted) for (let i = 0; i < out.length; i++) out[i] = 1 - out[i]!;
-  return { pixels: out, width, height, inverted };
+  return out;
 }

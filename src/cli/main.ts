@@ -37,7 +37,7 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./eval.js').then((m) => ({ usage: m.evalUsage, run: m.runEval })),
   },
   predict: {
-    summary: 'predict the class of a PNG image or a test image',
+    summary: 'predict the class of a PNG or JPEG image or a test image',
     load: () => import('./predict.js').then((m) => ({ usage: m.predictUsage, run: m.runPredict })),
   },
   graph: {

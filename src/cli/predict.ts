@@ -1,20 +1,22 @@
-/** `netc predict <run folder or checkpoint> <image.png | test index>`: the class and its probabilities. */
+/** `netc predict <run folder or checkpoint> <image file | test index>`: the class and its probabilities. */
 import { existsSync } from 'node:fs';
-import { KNOWN_DATASETS } from '../runtime/data/datasets.js';
 import { parse, UsageError } from './args.js';
-import { loadSpecData } from '../driver/data.js';
+import { isImageFolderRef } from '../runtime/data/image-folder.js';
+import { classNamesOf, loadSpecData } from '../driver/data.js';
 import { restore } from '../driver/from-checkpoint.js';
-import { imageFromPng } from './image.js';
+import { imageFromFile } from './image.js';
 import { style } from './output.js';
 import { printDiagnostics } from './print-diagnostics.js';
 
-export const predictUsage = `usage: netc predict <run folder or checkpoint> <image.png | index> [--json]
+export const predictUsage = `usage: netc predict <run folder or checkpoint> <image.png | image.jpg | index> [--json]
 
 Prints the predicted class of one image and the probability of every class. The image is a PNG
-(scaled to the network's input, inverted if its background is light, as MNIST's digits are
-white on black), or the index of an image in the data set's test split.
+or JPEG file, or the index of an image in the data set's test split. A model trained on an
+images folder gets the file made as the folder's images were (gray or RGB, resized); any other
+is scaled to the network's input and inverted if its background is light, as MNIST's digits are
+white on black.
 
-  --json    print one JSON document {image, label?, predicted, probabilities}`;
+  --json    print one JSON document {image, label?, predicted, class, probabilities}`;
 
 export async function runPredict(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
@@ -22,7 +24,7 @@ export async function runPredict(argv: string[]): Promise<number> {
     process.stdout.write(predictUsage + '\n');
     return 0;
   }
-  if (positionals.length !== 2) throw new UsageError('name a run folder or checkpoint, then a PNG file or a test image index');
+  if (positionals.length !== 2) throw new UsageError('name a run folder or checkpoint, then a PNG or JPEG file or a test image index');
   const [from, what] = positionals as [string, string];
   const isIndex = /^\d+$/.test(what) && !existsSync(what);
   if (!isIndex && !existsSync(what)) throw new UsageError(`'${what}' is neither a file nor a test image index`);
@@ -32,6 +34,8 @@ export async function runPredict(argv: string[]): Promise<number> {
     return 1;
   }
   const info = r.model.info;
+  const ds = r.loaded.spec.train?.dataset;
+  const names = classNamesOf(ds, info.classes, r.checkpoint.header.classNames);
   let pixels: Float32Array;
   let label: number | undefined;
   let note = '';
@@ -46,24 +50,22 @@ export async function runPredict(argv: string[]): Promise<number> {
     const size = data.test.images.length / data.test.count;
     pixels = data.test.images.slice(i * size, (i + 1) * size);
     label = data.test.classes[i];
-    note = `test image ${i}, labelled ${label}`;
+    note = `test image ${i}, labelled ${names[label!]}`;
   } else {
     try {
-      const img = imageFromPng(what, info.inputShape);
+      const img = imageFromFile(what, info.inputShape, isImageFolderRef(ds));
       pixels = img.pixels;
       note = `${what}, ${img.width}×${img.height}${img.width !== info.inputShape[1] || img.height !== info.inputShape[0] ? ` scaled to ${info.inputShape[1]}×${info.inputShape[0]}` : ''}${img.inverted ? ', inverted' : ''}`;
     } catch (e) {
-      process.stderr.write(`netc predict: ${what} is not a PNG image netc can read (${(e as Error).message})\n`);
+      process.stderr.write(`netc predict: ${what} is not a PNG or JPEG image netc can read (${(e as Error).message})\n`);
       return 1;
     }
   }
   const probs = r.model.predict(pixels, 1);
   let best = 0;
   for (let c = 1; c < info.classes; c++) if (probs[c]! > probs[best]!) best = c;
-  const ds = r.loaded.spec.train?.dataset;
-  const names = (typeof ds === 'string' ? KNOWN_DATASETS[ds]?.classNames : undefined) ?? Array.from({ length: info.classes }, (_, i) => String(i));
   if (values.json) {
-    process.stdout.write(JSON.stringify({ image: what, ...(label !== undefined ? { label } : {}), predicted: best, probabilities: Array.from(probs) }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ image: what, ...(label !== undefined ? { label } : {}), predicted: best, class: names[best], probabilities: Array.from(probs) }, null, 2) + '\n');
     return 0;
   }
   const s = style();

@@ -84,7 +84,7 @@ export function emitModule(input: EmitInput): string {
 
   const stateNames = new Map<ParamSlot, string[]>();
   const opt = input.optimizer.def.name;
-  const suffixes = input.optimizer.def.state;
+  const suffixes = input.optimizer.state;
   for (const p of input.params) stateNames.set(p, p.state.map((_, i) => S.of(`${p.node.id}.${suffixes[i]}`)));
 
   addOffsets(file, 'P', 'Parameter offsets in the arena (float32 elements); parameters persist between steps.', input.params.map((p) => [P.of(p.node.id), p.offset, `${p.node.id}: ${formatShape(p.node.type.shape)}`]));
@@ -192,6 +192,7 @@ function infoLiteral(w: CodeBlockWriter, input: EmitInput, P: Names, T: Names, I
           `init: ${init}`,
           `trainable: ${a.trainable !== false}`,
           ...(typeof a.mask === 'string' ? [`mask: ${str(a.mask)}`] : []),
+          ...(typeof a.l2 === 'number' ? [`l2: ${a.l2}`] : []),
           ...(g ? [`gradient: T.${T.of(g)}`] : []),
           `state: [${stateNames.get(p)!.map((s) => `S.${s}`).join(', ')}]`,
         ];
@@ -200,6 +201,7 @@ function infoLiteral(w: CodeBlockWriter, input: EmitInput, P: Names, T: Names, I
     });
     w.writeLine('],');
     if (optimizer) w.writeLine(`optimizer: ${optimizer},`);
+    if (input.train && input.spec.train?.label_smoothing) w.writeLine(`labelSmoothing: ${input.spec.train.label_smoothing},`);
     const io = input.train?.outputs;
     const inputs = input.train?.nodes.filter((n) => n.op === 'input') ?? [];
     const images = inputs.find((n) => n.attrs.role === undefined);

@@ -6,7 +6,7 @@
 import type { Graph, Node } from '../ir/types.js';
 import { elementsPerExample } from '../ir/types.js';
 import { align } from '../passes/plan-memory.js';
-import type { OptimizerDef } from '../ir/optimizers/registry.js';
+import type { ResolvedOptimizer } from '../ir/optimizers/index.js';
 
 export interface ParamSlot {
   readonly node: Node;
@@ -30,7 +30,7 @@ export function layoutParameters(g: Graph): { params: ParamSlot[]; end: number }
 }
 
 /** Place the optimizer state of each trained parameter from `start`; returns the arena's end. */
-export function layoutOptimizerState(params: ParamSlot[], trained: ReadonlySet<string>, optimizer: OptimizerDef, start: number): number {
+export function layoutOptimizerState(params: ParamSlot[], trained: ReadonlySet<string>, optimizer: ResolvedOptimizer, start: number): number {
   let at = align(start);
   for (const p of params) {
     if (!trained.has(p.node.id)) continue;

@@ -140,6 +140,12 @@ export const Messages = {
     'error',
     (what: string, value: string) => `${what} is ${value}; a spec holds finite numbers only: write a number such as 0.001`,
   ),
+  AlphaWithoutParameter: def(
+    2030,
+    'error',
+    (layer: string, fn: string, takers: string[]) =>
+      `layer ${q(layer)}: 'alpha' is the parameter of ${takers.join(' and ')}, and ${fn} has none; remove 'alpha' or choose one of those functions`,
+  ),
 
   // 3xxx: the graph
   DuplicateLayer: def(
@@ -237,6 +243,12 @@ export const Messages = {
     (shape: string, dataset: string, images: string) =>
       `input.shape is ${shape}, but ${dataset} images are ${images}; write 'shape: ${images}'`,
   ),
+  ImageChannels: def(
+    5020,
+    'error',
+    (shape: readonly number[]) =>
+      `input.shape has ${shape[2]} channels, but an images folder's images are made gray (1 channel) or RGB (3 channels); write 'shape: [${shape[0]}, ${shape[1]}, 1]' or 'shape: [${shape[0]}, ${shape[1]}, 3]'`,
+  ),
   NoTrainSection: def(
     5004,
     'error',
@@ -248,6 +260,18 @@ export const Messages = {
     'error',
     (output: string, activation: string) =>
       `categorical_crossentropy compares probabilities, but the output ${q(output)} ends in ${activation}; give it 'activation: softmax'`,
+  ),
+  LabelSmoothingNeedsCrossEntropy: def(
+    5008,
+    'error',
+    (loss: string) =>
+      `label_smoothing softens the one-hot targets of categorical_crossentropy, but the loss is ${loss}; remove 'label_smoothing' or use 'loss: categorical_crossentropy'`,
+  ),
+  EarlyStoppingOnTestSet: def(
+    5010,
+    'warning',
+    (monitor: string) =>
+      `early_stopping watches ${monitor}, which without validation_split is measured on the test set: the test accuracy reported then flatters the network; add 'validation_split: 0.1' to hold out training images instead`,
   ),
 
   // 6xxx: extends and patch
@@ -299,7 +323,44 @@ export const Messages = {
       `the loss became ${value} at epoch ${epoch}, step ${step}, so training stopped (the last good checkpoint is kept); try a lower learning rate than ${lr}, e.g. --learning-rate ${Number((lr / 10).toPrecision(3))}`,
   ),
   RunFolder: def(7004, 'error', (path: string, problem: string) => `run folder ${path}: ${problem}`),
+  ValidationSplitEmpty: def(
+    7010,
+    'error',
+    (split: number, images: number) => `validation_split ${split} of ${images} training images leaves none to train on; lower it, or train on more images`,
+  ),
   CannotWrite: def(7005, 'error', (path: string, reason: string) => `cannot write ${q(path)}: ${reason}; choose another file or folder`),
+  // an images folder (dataset: { images: DIR, test })
+  ImageFolderMissing: def(
+    7020,
+    'error',
+    (key: string, path: string, what: string) => `the ${key} folder ${q(path)} ${what}; name a folder holding one subfolder of images per class (the path is relative to the spec)`,
+  ),
+  ImageFolderClasses: def(
+    7021,
+    'error',
+    (path: string, classes: readonly string[], max: number) =>
+      classes.length > max
+        ? `the images folder ${q(path)} holds ${classes.length} class folders, more than netc's ${max}`
+        : `the images folder ${q(path)} holds ${classes.length === 0 ? 'no class folder' : `one class folder only (${q(classes[0])})`}; a classifier needs at least 2 classes, one subfolder of images for each (e.g. ${path}/cat/1.png, ${path}/dog/1.png)`,
+  ),
+  ImageClassTooSmall: def(
+    7022,
+    'error',
+    (folder: string, others: readonly string[], fraction: number | undefined) =>
+      fraction === undefined
+        ? `the class folder ${q(folder)} holds no PNG or JPEG image${others.length > 0 ? ` (only ${others.slice(0, 3).map(q).join(', ')}${others.length > 3 ? ', ...' : ''})` : ''}; add images to it, or move it out if it is not a class`
+        : `the class folder ${q(folder)} holds one image, but 'test: ${fraction}' keeps part of each class for testing, so each class needs at least 2; add images, or name a test folder ('test: DIR')`,
+  ),
+  ImageUnreadable: def(7023, 'error', (path: string, reason: string) => `cannot read the image ${q(path)}: ${reason}; replace or remove the file`),
+  ImageClassesDiffer: def(
+    7024,
+    'error',
+    (test: string, train: string, missing: readonly string[], extra: readonly string[]) =>
+      `the test folder ${q(test)} has other classes than the images folder ${q(train)} (${[
+        ...(missing.length > 0 ? [`it lacks ${missing.map(q).join(', ')}`] : []),
+        ...(extra.length > 0 ? [`it adds ${extra.map(q).join(', ')}`] : []),
+      ].join('; ')}); give both folders the same class subfolders`,
+  ),
 
   // 8xxx: TensorFlow.js (netc export, netc import-tfjs, --backend tfjs)
   TfjsNoLayersEquivalent: def(

@@ -119,7 +119,7 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
   const trained = new Set(Object.keys(train?.outputs.gradients ?? {}));
   const stateStart = Math.max(infer.plan.end, train?.plan?.end ?? 0);
   const optimizer = resolveOptimizer(spec.train?.optimizer);
-  const arenaFloats = layoutOptimizerState(params, trained, optimizer.def, stateStart);
+  const arenaFloats = layoutOptimizerState(params, trained, optimizer, stateStart);
   const tooLarge = checkArena(arenaFloats, analysis.graph, { ...(trainGraph ? { train: batchSize } : {}), infer: inferBatch });
   if (tooLarge) return { ...base, diagnostics: [...diagnostics, tooLarge] };
   const prediction = infer.nodes.find((n) => n.id === infer.outputs.prediction)!;

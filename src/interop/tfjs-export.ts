@@ -4,14 +4,18 @@
  * (`c1.w` → `c1/kernel`, `c1.b` → `c1/bias`) and their layouts (both are [KH, KW, Cin, Cout]
  * and [K, units]). The model is always written as a functional `Model`, which holds a stack and
  * a DAG alike. What has no Layers equivalent — the 1998 paper's layers, a connection table,
- * scaled tanh, preprocessing — is a diagnostic naming the layer and the attribute.
+ * scaled tanh, an elu of alpha other than 1, preprocessing — is a diagnostic naming the layer
+ * and the attribute.
  */
+import { BATCHNORM_DEFAULTS } from '../ir/ops/batchnorm.js';
+import { ALPHA_DEFAULTS } from '../ir/ops/activation.js';
 import { pair } from '../ir/ops/common.js';
+import { DEPTH_MULTIPLIER } from '../ir/ops/depthwise-conv2d.js';
 import type { Graph } from '../ir/types.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 import type { LoadedSpec, SpecLayer } from '../spec/types.js';
-import { float32Bytes, GLOROT_UNIFORM, shards, ZEROS, type LayerJson, type ModelJson, type NetcMetadata, type WeightSpec } from './tfjs-format.js';
+import { batchNormalizationWeights, float32Bytes, GLOROT_UNIFORM, shards, ZEROS, type LayerJson, type ModelJson, type NetcMetadata, type WeightSpec } from './tfjs-format.js';
 
 /** What Keras writes for a layer with a kernel and a bias, no regularization and no constraints. */
 const KERNEL_AND_BIAS = {
@@ -24,6 +28,9 @@ const KERNEL_AND_BIAS = {
   kernel_constraint: null,
   bias_constraint: null,
 };
+
+const KERNEL_AND_BIAS_WEIGHTS = [['w', 'kernel'], ['b', 'bias']] as const;
+const ONES = { class_name: 'Ones', config: {} } as const;
 
 export interface TfjsExport {
   readonly modelJson: ModelJson;
@@ -49,9 +56,17 @@ interface Keras {
   readonly className: string;
   readonly config: Record<string, unknown>;
   readonly weighted?: boolean;
+  /** [netc parameter suffix, Keras weight] in Keras's order, when not a kernel and a bias */
+  readonly weights?: readonly (readonly [string, string])[];
 }
 
 const common = (name: string) => ({ name, trainable: true });
+
+/**
+ * A layer's `l2` as Keras's kernel_regularizer. Written as L1L2 with l1 0, the class TensorFlow.js
+ * registers (it has no class `L2`, which Keras 3 writes); both compute l2·Σw².
+ */
+const kernelRegularizer = (l: SpecLayer, key = 'kernel_regularizer') => (typeof l.l2 === 'number' && l.l2 > 0 ? { [key]: { class_name: 'L1L2', config: { l1: 0, l2: l.l2 } } } : {});
 const channelsLast = { data_format: 'channels_last' };
 
 /** One transform per op: the spec layer's Keras layers, first to last. */
@@ -61,43 +76,99 @@ const TO_KERAS: Readonly<Record<string, (l: SpecLayer, padName: string) => Keras
     const conv: Keras = {
       className: 'Conv2D',
       weighted: true,
+      ...(l.use_bias === false ? { weights: [['w', 'kernel']] } : {}),
       config: {
         filters: l.filters,
         kernel_size: pair(l.kernel, [1, 1]),
         strides: pair(l.stride, [1, 1]),
         padding: typeof p === 'number' ? 'valid' : p,
         ...channelsLast,
-        dilation_rate: [1, 1],
-        activation: l.activation ?? 'linear',
+        dilation_rate: pair(l.dilation, [1, 1]),
+        activation: kerasActivation(l.activation),
         ...KERNEL_AND_BIAS,
+        ...(l.use_bias === false ? { use_bias: false } : {}),
+        ...kernelRegularizer(l),
         ...common(l.name),
       },
     };
     // Keras's Conv2D pads only 'same'; pixels of padding are a ZeroPadding2D before a valid conv.
-    if (typeof p !== 'number' || p === 0) return [conv];
-    return [{ className: 'ZeroPadding2D', config: { padding: [[p, p], [p, p]], ...channelsLast, ...common(padName) } }, conv];
+    if (typeof p !== 'number' || p === 0) return withActivationLayer(l, [conv]);
+    return withActivationLayer(l, [{ className: 'ZeroPadding2D', config: { padding: [[p, p], [p, p]], ...channelsLast, ...common(padName) } }, conv]);
   },
-  dense: (l) => [
-    {
-      className: 'Dense',
-      weighted: true,
-      config: {
-        units: l.units,
-        activation: l.activation ?? 'linear',
-        ...KERNEL_AND_BIAS,
-        ...common(l.name),
+  dense: (l) =>
+    withActivationLayer(l, [
+      {
+        className: 'Dense',
+        weighted: true,
+        config: {
+          units: l.units,
+          activation: kerasActivation(l.activation),
+          ...KERNEL_AND_BIAS,
+          ...kernelRegularizer(l),
+          ...common(l.name),
+        },
       },
-    },
-  ],
+    ]),
+  depthwise_conv2d: (l) =>
+    withActivationLayer(l, [
+      {
+        className: 'DepthwiseConv2D',
+        weighted: true,
+        weights: l.use_bias === false ? [['w', 'depthwise_kernel']] : [['w', 'depthwise_kernel'], ['b', 'bias']],
+        config: {
+          kernel_size: pair(l.kernel, [1, 1]),
+          strides: pair(l.stride, [1, 1]),
+          padding: l.padding ?? 'valid',
+          depth_multiplier: l.depth_multiplier ?? DEPTH_MULTIPLIER,
+          ...channelsLast,
+          dilation_rate: [1, 1],
+          activation: kerasActivation(l.activation),
+          use_bias: l.use_bias !== false,
+          depthwise_initializer: GLOROT_UNIFORM,
+          bias_initializer: ZEROS,
+          depthwise_regularizer: null,
+          bias_regularizer: null,
+          activity_regularizer: null,
+          depthwise_constraint: null,
+          bias_constraint: null,
+          ...kernelRegularizer(l, 'depthwise_regularizer'),
+          ...common(l.name),
+        },
+      },
+    ]),
   avgpool2d: (l) => [{ className: 'AveragePooling2D', config: poolConfig(l) }],
+  global_avgpool2d: (l) => [{ className: 'GlobalAveragePooling2D', config: { ...channelsLast, ...common(l.name) } }],
+  global_maxpool2d: (l) => [{ className: 'GlobalMaxPooling2D', config: { ...channelsLast, ...common(l.name) } }],
   maxpool2d: (l) => [{ className: 'MaxPooling2D', config: poolConfig(l) }],
   flatten: (l) => [{ className: 'Flatten', config: common(l.name) }],
   dropout: (l) => [{ className: 'Dropout', config: { rate: l.rate, noise_shape: null, seed: null, ...common(l.name) } }],
-  activation: (l) => [{ className: 'Activation', config: { activation: l.fn, ...common(l.name) } }],
+  activation: (l) => [l.fn === 'leaky_relu' ? leakyReLU(l, l.name) : { className: 'Activation', config: { activation: l.fn, ...common(l.name) } }],
   add: (l) => [{ className: 'Add', config: common(l.name) }],
   concat: (l) => [{ className: 'Concatenate', config: { axis: -1, ...common(l.name) } }],
+  batchnorm: (l) => [batchNormalization(l)],
   pad: (l) => [{ className: 'ZeroPadding2D', config: { padding: [[l.padding, l.padding], [l.padding, l.padding]], ...channelsLast, ...common(l.name) } }],
 };
+
+/** Keras's BatchNormalization over the last axis, its weights named as netc's parameters are. */
+function batchNormalization(l: SpecLayer): Keras {
+  const o = { ...BATCHNORM_DEFAULTS, ...Object.fromEntries(Object.keys(BATCHNORM_DEFAULTS).filter((k) => l[k] !== undefined).map((k) => [k, l[k]])) };
+  const init = { beta_initializer: ZEROS, gamma_initializer: ONES, moving_mean_initializer: ZEROS, moving_variance_initializer: ONES };
+  const none = { beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null };
+  return { className: 'BatchNormalization', weighted: true, weights: batchNormalizationWeights(o), config: { axis: -1, ...o, ...init, ...none, ...common(l.name) } };
+}
+
+/**
+ * TensorFlow.js has leaky_relu as a layer (LeakyReLU {alpha}), not as an activation: a conv2d or
+ * dense with it becomes the Keras layer with a linear activation, then a LeakyReLU named
+ * `<layer>_leaky_relu`. Every other function of netc's that Layers has goes by its own name.
+ */
+const kerasActivation = (fn: unknown) => (fn === undefined || fn === 'leaky_relu' ? 'linear' : fn);
+
+function leakyReLU(l: SpecLayer, name: string): Keras {
+  return { className: 'LeakyReLU', config: { alpha: l.alpha ?? ALPHA_DEFAULTS.leaky_relu, ...common(name) } };
+}
+
+const withActivationLayer = (l: SpecLayer, keras: Keras[]): Keras[] => (l.activation === 'leaky_relu' ? [...keras, leakyReLU(l, `${l.name}_leaky_relu`)] : keras);
 
 function poolConfig(l: SpecLayer): Record<string, unknown> {
   const pool = pair(l.pool, [2, 2]);
@@ -129,8 +200,12 @@ export function exportProblems(loaded: LoadedSpec, layers: readonly SpecLayer[])
     if (NO_EQUIVALENT[l.op]) problem(['layers', i, 'op'], what, NO_EQUIVALENT[l.op]!);
     else if (!TO_KERAS[l.op]) problem(['layers', i, 'op'], what, 'netc does not know how to write it');
     if (l.connections !== undefined) problem(['layers', i, 'connections'], `${what} with 'connections'`, "Keras's Conv2D reads every input channel");
+    if (pair(l.dilation, [1, 1]).some((d) => d > 1) && pair(l.stride, [1, 1]).some((s) => s > 1)) {
+      problem(['layers', i, 'dilation'], `${what} with a dilation and a stride above 1`, "Keras's Conv2D takes strides or a dilation_rate above 1, not both");
+    }
     for (const key of ['activation', 'fn']) {
       if (l[key] === 'scaled_tanh') problem(['layers', i, key], `${what} with scaled_tanh`, 'Keras has no 1.7159·tanh(2x/3) activation');
+      if (l[key] === 'elu' && l.alpha !== undefined && l.alpha !== 1) problem(['layers', i, 'alpha'], `${what} with elu of alpha ${String(l.alpha)}`, "TensorFlow.js's elu and ELU layer have alpha 1 only");
     }
   }
   return sortDiagnostics(out);
@@ -183,15 +258,17 @@ export function exportTfjs(input: ExportInput): TfjsExport | Diagnostic[] {
   const weights: WeightSpec[] = [];
   const values: Float32Array[] = [];
   const missing: string[] = [];
+  const outputOf = new Map<string, string>();
   for (const l of order) {
-    let from = reads.get(l.name)!;
+    // a spec layer's value is its last Keras layer's (a LeakyReLU after a conv2d)
+    let from = reads.get(l.name)!.map((r) => outputOf.get(r) ?? r);
     for (const k of TO_KERAS[l.op]!(l, `${l.name}_pad`)) {
       const name = k.config.name as string;
       const config = name === l.name ? k.config : { ...k.config, name: fresh(name) };
       layers.push({ name: config.name as string, class_name: k.className, config, inbound_nodes: [from.map((r) => [r, 0, 0, {}])] });
       from = [config.name as string];
       if (!k.weighted) continue;
-      for (const [suffix, role] of [['w', 'kernel'], ['b', 'bias']] as const) {
+      for (const [suffix, role] of k.weights ?? KERNEL_AND_BIAS_WEIGHTS) {
         const id = `${l.name}.${suffix}`;
         const shape = graph.nodes.find((n) => n.id === id)?.type.shape as number[] | undefined;
         const v = params[id];
@@ -203,6 +280,7 @@ export function exportTfjs(input: ExportInput): TfjsExport | Diagnostic[] {
         values.push(v);
       }
     }
+    outputOf.set(l.name, from[0]!);
   }
   if (missing.length > 0) {
     return [Messages.Checkpoint.at(undefined, input.paramsFrom, `does not hold parameters of the right size for ${missing.join(', ')}; it does not fit its own spec`)];
@@ -215,7 +293,7 @@ export function exportTfjs(input: ExportInput): TfjsExport | Diagnostic[] {
       convertedBy: null,
       modelTopology: {
         class_name: 'Model',
-        config: { name: spec.name, layers, input_layers: [[INPUT, 0, 0]], output_layers: [[output, 0, 0]] },
+        config: { name: spec.name, layers, input_layers: [[INPUT, 0, 0]], output_layers: [[outputOf.get(output) ?? output, 0, 0]] },
       },
       weightsManifest: [{ paths: files.map((f) => f.name), weights }],
       userDefinedMetadata: { netc: metadata(loaded, input.netcVersion) },

@@ -55,8 +55,16 @@ export interface NetcMetadata {
 export const GLOROT_UNIFORM = { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null } } as const;
 export const ZEROS = { class_name: 'Zeros', config: {} } as const;
 
-/** netc's activation functions that Keras has under the same name; scaled_tanh has none. */
-export const SHARED_ACTIVATIONS = ['linear', 'tanh', 'relu', 'sigmoid', 'softmax'] as const;
+/**
+ * netc's activation functions that Keras has under the same name (its gelu is the exact one, as
+ * netc's; its elu has alpha 1). scaled_tanh has none, and leaky_relu is a layer there (LeakyReLU).
+ */
+export const SHARED_ACTIVATIONS = ['linear', 'tanh', 'relu', 'sigmoid', 'softmax', 'elu', 'gelu', 'swish', 'softplus'] as const;
+
+/** A BatchNormalization's weights in Keras's order, each named as the netc parameter it is. */
+export function batchNormalizationWeights(o: { readonly center: boolean; readonly scale: boolean }): (readonly [string, string])[] {
+  return [...(o.scale ? ['gamma'] : []), ...(o.center ? ['beta'] : []), 'moving_mean', 'moving_variance'].map((w) => [w, w] as const);
+}
 
 /** The largest weight file tfjs's model.save writes. */
 export const SHARD_BYTES = 4 * 1024 * 1024;

@@ -1,7 +1,8 @@
 /**
  * A TensorFlow.js Layers model (model.json and its weight files) as a netc spec and parameters.
  * Sequential and functional models of the layers netc has are taken: Conv2D, Dense, the two 2-D
- * poolings, Flatten, Dropout, Activation (and ReLU, Softmax), Add, Concatenate, ZeroPadding2D.
+ * poolings and the two global ones, DepthwiseConv2D, Flatten, Dropout, Activation (and ReLU,
+ * Softmax), Add, Concatenate, ZeroPadding2D.
  * A ZeroPadding2D that only feeds a valid Conv2D folds into the conv's `padding`, so a netc
  * export imports back as the spec it came from. Anything else is a diagnostic at its place in
  * model.json. The spec's train section comes from netc's metadata in the file when it is there

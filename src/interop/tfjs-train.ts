@@ -29,6 +29,23 @@ const KERAS_LOSSES: Readonly<Record<string, string>> = {
   meanSquaredError: 'mse',
 };
 
+/** Keras's loss classes, as a saved config may name them ({class_name, config}). */
+const KERAS_LOSS_CLASSES: Readonly<Record<string, string>> = { CategoricalCrossentropy: 'categorical_crossentropy', MeanSquaredError: 'mse' };
+
+/**
+ * A saved loss as the spec's `loss`, and `label_smoothing` when Keras's CategoricalCrossentropy
+ * has one (TensorFlow.js's own training config names a loss only, so only Keras's has a place
+ * for it). A loss on logits (from_logits) is not netc's: then nothing.
+ */
+function savedLoss(l: unknown): { loss?: string; label_smoothing?: number } {
+  if (typeof l === 'string') return Object.hasOwn(KERAS_LOSSES, l) ? { loss: KERAS_LOSSES[l]! } : {};
+  if (!isObject(l) || typeof l.class_name !== 'string' || !Object.hasOwn(KERAS_LOSS_CLASSES, l.class_name)) return {};
+  const config = isObject(l.config) ? l.config : {};
+  if (config.from_logits === true) return {};
+  const s = config.label_smoothing;
+  return { loss: KERAS_LOSS_CLASSES[l.class_name]!, ...(typeof s === 'number' && s > 0 && s <= 1 ? { label_smoothing: s } : {}) };
+}
+
 /**
  * Whether the model takes MNIST's images and gives its ten classes: then it is most likely an
  * MNIST classifier, and its spec trains on MNIST unless --dataset says otherwise.
@@ -53,9 +70,11 @@ export function trainSection(doc: Record<string, unknown>, meta: ReturnType<type
   const topology = isObject(doc.modelTopology) ? doc.modelTopology : {};
   const tc = [doc.trainingConfig, doc.training_config, topology.training_config].find(isObject);
   const lastActivation = out && (out.op === 'activation' ? out.attrs.fn : out.attrs.activation);
-  const loss = (typeof tc?.loss === 'string' && Object.hasOwn(KERAS_LOSSES, tc.loss) && KERAS_LOSSES[tc.loss]) || (lastActivation === 'softmax' ? 'categorical_crossentropy' : 'mse');
+  const saved = savedLoss(tc?.loss);
+  const loss = saved.loss ?? (lastActivation === 'softmax' ? 'categorical_crossentropy' : 'mse');
   const fallback = resolveOptimizer(undefined);
-  return { dataset, loss, optimizer: savedOptimizer(tc?.optimizer_config) ?? { name: fallback.def.name, learning_rate: fallback.learningRate } };
+  const optimizer = savedOptimizer(tc?.optimizer_config) ?? { name: fallback.def.name, learning_rate: fallback.learningRate };
+  return { dataset, loss, ...(saved.label_smoothing ? { label_smoothing: saved.label_smoothing } : {}), optimizer };
 }
 
 /**
@@ -67,7 +86,7 @@ function savedOptimizer(o: unknown): Record<string, unknown> | undefined {
   if (!isObject(o) || !isObject(o.config) || typeof o.class_name !== 'string') return undefined;
   const config = o.config;
   const cls = o.class_name.toLowerCase();
-  const fits = (n: SerializedName) => n.className.toLowerCase() === cls && (n.matches?.(config) ?? true);
+  const fits = (n: SerializedName | undefined): n is SerializedName => n !== undefined && n.className.toLowerCase() === cls && (n.matches?.(config) ?? true);
   const def = allOptimizers().find((d) => fits(d.keras) || fits(d.tfjs));
   if (!def) return undefined;
   const names = [def.keras, def.tfjs].filter(fits);

@@ -111,15 +111,15 @@ export function interpretUpdate(
   let top = 0;
   for (const [, f] of entries) {
     bases.push(top);
-    top += f.param.length * (2 + o.def.state.length);
+    top += f.param.length * (2 + o.state.length);
   }
   const arena: Arena = at.dtype === 'f64' ? new Float64Array(top) : new Float32Array(top);
   const k = referenceKernels(arena);
   const out: Record<string, { param: Float64Array; state: Float64Array[] }> = {};
   entries.forEach(([name, f], i) => {
     const size = f.param.length;
-    if (f.gradient.length !== size || f.state.length !== o.def.state.length || f.state.some((s) => s.length !== size)) {
-      throw new Error(`interpretUpdate: '${name}' needs a gradient and ${o.def.state.length} state buffers of ${size} values`);
+    if (f.gradient.length !== size || f.state.length !== o.state.length || f.state.some((s) => s.length !== size)) {
+      throw new Error(`interpretUpdate: '${name}' needs a gradient and ${o.state.length} state buffers of ${size} values`);
     }
     const slot = (j: number) => bases[i]! + j * size; // 0: param, 1: gradient, 2…: state
     [f.param, f.gradient, ...f.state].forEach((values, j) => arena.set(values, slot(j)));
@@ -132,7 +132,7 @@ export function interpretUpdate(
       : at.step;
     for (const call of o.def.update(o.hyper, size)) (k[call.kernel] as (...a: number[]) => unknown)(...call.args.map(arg));
     const copy = (j: number) => Float64Array.from(arena.subarray(slot(j), slot(j) + size));
-    out[name] = { param: copy(0), state: o.def.state.map((_, j) => copy(2 + j)) };
+    out[name] = { param: copy(0), state: o.state.map((_, j) => copy(2 + j)) };
   });
   return out;
 }

@@ -15,6 +15,7 @@ import { suggest } from '../diagnostics/suggest.js';
 import type { LoadedSpec, SpecLayer } from '../spec/types.js';
 import { makeNode } from './build.js';
 import { lowerTraining } from './lower-train.js';
+import { lowerActivation } from './ops/activation.js';
 import { imageDims } from './ops/common.js';
 import { getLayer } from './ops/index.js';
 import { initToAttrs } from './init.js';
@@ -173,6 +174,7 @@ function layerContext(
       if (options.trainable === false) attrs.trainable = false;
       if (options.mask) attrs.mask = options.mask.id;
       if (options.role) attrs.role = options.role;
+      if (options.l2) attrs.l2 = options.l2;
       const n = add('param', [], attrs, idFor('param', `${layer.name}.${suffix}`));
       if (!n) throw new Error(`unreachable: param ${layer.name}.${suffix} has no shape rule failure`);
       return n;
@@ -188,7 +190,7 @@ function layerContext(
       return n;
     },
     activation(x, fn) {
-      return fn === 'linear' ? x : ctx.node(fn, [x], {});
+      return lowerActivation(x, fn, layer.alpha, layer.name, ctx);
     },
     image(x, op) {
       const r = imageDims(x.type, op, { layer: layer.name, from: [x.layer || INPUT] });

@@ -126,7 +126,10 @@ export interface LowerContext {
    * no node may read the state after it. Undefined (reported) when the shapes differ.
    */
   update(state: Value, value: Value): Value | undefined;
-  /** Apply an activation function by name; `linear` adds nothing. */
+  /**
+   * Apply an activation function by name, with the layer's `alpha:` for leaky_relu and elu (their
+   * default when it has none; reported when the function takes no alpha); `linear` adds nothing.
+   */
   activation(x: Value, fn: string): Value | undefined;
   /** The [H, W, C] of an image input, or undefined (reported) when `x` is not an image batch. */
   image(x: Value, op: string): [number, number, number] | undefined;
@@ -146,6 +149,11 @@ export interface ParamOptions {
    * 'state' for a buffer the training step updates (declared through LowerContext.state)
    */
   readonly role?: 'mask' | 'state';
+  /**
+   * Keras's kernel_regularizer L2: the training loss gains l2·Σw² of this parameter (its `l2`
+   * attribute; lower-train.ts adds the penalty). A layer passes its `l2` attribute through here.
+   */
+  readonly l2?: number;
 }
 
 export interface LayerDef {

@@ -5,8 +5,12 @@
  * `specs/netc.schema.json`, which ajv validates with and editors read; a test fails when the
  * committed file differs from what this builds.
  */
+import { AUGMENT_SETTINGS } from '../runtime/data/augment.js';
+import { DEFAULT_TEST_FRACTION } from '../runtime/data/image-folder.js';
+import { EARLY_STOPPING } from '../runtime/training/early-stopping.js';
+import { SCHEDULE_KINDS } from '../runtime/training/schedule.js';
 import { allLayers } from './ops/index.js';
-import { allOptimizers } from './optimizers/index.js';
+import { allOptimizers, DEFAULT_OPTIMIZER } from './optimizers/index.js';
 import type { OptimizerDef } from './optimizers/registry.js';
 import { LOSSES } from './ops/losses.js';
 import type { JsonSchema, LayerDef } from './registry.js';
@@ -56,6 +60,37 @@ const positive = (description: string, extra: JsonSchema = {}): JsonSchema => ({
   ...extra,
 });
 
+/** A learning-rate schedule: the list of [epoch, rate] steps, or one of the named kinds. */
+function scheduleSchema(): JsonSchema {
+  const steps: JsonSchema = {
+    type: 'array',
+    description: '[[epoch, learning_rate], ...]: from that epoch on (counting from 1), that step size',
+    items: {
+      type: 'array',
+      items: [
+        { type: 'integer', minimum: 1 },
+        { type: 'number', exclusiveMinimum: 0 },
+      ],
+      minItems: 2,
+      maxItems: 2,
+    },
+  };
+  const named: JsonSchema = {
+    type: 'object',
+    description: 'a named schedule: { kind: one_cycle | cosine | exponential, ... }',
+    required: ['kind'],
+    discriminator: { propertyName: 'kind' },
+    oneOf: Object.entries(SCHEDULE_KINDS).map(([kind, def]) => ({
+      type: 'object',
+      description: def.summary,
+      properties: { kind: { const: kind }, ...def.settings },
+      ...(def.required ? { required: [...def.required] } : {}),
+      additionalProperties: false,
+    })),
+  };
+  return { description: 'how the step size changes over the run', oneOf: [steps, named] };
+}
+
 /** An optimizer's object: the step size and its schedule, common to all, then the entry's own. */
 function optimizerSchema(def: OptimizerDef): JsonSchema {
   return {
@@ -64,19 +99,7 @@ function optimizerSchema(def: OptimizerDef): JsonSchema {
     properties: {
       name: { const: def.name },
       learning_rate: positive('step size', { default: def.learningRate }),
-      schedule: {
-        type: 'array',
-        description: '[[epoch, learning_rate], ...]: from that epoch on (counting from 1), that step size',
-        items: {
-          type: 'array',
-          items: [
-            { type: 'integer', minimum: 1 },
-            { type: 'number', exclusiveMinimum: 0 },
-          ],
-          minItems: 2,
-          maxItems: 2,
-        },
-      },
+      schedule: scheduleSchema(),
       ...def.properties,
     },
     required: ['name'],
@@ -162,7 +185,7 @@ export function buildSchema(): JsonSchema {
         description: 'how to train the network',
         properties: {
           dataset: {
-            description: "'mnist', 'fashion-mnist', or IDX files: {idx: {train_images, train_labels, test_images, test_labels}}",
+            description: "'mnist', 'fashion-mnist', IDX files: {idx: {train_images, train_labels, test_images, test_labels}}, or a folder of images: {images: DIR, test: DIR or fraction}",
             oneOf: [
               { enum: [...DATASETS] },
               {
@@ -184,18 +207,71 @@ export function buildSchema(): JsonSchema {
                 required: ['idx'],
                 additionalProperties: false,
               },
+              {
+                type: 'object',
+                properties: {
+                  images: {
+                    type: 'string',
+                    minLength: 1,
+                    description:
+                      "a folder with one subfolder of PNG or JPEG images per class, relative to the spec; the classes are the subfolders' names, sorted; images are made gray or RGB as input.shape's channels say, and resized to its height and width",
+                  },
+                  test: {
+                    description: `the test images: a folder of the same class subfolders, or the fraction of each class's images to test on (default ${DEFAULT_TEST_FRACTION})`,
+                    default: DEFAULT_TEST_FRACTION,
+                    oneOf: [
+                      { type: 'string', minLength: 1 },
+                      { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+                    ],
+                  },
+                },
+                required: ['images'],
+                additionalProperties: false,
+              },
             ],
           },
           loss: { enum: Object.keys(LOSSES), default: 'categorical_crossentropy' },
           optimizer: {
-            type: 'object',
-            required: ['name'],
-            discriminator: { propertyName: 'name' },
-            oneOf: allOptimizers().map(optimizerSchema),
+            description: "an optimizer's name (with its defaults, as Keras accepts a name), or {name, ...}",
+            default: DEFAULT_OPTIMIZER,
+            oneOf: [
+              { type: 'string', enum: allOptimizers().map((o) => o.name) },
+              {
+                type: 'object',
+                required: ['name'],
+                discriminator: { propertyName: 'name' },
+                oneOf: allOptimizers().map(optimizerSchema),
+              },
+            ],
+          },
+          label_smoothing: {
+            type: 'number',
+            minimum: 0,
+            maximum: 1,
+            default: 0,
+            description: "categorical_crossentropy against y·(1 − ε) + ε/classes rather than the one-hot y, as Keras's label_smoothing",
           },
           batch_size: { type: 'integer', minimum: 1, maximum: 65536, default: 32 },
           epochs: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
           seed: { type: 'integer', minimum: 0, maximum: 4294967295, default: 0 },
+          validation_split: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            exclusiveMaximum: 1,
+            description: "the last fraction of the training images, kept out of training to validate on after each epoch (as Keras's validation_split); without it, the test set is validated on, as the tutorial does",
+          },
+          augment: {
+            type: 'object',
+            description: 'random distortions of each training image, each epoch (seeded): a shift, a rotation and a scaling about the centre',
+            properties: Object.fromEntries(Object.entries(AUGMENT_SETTINGS).map(([k, v]) => [k, { ...v }])),
+            additionalProperties: false,
+          },
+          early_stopping: {
+            type: 'object',
+            description: "stop when the monitored figure has not improved for `patience` epochs (as Keras's EarlyStopping); the best epoch's checkpoint is kept as best.netc",
+            properties: Object.fromEntries(Object.entries(EARLY_STOPPING).map(([k, v]) => [k, { ...v }])),
+            additionalProperties: false,
+          },
         },
         required: ['dataset'],
         additionalProperties: false,

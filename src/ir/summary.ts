@@ -20,6 +20,8 @@ export interface LayerSummary {
   readonly params: number;
   /** values that are not trained: fixed weights and states */
   readonly fixed_params: number;
+  /** of those, the states that the training step updates (Keras's non-trainable weights) */
+  readonly state_params: number;
   readonly macs: number;
   readonly connections: number;
 }
@@ -27,6 +29,7 @@ export interface LayerSummary {
 export interface Summary {
   readonly params: number;
   readonly fixed_params: number;
+  readonly state_params: number;
   readonly macs: number;
   readonly connections: number;
   readonly layers: LayerSummary[];
@@ -55,11 +58,13 @@ export function summarize(graph: Graph, spec: Spec, layerOutputs: ReadonlyMap<st
     const out = byId.get(layerOutputs.get(l.name) ?? '');
     let params = 0;
     let fixed = 0;
+    let states = 0;
     let macs = 0;
     let connections = 0;
     for (const n of nodes) {
       if (isTrainable(n)) params += parameterCount(n, byId);
       else if (n.op === 'param' && n.attrs.role !== 'mask') fixed += parameterCount(n, byId);
+      if (n.op === 'param' && n.attrs.role === 'state') states += parameterCount(n, byId);
       const def = getOp(n.op);
       const types = n.inputs.map((i) => byId.get(i)!.type);
       if (def?.macs) macs += def.macs(types, n.type, n.attrs);
@@ -73,10 +78,18 @@ export function summarize(graph: Graph, spec: Spec, layerOutputs: ReadonlyMap<st
       shape: out ? exampleShape(out.type.shape) : [],
       params,
       fixed_params: fixed,
+      state_params: states,
       macs,
       connections,
     };
   });
-  const total = (k: 'params' | 'fixed_params' | 'macs' | 'connections') => layers.reduce((a, l) => a + l[k], 0);
-  return { params: total('params'), fixed_params: total('fixed_params'), macs: total('macs'), connections: total('connections'), layers };
+  const total = (k: 'params' | 'fixed_params' | 'state_params' | 'macs' | 'connections') => layers.reduce((a, l) => a + l[k], 0);
+  return {
+    params: total('params'),
+    fixed_params: total('fixed_params'),
+    state_params: total('state_params'),
+    macs: total('macs'),
+    connections: total('connections'),
+    layers,
+  };
 }

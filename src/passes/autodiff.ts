@@ -12,7 +12,8 @@
  *            gradient: %c1.w <- %grad.c1.w
  *
  * Only values that depend on a trainable parameter get gradients: nothing is spent on the
- * gradient of the input image.
+ * gradient of the input image. A loss that is a sum of terms (a data loss and L2 penalties)
+ * gives each term the gradient 1, so each term's rule runs as a loss's would.
  */
 import { isTrainable } from '../ir/summary.js';
 import type { GradContext } from '../ir/registry.js';
@@ -57,9 +58,17 @@ export const autodiff: Pass = {
       return sum;
     };
 
+    // Values whose gradient is exactly 1: the loss, and each term of a loss that is a sum (the
+    // data loss plus L2 penalties), which is then differentiated as a loss of its own.
+    const unit = new Set([lossId]);
     for (const n of [...g.nodes].reverse()) {
       if (!requires.has(n.id) || n.op === 'param' || n.op === 'input') continue;
-      const isLoss = n.id === lossId;
+      const isLoss = unit.has(n.id);
+      if (isLoss && (contributions.has(n.id) || (readers.get(n.id) ?? 0) > 1)) throw new PassError(`'${n.id}' is a term of the loss and is read by other nodes too`);
+      if (isLoss && n.op === 'add') {
+        for (const i of n.inputs) unit.add(i);
+        continue;
+      }
       const dy = isLoss ? undefined : gradientOf(n);
       if (!isLoss && !dy) continue; // the loss does not depend on this value
       const def = opDef(n);

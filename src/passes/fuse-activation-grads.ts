@@ -8,8 +8,10 @@
  *            %grad.c1.pre: f32[N,24,24,6] = activation_grad(%c1, %grad.c1) {fn=tanh}
  *   after:   %grad.c1.pre: f32[N,24,24,6] = avgpool2d_grad(%grad.s2, %c1) {activation=tanh, ...}
  *
- * It runs after autodiff, on the backward graph that autodiff wrote.
+ * It runs after autodiff, on the backward graph that autodiff wrote. The pooling gradient reads
+ * what the activation's gradient read: its output, or its input for gelu and swish.
  */
+import { alphaAttr } from '../ir/ops/activation.js';
 import { nodeMap, type Graph } from '../ir/types.js';
 import type { Pass } from './pass.js';
 import { edit, readerCounts } from './rewrite.js';
@@ -29,7 +31,7 @@ export const fuseActivationGrads: Pass = {
       const [y, dy] = n.inputs as [string, string];
       const pool = byId.get(dy);
       if (!pool || pool.op !== 'avgpool2d_grad' || pool.attrs.activation !== undefined || readers.get(pool.id) !== 1) continue;
-      replace.set(n.id, { op: 'avgpool2d_grad', inputs: [pool.inputs[0]!, y], attrs: { ...pool.attrs, activation: n.attrs.fn! } });
+      replace.set(n.id, { op: 'avgpool2d_grad', inputs: [pool.inputs[0]!, y], attrs: { ...pool.attrs, activation: n.attrs.fn!, ...alphaAttr(n.attrs.alpha) } });
       remove.add(pool.id);
     }
     return replace.size === 0 ? g : edit(g, { remove, replace });

@@ -10,6 +10,7 @@ import type { Graph } from '../ir/types.js';
 import { verifyGraph } from '../ir/verify.js';
 import { autodiff } from './autodiff.js';
 import { eliminateDeadNodes } from './eliminate-dead-nodes.js';
+import { foldBatchnorm } from './fold-batchnorm.js';
 import { fuseActivationGrads } from './fuse-activation-grads.js';
 import { fuseActivations } from './fuse-activations.js';
 import { fuseSoftmaxCrossEntropy } from './fuse-softmax-cross-entropy.js';
@@ -20,6 +21,7 @@ import { removeDropout } from './remove-dropout.js';
 /** Every pass, in the order the default pipeline runs them: the default pipeline is this list. */
 export const PASSES: readonly Pass[] = [
   removeDropout,
+  foldBatchnorm,
   fuseActivations,
   fuseSoftmaxCrossEntropy,
   eliminateDeadNodes,

@@ -19,8 +19,10 @@ const FAMILIES: readonly (readonly [RegExp, string, string])[] = [
   [/dense|affine|rbf/, '#fff7ed', '#fed7aa'],
   [/flatten|reshape|pad/, '#f5f3ff', '#ddd6fe'],
   [/dropout/, '#fefce8', '#fde68a'],
+  [/batchnorm|batch_mean|batch_variance/, '#f0fdfa', '#99f6e4'],
   [/add|concat|mul/, '#ecfeff', '#a5f3fc'],
-  [/activation|tanh|relu|sigmoid|softmax|linear/, '#fdf2f8', '#fbcfe8'],
+  // every activation function (relu matches leaky_relu, elu gelu)
+  [/activation|tanh|relu|sigmoid|softmax|linear|elu|swish|softplus/, '#fdf2f8', '#fbcfe8'],
 ];
 
 export function opColours(op: string): { body: string; header: string } {
@@ -126,6 +128,7 @@ export function digraph(title: string, subtitle: readonly string[], boxes: reado
  * (a connection table, a file path) are summarized so the box stays narrow.
  */
 export function attrPhrase(key: string, value: unknown): string {
+  if (key === 'use_bias' && value === false) return 'no bias';
   const name = key.replace(/_/g, ' ');
   if (Array.isArray(value)) {
     if (value.every((v) => typeof v === 'number' || typeof v === 'string')) return `${name} ${value.join('×')}`;

@@ -13,9 +13,15 @@ import { box, count, digraph, dims } from './dot.js';
 
 /** What a fused node is made of: the fusions that src/passes performs, as a table. */
 const FUSIONS: readonly ((n: Node) => readonly string[] | undefined)[] = [
-  (n) => (typeof n.attrs.activation === 'string' && n.attrs.activation !== 'linear' ? [n.op, n.attrs.activation] : undefined),
+  // a batchnorm folded into the layer before it (fold-batchnorm), with any activation after
+  (n) => (typeof n.attrs.folded === 'string' ? [n.op, 'batchnorm', ...activationOf(n)] : undefined),
+  (n) => (activationOf(n).length > 0 ? [n.op, ...activationOf(n)] : undefined),
   (n) => (n.op === 'softmax_cross_entropy' ? ['softmax', 'cross-entropy'] : undefined),
 ];
+
+function activationOf(n: Node): string[] {
+  return typeof n.attrs.activation === 'string' && n.attrs.activation !== 'linear' ? [n.attrs.activation] : [];
+}
 
 export function fusedParts(n: Node): readonly string[] | undefined {
   for (const f of FUSIONS) {

@@ -30,7 +30,7 @@ export function layerGraph(a: Analysis): string {
         family: l.op,
         details,
         shape: dims(s.shape),
-        params: s.params > 0 ? `${count(s.params)} params` : '',
+        params: [s.params > 0 ? `${count(s.params)} params` : '', s.state_params > 0 ? `${count(s.state_params)} non-trainable` : ''].filter(Boolean).join(' + '),
         output: l.name === output,
         unused: !used.has(l.name),
       });

@@ -7,13 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../driver/analyze.js';
+import { classNamesOf } from '../driver/data.js';
 import type { Metrics } from '../driver/run-folder.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
-import { KNOWN_DATASETS } from '../runtime/data/datasets.js';
 import type { Dataset } from '../runtime/data/dataset.js';
 import type { CompiledModel } from '../runtime/model.js';
 import { evaluate } from '../runtime/training/loop.js';
-import type { LoadedSpec } from '../spec/types.js';
 import { buildReport } from './report.js';
 
 export const REPORT = 'report.html';
@@ -46,7 +45,7 @@ export async function writeRunReport(o: RunReport): Promise<string> {
     specText: readFileSync(o.specFile, 'utf8'),
     data: o.data,
     evaluation,
-    classNames: classNames(analysis.loaded, o.model.info.classes),
+    classNames: classNamesOf(train?.dataset, o.model.info.classes, o.data.classNames),
   });
   const path = o.out ?? join(o.dir, REPORT);
   writeFileAtomic(path, html);
@@ -65,11 +64,4 @@ export async function reportAfterTraining(o: RunReport): Promise<void> {
     const detail = process.env.NETC_DEBUG ? String((e as Error).stack) : String((e as Error).message ?? e);
     process.stderr.write(`netc: warning: no report was written: ${detail}\nThe run is complete; 'netc report ${o.dir}' writes the report.\n`);
   }
-}
-
-/** A known data set's class names when they fit the network's outputs, otherwise 0, 1, 2... */
-function classNames(loaded: LoadedSpec, classes: number): string[] {
-  const ds = loaded.spec.train?.dataset;
-  const known = typeof ds === 'string' ? KNOWN_DATASETS[ds]?.classNames : undefined;
-  return known && known.length === classes ? [...known] : Array.from({ length: classes }, (_, c) => String(c));
 }

@@ -53,6 +53,8 @@ export interface CheckpointHeader {
   readonly progress: Progress;
   /** how the run was set up (epochs, batch size, limit, backend...), for --resume */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** the names of the classes, where the data set names them (an images folder's subfolders) */
+  readonly classNames?: readonly string[];
   readonly tensors: readonly TensorEntry[];
 }
 
@@ -148,6 +150,7 @@ function headerProblem(h: unknown): string | undefined {
   for (const k of ['epoch', 'batch', 'step', 'correct', 'seen'] as const) if (!isCount(p[k])) return `'progress.${k}' is not a count`;
   for (const k of ['lossSum', 'seconds'] as const) if (typeof p[k] !== 'number') return `'progress.${k}' is not a number`;
   if (h.settings !== undefined && !isObject(h.settings)) return "'settings' is not an object";
+  if (h.classNames !== undefined && !(Array.isArray(h.classNames) && h.classNames.every((n) => typeof n === 'string'))) return "'classNames' is not a list of names";
   if (!Array.isArray(h.tensors)) return "'tensors' is not a list";
   for (const [i, t] of h.tensors.entries()) {
     if (!isObject(t) || typeof t.name !== 'string' || (t.kind !== 'param' && t.kind !== 'state') || !isCount(t.length) || !isCount(t.offset)) {

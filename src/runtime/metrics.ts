@@ -9,16 +9,23 @@ const EPS = 1e-7;
  * networks (rbf_map), predictions are the posterior softmax(−y) of the penalties y, and this is
  * its cross-entropy: the MAP loss without its rubbish-class term log(1 + e^−j / Σ e^−y), which
  * the posterior does not keep (so a lower bound of the training loss, equal to it when one
- * penalty is small).
+ * penalty is small). With `labelSmoothing`, cross-entropy against the smoothed targets the
+ * training loss uses.
  */
-export function lossOf(loss: LossName, probs: Float32Array, labels: Float32Array, classes: number): number {
+export function lossOf(loss: LossName, probs: Float32Array, labels: Float32Array, classes: number, labelSmoothing = 0): number {
   const n = probs.length / classes;
   let s = 0;
   if (loss === 'mse') {
     for (let i = 0; i < probs.length; i++) s += (probs[i]! - labels[i]!) ** 2;
     return s / (n * classes);
   }
-  for (let i = 0; i < probs.length; i++) if (labels[i]) s -= labels[i]! * Math.log(Math.min(Math.max(probs[i]!, EPS), 1 - EPS));
+  // Keras's label smoothing ε: the targets are y·(1 − ε) + ε/classes (y itself when ε is 0)
+  const keep = 1 - labelSmoothing;
+  const spread = labelSmoothing / classes;
+  for (let i = 0; i < probs.length; i++) {
+    const t = labels[i]! * keep + spread;
+    if (t) s -= t * Math.log(Math.min(Math.max(probs[i]!, EPS), 1 - EPS));
+  }
   return s / n;
 }
 

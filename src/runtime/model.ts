@@ -32,6 +32,8 @@ export interface ParameterInfo {
   readonly state: readonly number[];
   /** the name of a 0/1 mask of the same shape: where it is 0, this weight is held at zero */
   readonly mask?: string;
+  /** the loss adds l2·Σw² of this weight (Keras's kernel_regularizer), when it has an `l2` */
+  readonly l2?: number;
 }
 
 /**
@@ -59,6 +61,8 @@ export interface ModelInfo {
   readonly arenaFloats: number;
   readonly parameters: readonly ParameterInfo[];
   readonly optimizer?: OptimizerInfo;
+  /** the training loss's targets are y·(1 − ε) + ε/classes, as Keras's label_smoothing ε (absent: 0) */
+  readonly labelSmoothing?: number;
   /** where the schedules read their inputs and leave their results */
   readonly io: {
     readonly trainImages?: number;
@@ -118,7 +122,7 @@ export abstract class CompiledModel {
     if (!backend) throw new Error(`unknown backend '${String(b)}'`);
     this.backend = backend;
     const largest = Math.max(16, ...info.parameters.map((p) => size(p.shape) + 4 * p.shape.length));
-    const allocation = backend.allocate({ floats: info.arenaFloats, scratchFloats: 2 * largest + 64, threads: options.threads ?? defaultThreads() });
+    const allocation = backend.allocate({ floats: info.arenaFloats, scratchFloats: 4 * largest + 64, threads: options.threads ?? defaultThreads() });
     this.arena = allocation.arena;
     this.kernels = allocation.kernels;
     this.threads = allocation.threads;
@@ -193,6 +197,21 @@ export abstract class CompiledModel {
   trainStep(images: Float32Array, labels: Float32Array, n = images.length / this.imageSize): number {
     const loss = this.computeGradients(images, labels, n);
     this.applyUpdate();
+    return loss;
+  }
+
+  /**
+   * Σ l2·Σw² over the weights with an `l2`: what the training loss adds to the data loss, and
+   * what an evaluation's loss adds too, as Keras's evaluate does. 0 without regularization.
+   */
+  regularizationLoss(): number {
+    let loss = 0;
+    for (const p of this.info.parameters) {
+      if (!p.l2) continue;
+      let squares = 0;
+      for (const w of this.view(p.offset, size(p.shape))) squares += w * w;
+      loss += p.l2 * squares;
+    }
     return loss;
   }
 

@@ -3,12 +3,14 @@
  * shape of one image and the number of classes. Known sets are described without touching the
  * disk; IDX files named in the spec are checked before any training — the images' headers, the
  * labels whole (they give the classes) — and a problem is a diagnostic at the key of its file.
+ * An images folder is listed (image-facts.ts).
  */
 import { dirname } from 'node:path';
 import { IdxError, readIdx, readIdxHeader } from '../runtime/data/idx.js';
 import { datasetFiles, KNOWN_DATASETS, type DatasetFiles } from '../runtime/data/datasets.js';
 import type { Diagnostic, SourceLoc } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
+import { imageFolderFacts } from './image-facts.js';
 import type { SourceMap } from './source.js';
 import type { DatasetSpec } from './types.js';
 
@@ -43,11 +45,13 @@ export function dataFileLoc(map: SourceMap, files: DatasetFiles | undefined, pat
   return map.locate(at ? ['train', 'dataset', 'idx', KEYS[at]] : ['train', 'dataset']);
 }
 
-export function datasetFacts(dataset: DatasetSpec, map: SourceMap): DatasetFacts | Diagnostic {
+/** `input` is the spec's input shape, which an images folder's images are made into. */
+export function datasetFacts(dataset: DatasetSpec, map: SourceMap, input: readonly [number, number, number]): DatasetFacts | Diagnostic {
   if (typeof dataset === 'string') {
     const known = KNOWN_DATASETS[dataset]!;
     return { label: dataset, image: known.image, classes: known.classes };
   }
+  if ('images' in dataset) return imageFolderFacts(dataset, map, input);
   // IDX paths are relative to the file that wrote them (a base spec, perhaps).
   const imagesAt = map.locate(['train', 'dataset', 'idx', 'train_images']);
   const files = datasetFiles(dataset, dirname(imagesAt.file));

@@ -34,6 +34,28 @@ type Doc = Record<string, unknown>;
 /** The keys that edit a base spec's layers rather than replace a value. */
 const EDITS = ['remove', 'insert_after', 'patch'] as const;
 
+/**
+ * Values a person may write short, by where they are, and the key of the mapping each stands
+ * for: `optimizer: adam` is `{ name: adam }`, as Keras accepts an optimizer's name. The schema
+ * admits both; the loaded spec holds only the mapping, so every reader sees one form, and a
+ * variant's mapping merges into a base's short form as into the mapping it stands for.
+ */
+const SHORTHANDS: readonly { readonly path: readonly PathSegment[]; readonly key: string }[] = [{ path: ['train', 'optimizer'], key: 'name' }];
+
+/** The key a shorthand at `path` stands for, if a shorthand may be written there. */
+const shorthandKey = (path: readonly PathSegment[]) => SHORTHANDS.find((s) => s.path.join('/') === path.join('/'))?.key;
+
+/** Replace a short form at `path` by its mapping, which takes the short form's place in `map`. */
+function expandShorthand(parent: Doc, path: readonly PathSegment[], map: SourceMap): void {
+  const last = String(path[path.length - 1]);
+  const key = shorthandKey(path);
+  const value = Object.hasOwn(parent, last) ? parent[last] : undefined;
+  if (key === undefined || typeof value !== 'string') return;
+  setOwn(parent, last, { [key]: value });
+  const at = map.get(path);
+  if (at) map.set([...path, key], at);
+}
+
 interface Resolved {
   doc?: Doc;
   map: SourceMap;
@@ -98,6 +120,10 @@ export function loadSpec(file: string, options: SpecLoadOptions = {}): LoadResul
   if (!r.doc || hasErrors(diagnostics)) return { diagnostics, sources };
   diagnostics.push(...validateSpec(r.doc, r.map, options.schema));
   if (hasErrors(diagnostics)) return { diagnostics, sources };
+  for (const { path } of SHORTHANDS) {
+    const parent = path.slice(0, -1).reduce<unknown>((o, k) => (isMapping(o) && Object.hasOwn(o, k) ? o[k] : undefined), r.doc);
+    if (isMapping(parent)) expandShorthand(parent, path, r.map);
+  }
   return { loaded: { file, spec: r.doc as unknown as Spec, map: r.map, sources }, diagnostics, sources };
 }
 
@@ -244,6 +270,7 @@ function editLayers(merged: Doc, doc: Doc, map: SourceMap, mmap: SourceMap, base
 function mergeInto(target: Doc, key: string, value: unknown, path: PathSegment[], from: SourceMap, to: SourceMap): void {
   // Own keys only: `target['__proto__']` would otherwise be Object.prototype, and merging into it
   // would change every object in the process.
+  if (isMapping(value)) expandShorthand(target, path, to);
   const current = Object.hasOwn(target, key) ? target[key] : undefined;
   if (isMapping(value) && isMapping(current)) {
     to.set(path, from.get(path) ?? { value: from.locate(path) });

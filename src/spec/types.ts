@@ -3,6 +3,9 @@
  * resolved. The JSON Schema (`specs/netc.schema.json`) is the authority on what is allowed; these
  * types only describe the result for the code that reads it.
  */
+import type { AugmentSpec } from '../runtime/data/augment.js';
+import type { EarlyStoppingSpec } from '../runtime/training/early-stopping.js';
+import type { Schedule } from '../runtime/training/schedule.js';
 import type { SourceMap } from './source.js';
 
 export interface SpecLayer {
@@ -22,14 +25,16 @@ export type DatasetSpec =
         readonly test_images: string;
         readonly test_labels: string;
       };
-    };
+    }
+  /** a folder of one subfolder per class; the test images a folder of the same classes, or a fraction of each class */
+  | { readonly images: string; readonly test?: string | number };
 
 /** An optimizer as written; which hyperparameters it takes, the optimizer registry (`src/ir/optimizers/`) says. */
 export interface OptimizerSpec {
   readonly name: string;
   readonly learning_rate?: number;
-  /** [epoch, learning_rate] pairs: from that epoch on (counting from 1), that rate */
-  readonly schedule?: readonly (readonly [number, number])[];
+  /** [epoch, learning_rate] pairs (from that epoch on, counting from 1, that rate), or a named schedule */
+  readonly schedule?: Schedule;
   /** its own hyperparameters (Adam's beta1, momentum's nesterov, ...) */
   readonly [hyperparameter: string]: unknown;
 }
@@ -37,10 +42,18 @@ export interface OptimizerSpec {
 export interface TrainSpec {
   readonly dataset: DatasetSpec;
   readonly loss?: 'categorical_crossentropy' | 'mse' | 'rbf_map';
+  /** after loading, always the mapping: `optimizer: adam` is read as `{ name: adam }` */
   readonly optimizer?: OptimizerSpec;
+  /** Keras's label smoothing of categorical cross-entropy: targets y·(1 − ε) + ε/classes */
+  readonly label_smoothing?: number;
   readonly batch_size?: number;
   readonly epochs?: number;
   readonly seed?: number;
+  /** the last fraction of the training images, held out to validate on */
+  readonly validation_split?: number;
+  readonly early_stopping?: EarlyStoppingSpec;
+  /** random distortions of the training images */
+  readonly augment?: AugmentSpec;
 }
 
 export interface Spec {

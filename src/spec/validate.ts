@@ -120,7 +120,8 @@ function mapErrors(errors: readonly ErrorObject[], doc: unknown, map: SourceMap)
   for (const e of errors) {
     if (e.keyword !== 'oneOf') continue;
     const branches = ((e.parentSchema as Schema | undefined)?.oneOf ?? []) as Schema[];
-    const fitting = branches.map((b, k) => (kindFits(b, e.data) ? k : -1)).filter((k) => k >= 0);
+    let fitting = branches.map((b, k) => (kindFits(b, e.data) ? k : -1)).filter((k) => k >= 0);
+    if (fitting.length > 1) fitting = fitting.filter((k) => hasRequired(branches[k]!, e.data));
     const prefix = e.schemaPath + '/';
     const keep = fitting.length === 1 ? `${prefix}${fitting[0]}/` : undefined;
     const inner = errors.filter((x) => x.schemaPath.startsWith(prefix));
@@ -153,6 +154,11 @@ function kindFits(branch: Schema, data: unknown): boolean {
   const type = branch.type ?? (Array.isArray(branch.enum) ? typeof (branch.enum as unknown[])[0] : undefined);
   if (type === 'integer') return kind === 'number';
   return type === kind;
+}
+
+/** Of several mapping branches ({idx} or {images}), whether the value has this one's required keys. */
+function hasRequired(branch: Schema, data: unknown): boolean {
+  return !Array.isArray(branch.required) || (branch.required as string[]).every((k) => k in (data as object));
 }
 
 function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | undefined {
@@ -235,7 +241,8 @@ function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | un
 
 /** A short phrase for what a schema accepts: "an integer ≥ 1 or a list of 2 integers ≥ 1". */
 export function expectation(s: Schema): string {
-  if (Array.isArray(s.oneOf)) return (s.oneOf as Schema[]).map(expectation).join(' or ');
+  // a typed schema whose oneOf tells its kinds apart (an optimizer's mapping) is that type
+  if (Array.isArray(s.oneOf) && s.type === undefined) return (s.oneOf as Schema[]).map(expectation).join(' or ');
   if (Array.isArray(s.enum)) return `one of ${(s.enum as unknown[]).map((v) => `'${String(v)}'`).join(', ')}`;
   if (s.const !== undefined) return JSON.stringify(s.const);
   const bound =
@@ -254,7 +261,7 @@ export function expectation(s: Schema): string {
     case 'boolean':
       return 'true or false';
     case 'object':
-      return 'a mapping (key: value)';
+      return Array.isArray(s.required) && s.required.length > 0 ? `a mapping with ${(s.required as string[]).map((k) => `'${k}'`).join(', ')}` : 'a mapping (key: value)';
     case 'array': {
       const n = s.minItems !== undefined && s.minItems === s.maxItems ? `${String(s.minItems)} ` : '';
       const item = s.items ? plural(expectation(s.items as Schema)) : 'values';

@@ -63,8 +63,12 @@ const SPEC_DIGESTS: Record<string, Record<string, string>> = {
   'inception-mini': { fast: 'daae6cf3bce7d226', reference: '709adcb444132871' },
   'lenet5': { fast: 'b883298621b8a518', reference: 'd6414ef78606edce' },
   'lenet5-1998': { fast: 'dad217e229570fb2', reference: '0b7a7d5ef6f6b994' },
+  // recorded when batch normalization came, to pin its arithmetic from here on
+  'lenet5-bn': { fast: '7c873f85b4bab351', reference: 'a6cfa2f4d7696852' },
   'lenet5-relu-maxpool': { fast: '1547121a072b3e08', reference: '67a5dbc79df1661d' },
   'lenet5-wide': { fast: '674323e698f0e4f2', reference: '2d1d8c39849d2cdd' },
+  // recorded when it came (batch normalization, no biases, one-cycle and label smoothing live in the training loop, not these steps)
+  'mnist-fast': { fast: '6ad67123a6f7d43d', reference: '60df672cc9012924' },
 };
 
 const specs = readdirSync('specs').filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();

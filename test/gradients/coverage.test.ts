@@ -21,12 +21,6 @@ import type { LayerSpec } from '../helpers/tfjs-net.js';
  */
 const LENET98_OPS = ['subsample', 'subsample_grad_input', 'subsample_grad_coef', 'rbf', 'rbf_grad_input', 'rbf_map', 'rbf_map_grad', 'affine', 'mul'];
 const LENET98_LAYERS = ['subsample', 'rbf'];
-/**
- * No shipped layer updates state yet (batch normalization will): test/ir/state-update.test.ts
- * checks `assign` against sums the test computes itself, in the generated module and the
- * interpreter. It has no gradient: autodiff never reaches an update.
- */
-const STATE_OPS = ['assign'];
 
 interface Graphs {
   readonly pipeline: PipelineName;
@@ -57,15 +51,16 @@ describe('what the gradient tests cover', () => {
   const layers: LayerSpec[] = ALL_CASES.flatMap((c) => [...c.layers]);
 
   it('every op of the registry, in compiled training or inference graphs', () => {
-    const seen = new Set([...nodes().map((n) => n.op), ...LENET98_OPS, ...STATE_OPS]);
+    const seen = new Set([...nodes().map((n) => n.op), ...LENET98_OPS]);
     expect(allOps().map((o) => o.name).filter((op) => !seen.has(op))).toEqual([]);
   });
 
   it('every op of the default pipeline and of the bare one', () => {
-    const fused = new Set([...nodes('fused').map((n) => n.op), ...LENET98_OPS, ...STATE_OPS]);
-    const unfused = new Set([...nodes('unfused').map((n) => n.op), ...LENET98_OPS, ...STATE_OPS]);
-    // without rewrites, everything but the fused loss appears
-    expect(allOps().map((o) => o.name).filter((op) => !unfused.has(op) && !op.startsWith('softmax_cross_entropy'))).toEqual([]);
+    const fused = new Set([...nodes('fused').map((n) => n.op), ...LENET98_OPS]);
+    const unfused = new Set([...nodes('unfused').map((n) => n.op), ...LENET98_OPS]);
+    // without rewrites, everything but the fused loss and the folded batchnorm appears
+    const rewritten = (op: string) => op.startsWith('softmax_cross_entropy') || op.startsWith('batchnorm_fold');
+    expect(allOps().map((o) => o.name).filter((op) => !unfused.has(op) && !rewritten(op))).toEqual([]);
     // with them, cross-entropy of a softmax output always fuses
     expect(allOps().map((o) => o.name).filter((op) => !fused.has(op) && !op.startsWith('categorical_crossentropy'))).toEqual([]);
   });
@@ -101,6 +96,30 @@ describe('what the gradient tests cover', () => {
     }
     const dense = new Set<string>(layers.flatMap((l) => (l.op === 'dense' ? [l.activation ?? 'linear'] : [])));
     expect([...ELEMENTWISE, 'linear', 'softmax'].filter((a) => !dense.has(a))).toEqual([]);
+  });
+
+  it('batchnorm folded into conv2d and into dense at inference, with a fused activation, without γ and without β', () => {
+    const folded = new Set(nodes('fused').filter((n) => n.attrs.folded !== undefined).map((n) => n.op));
+    expect([...folded].sort()).toEqual(['conv2d', 'dense']);
+    expect(nodes('fused').some((n) => n.op === 'batchnorm' && n.attrs.activation !== undefined)).toBe(true);
+    const norms = layers.flatMap((l) => (l.op === 'batchnorm' ? [l] : []));
+    expect(norms.some((l) => l.scale === false)).toBe(true);
+    expect(norms.some((l) => l.center === false)).toBe(true);
+  });
+
+  it('conv2d dilated (square and not) and without a bias; depthwise_conv2d of each padding, multiplier > 1, stride 2, without a bias, with a fused activation', () => {
+    const conv = layers.flatMap((l) => (l.op === 'conv2d' ? [l] : []));
+    expect(conv.some((l) => l.use_bias === false)).toBe(true);
+    expect(conv.some((l) => typeof l.dilation === 'number' && l.dilation > 1)).toBe(true);
+    expect(conv.some((l) => Array.isArray(l.dilation) && l.dilation[0] !== l.dilation[1])).toBe(true);
+    expect(conv.some((l) => l.dilation !== undefined && l.stride !== undefined)).toBe(true);
+    const dw = layers.flatMap((l) => (l.op === 'depthwise_conv2d' ? [l] : []));
+    expect(dw.some((l) => (l.padding ?? 'valid') === 'valid')).toBe(true);
+    expect(dw.some((l) => l.padding === 'same')).toBe(true);
+    expect(dw.some((l) => (l.depth_multiplier ?? 1) > 1)).toBe(true);
+    expect(dw.some((l) => l.stride === 2)).toBe(true);
+    expect(dw.some((l) => l.use_bias === false)).toBe(true);
+    expect(nodes('fused').some((n) => n.op === 'depthwise_conv2d' && n.attrs.activation !== undefined)).toBe(true);
   });
 
   it('add of two and of three, concat of images and of flat features, dropout, both losses', () => {

@@ -1,9 +1,12 @@
 /**
  * A few training steps of the generated module against tf.train's optimizers applied to
  * tf.variables that start from the same weights: Adam (Kingma & Ba, as tf.train.adam), plain SGD,
- * and momentum with and without Nesterov. Each step uses a new batch (of varying size), so the
- * optimizer state matters. After every step the loss must agree within 1e-5 and every parameter
- * within |ours − tf| ≤ 1e-4 · max(1, |tf|).
+ * momentum with and without Nesterov, and RMSprop with and without momentum. What tf.train lacks
+ * is written here in float64 from its published update (test/helpers/float64-optimizers.ts):
+ * AdamW (Loshchilov & Hutter, with Keras's w −= lr·wd·w), and centered RMSprop by Keras's rule
+ * (tf.train.rmsprop's centered denominator subtracts ε). Each step uses a new batch (of varying
+ * size), so the optimizer state matters. After every step the loss must agree within 1e-5 and
+ * every parameter within |ours − tf| ≤ 1e-4 · max(1, |tf|).
  *
  * Every backend runs every case: each has its own optimizer kernels (and its own forward and
  * backward kernels), and a bug in one backend's update would not show on another.
@@ -16,6 +19,7 @@ import { buildCase, expectClose, randomBatch, type NetCase, type PipelineName } 
 import { DAG_CASES, POOL_CASES } from '../helpers/gradient-cases.js';
 import { freshModel, MODEL_SEED, trainableShapes } from '../helpers/gradient-suite.js';
 import { tfForward, tfLoss, useTfCpu } from '../helpers/tfjs-net.js';
+import { adamw64, rmsprop64, type Stepper } from '../helpers/float64-optimizers.js';
 
 const PARAM_TOL = { rtol: 1e-4, floor: 1 };
 const LOSS_TOL = { rtol: 1e-5, floor: 1 };
@@ -24,7 +28,7 @@ interface Run {
   readonly name: string;
   readonly net: NetCase;
   readonly optimizer: string;
-  readonly tfOptimizer: () => tf.Optimizer;
+  readonly tfOptimizer: () => Stepper;
   /** the batch size of each step */
   readonly steps: readonly number[];
   readonly pipeline?: PipelineName;
@@ -125,6 +129,50 @@ const RUNS: readonly Run[] = [
     optimizer: '{ name: momentum, learning_rate: 0.1, momentum: 0.8 }',
     tfOptimizer: () => tf.train.momentum(0.1, 0.8, false),
     steps: [5, 3, 1, 5],
+  },
+  {
+    name: 'rmsprop with its defaults: 4 steps',
+    net: poolNet,
+    optimizer: '{ name: rmsprop, learning_rate: 0.01 }',
+    tfOptimizer: () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7, false),
+    steps: [5, 3, 1, 5],
+  },
+  {
+    name: 'rmsprop with rho 0.8 and momentum 0.7 on a DAG: 4 steps',
+    net: dagNet,
+    optimizer: '{ name: rmsprop, learning_rate: 0.005, rho: 0.8, momentum: 0.7 }',
+    tfOptimizer: () => tf.train.rmsprop(0.005, 0.8, 0.7, 1e-7, false),
+    steps: [3, 5, 1, 3],
+  },
+  {
+    name: "centered rmsprop with momentum 0.5, by Keras's rule in float64: 4 steps",
+    net: poolNet,
+    optimizer: '{ name: rmsprop, learning_rate: 0.005, momentum: 0.5, centered: true, epsilon: 1e-6 }',
+    tfOptimizer: () => rmsprop64({ learningRate: 0.005, rho: 0.9, momentum: 0.5, epsilon: 1e-6, centered: true }),
+    steps: [5, 3, 1, 5],
+  },
+  {
+    name: 'adamw with its default betas, epsilon and weight decay, in float64: 4 steps',
+    net: poolNet,
+    optimizer: '{ name: adamw, learning_rate: 0.003 }',
+    tfOptimizer: () => adamw64({ learningRate: 0.003, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
+    steps: [5, 3, 1, 5],
+  },
+  {
+    name: 'adamw with weight_decay 0.3 on a DAG, in float64: 4 steps',
+    net: dagNet,
+    optimizer: '{ name: adamw, learning_rate: 0.01, weight_decay: 0.3, beta1: 0.8 }',
+    tfOptimizer: () => adamw64({ learningRate: 0.01, weightDecay: 0.3, beta1: 0.8, beta2: 0.999, epsilon: 1e-7 }),
+    steps: [3, 5, 1, 3],
+  },
+  {
+    name: 'adamw, compiled without fusion, with the learning rate overridden: 3 steps',
+    net: poolNet,
+    optimizer: '{ name: adamw, learning_rate: 0.01, weight_decay: 0.1 }',
+    tfOptimizer: () => adamw64({ learningRate: 0.02, weightDecay: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
+    steps: [5, 1, 3],
+    pipeline: 'unfused',
+    learningRate: 0.02,
   },
   {
     name: 'momentum 0.9 with Nesterov: 4 steps',

@@ -8,17 +8,18 @@ import { join, resolve } from 'node:path';
 import { compileSpec, runtimeImportFor, type Compiled } from '../../src/driver/compile.js';
 import { interpret } from '../../src/ir/interpret.js';
 import type { Graph } from '../../src/ir/types.js';
-import { TRAINING_PIPELINE } from '../../src/passes/manager.js';
+import { DEFAULT_PIPELINE } from '../../src/passes/manager.js';
 import type { ModelModule } from './modules.js';
 import { tinySpec } from './modules.js';
 import { layersYaml, type LayerSpec, type LossName } from './tfjs-net.js';
 
 /**
- * The training pipelines the tests compile with: netc's default (activations folded into conv2d
- * and dense, softmax + cross-entropy as one loss), no rewrites at all, and each rewrite alone.
+ * The pipelines the tests compile with: netc's default (activations folded into conv2d and dense,
+ * softmax + cross-entropy as one loss; at inference, batchnorm folded into the layer before), no
+ * rewrites at all, and each rewrite alone.
  */
 export const PIPELINES = {
-  fused: TRAINING_PIPELINE,
+  fused: DEFAULT_PIPELINE,
   unfused: ['eliminate-dead-nodes', 'autodiff', 'plan-memory'],
   'activations-only': ['fuse-activations', 'eliminate-dead-nodes', 'autodiff', 'plan-memory'],
   'loss-only': ['fuse-softmax-cross-entropy', 'eliminate-dead-nodes', 'autodiff', 'plan-memory'],
@@ -35,8 +36,16 @@ export interface NetCase {
   readonly optimizer?: string;
   /** the spec's batch_size: the largest n of a training step (default 5) */
   readonly batchSize?: number;
+  /** the spec's train.label_smoothing (default none) */
+  readonly labelSmoothing?: number;
   /** node id → 'op' or 'op(activation)' it must be in the training graph when activations are fused */
   readonly fusedGraphHas?: Readonly<Record<string, string>>;
+  /**
+   * parameters whose gradient is zero in exact arithmetic (the bias of a layer that only a
+   * batchnorm reads: the batch mean takes it away again); checked to be zero at the precision of
+   * the network's other gradients, instead of against a nonzero truth
+   */
+  readonly zeroGradients?: readonly string[];
 }
 
 export interface Built {
@@ -69,6 +78,7 @@ export function caseSpec(c: NetCase): string {
     ...(c.loss ? { loss: c.loss } : {}),
     optimizer: c.optimizer ?? '{ name: adam, learning_rate: 0.01 }',
     batchSize: c.batchSize ?? 5,
+    ...(c.labelSmoothing ? { labelSmoothing: c.labelSmoothing } : {}),
   });
 }
 

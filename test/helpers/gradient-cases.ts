@@ -8,6 +8,7 @@
  * ReLU sees padding zeros (its kink at 0).
  */
 import type { NetCase } from './gradcheck.js';
+import { CONV_VARIANT_CASES } from './gradient-cases-conv.js';
 
 /** conv2d with each activation, stride 1 and 2, 'valid', 'same' and int padding. */
 export const CONV_CASES: readonly NetCase[] = [
@@ -350,6 +351,181 @@ export const EDGE_CASES: readonly NetCase[] = [
   },
 ];
 
+/**
+ * batch normalization: folded at inference into the linear conv2d or dense before it (whose bias
+ * then has no effect, so a zero gradient), or not (an activation between); its own activation
+ * fused in training; on the input (no gradient through it); without γ or without β; given
+ * momentum and epsilon. Dense batches are at least 3 (the gradient tests' default 1 makes every feature
+ * its own mean).
+ */
+export const BATCHNORM_CASES: readonly NetCase[] = [
+  {
+    name: 'batchnorm after a linear conv2d, then relu: folded at inference',
+    input: [6, 6, 2],
+    classes: 3,
+    layers: [
+      { name: 'c1', op: 'conv2d', filters: 3, kernel: 3 },
+      { name: 'bn1', op: 'batchnorm' },
+      { name: 'r1', op: 'activation', fn: 'relu' },
+      { name: 'flat', op: 'flatten' },
+      { name: 'out', op: 'dense', units: 3, activation: 'softmax' },
+    ],
+    fusedGraphHas: { c1: 'conv2d', bn1: 'batchnorm(relu)' },
+    zeroGradients: ['c1.b'],
+  },
+  {
+    name: 'batchnorm on the input (no gradient through it), and without β after a tanh dense layer',
+    input: [5, 5, 2],
+    classes: 3,
+    layers: [
+      { name: 'bn0', op: 'batchnorm', momentum: 0.9, epsilon: 0.01 },
+      { name: 'c1', op: 'conv2d', filters: 2, kernel: 3, padding: 'same', activation: 'tanh' },
+      { name: 's', op: 'avgpool2d', pool: 2 },
+      { name: 'flat', op: 'flatten' },
+      // tanh rather than sigmoid: the batchnorm divides by the spread of its outputs over the
+      // batch, and sigmoid's are narrow enough to magnify the fast kernels' 2e-7 past tolerance
+      { name: 'd', op: 'dense', units: 5, activation: 'tanh' },
+      { name: 'bn2', op: 'batchnorm', center: false },
+      { name: 'out', op: 'dense', units: 3, activation: 'softmax' },
+    ],
+  },
+  {
+    name: 'batchnorm without γ after a linear dense layer, then sigmoid: folded at inference',
+    input: [3, 3, 2],
+    classes: 3,
+    layers: [
+      { name: 'flat', op: 'flatten' },
+      { name: 'd', op: 'dense', units: 6 },
+      { name: 'bn', op: 'batchnorm', scale: false },
+      { name: 'a', op: 'activation', fn: 'sigmoid' },
+      { name: 'out', op: 'dense', units: 3, activation: 'softmax' },
+    ],
+    fusedGraphHas: { d: 'dense', bn: 'batchnorm(sigmoid)' },
+    zeroGradients: ['d.b'],
+  },
+];
+
+/**
+ * leaky_relu, elu, gelu, swish and softplus: on conv2d and dense and as layers; alpha given and
+ * defaulted; gelu and swish (whose gradient reads their input) left apart in the training graph
+ * and fused at inference; gradients fused into the average pooling after them, from y or from x.
+ */
+export const ACTIVATION_FN_CASES: readonly NetCase[] = [
+  {
+    name: 'conv2d leaky_relu (alpha 0.1), same, then elu (default alpha), stride 2',
+    input: [7, 7, 2],
+    classes: 3,
+    layers: [
+      { name: 'c1', op: 'conv2d', filters: 3, kernel: 3, padding: 'same', activation: 'leaky_relu', alpha: 0.1 },
+      { name: 'c2', op: 'conv2d', filters: 3, kernel: 3, stride: 2, activation: 'elu' },
+      { name: 'flat', op: 'flatten' },
+      { name: 'out', op: 'dense', units: 3, activation: 'softmax' },
+    ],
+  },
+  {
+    name: 'conv2d gelu, swish and softplus',
+    input: [6, 6, 2],
+    classes: 3,
+    layers: [
+      { name: 'c1', op: 'conv2d', filters: 3, kernel: 2, activation: 'gelu' },
+      { name: 'c2', op: 'conv2d', filters: 3, kernel: 2, activation: 'swish' },
+      { name: 'c3', op: 'conv2d', filters: 2, kernel: 2, stride: 2, activation: 'softplus' },
+      { name: 'flat', op: 'flatten' },
+      { name: 'out', op: 'dense', units: 3, activation: 'softmax' },
+    ],
+    fusedGraphHas: { c1: 'conv2d', 'c1.gelu': 'gelu', c2: 'conv2d', 'c2.swish': 'swish', c3: 'conv2d(softplus)' },
+  },
+  {
+    name: 'dense leaky_relu (default alpha), elu (alpha 0.5), gelu, swish, softplus',
+    input: [3, 3, 2],
+    classes: 3,
+    layers: [
+      { name: 'flat', op: 'flatten' },
+      { name: 'h1', op: 'dense', units: 6, activation: 'leaky_relu' },
+      { name: 'h2', op: 'dense', units: 5, activation: 'elu', alpha: 0.5 },
+      { name: 'h3', op: 'dense', units: 6, activation: 'gelu' },
+      { name: 'h4', op: 'dense', units: 5, activation: 'swish' },
+      { name: 'h5', op: 'dense', units: 4, activation: 'softplus' },
+      { name: 'out', op: 'dense', units: 3, activation: 'softmax' },
+    ],
+  },
+  {
+    name: 'activation layers gelu, leaky_relu (alpha 0.2) and swish after conv2d and dense',
+    input: [5, 5, 2],
+    classes: 3,
+    layers: [
+      { name: 'c1', op: 'conv2d', filters: 3, kernel: 3 },
+      { name: 'a1', op: 'activation', fn: 'gelu' },
+      { name: 'flat', op: 'flatten' },
+      { name: 'd', op: 'dense', units: 5 },
+      { name: 'a2', op: 'activation', fn: 'leaky_relu', alpha: 0.2 },
+      { name: 'd2', op: 'dense', units: 4 },
+      { name: 'a3', op: 'activation', fn: 'swish' },
+      { name: 'out', op: 'dense', units: 3, activation: 'softmax' },
+    ],
+    fusedGraphHas: { c1: 'conv2d', a1: 'gelu', d: 'dense(leaky_relu)', d2: 'dense', a3: 'swish' },
+  },
+  {
+    name: 'average pooling after gelu and after elu (alpha 0.7): their gradients fused into the pooling\'s; softplus, elu and leaky_relu layers after pooling',
+    input: [7, 7, 2],
+    classes: 3,
+    layers: [
+      { name: 'c1', op: 'conv2d', filters: 3, kernel: 2, activation: 'gelu' },
+      { name: 's1', op: 'avgpool2d', pool: 2 },
+      { name: 'a1', op: 'activation', fn: 'softplus' },
+      { name: 'c2', op: 'conv2d', filters: 4, kernel: 1, activation: 'elu', alpha: 0.7 },
+      { name: 's2', op: 'avgpool2d', pool: 3 },
+      { name: 'a2', op: 'activation', fn: 'elu' },
+      { name: 'a3', op: 'activation', fn: 'leaky_relu', alpha: 0.05 },
+      { name: 'flat', op: 'flatten' },
+      { name: 'out', op: 'dense', units: 3, activation: 'softmax' },
+    ],
+    fusedGraphHas: { 'c1.gelu': 'gelu', a1: 'softplus', c2: 'conv2d(elu)', a2: 'elu', a3: 'leaky_relu', 'grad.c1': 'avgpool2d_grad(gelu)', 'grad.c2.pre': 'avgpool2d_grad(elu)' },
+  },
+];
+
+/**
+ * Keras's kernel_regularizer (`l2` on conv2d and dense: l2·Σw² joins the loss) and label
+ * smoothing, alone and together, on cross-entropy (fused with its softmax by default) and mse.
+ * The penalties are large enough to move the loss and the gradients well past the tolerances.
+ */
+export const REGULARIZATION_CASES: readonly NetCase[] = [
+  {
+    name: 'l2 on conv2d and dense, label smoothing 0.1',
+    input: [5, 5, 2],
+    classes: 4,
+    labelSmoothing: 0.1,
+    layers: [
+      { name: 'c1', op: 'conv2d', filters: 3, kernel: 3, activation: 'tanh', l2: 0.05 },
+      { name: 'flat', op: 'flatten' },
+      { name: 'h', op: 'dense', units: 5, activation: 'sigmoid' },
+      { name: 'out', op: 'dense', units: 4, activation: 'softmax', l2: 0.02 },
+    ],
+  },
+  {
+    name: 'l2 on a connected conv2d read twice, mse',
+    input: [4, 4, 2],
+    classes: 3,
+    loss: 'mse',
+    layers: [
+      { name: 'c1', op: 'conv2d', filters: 2, kernel: 3, padding: 'same', activation: 'relu', l2: 0.1 },
+      { name: 'twice', op: 'add', inputs: ['c1', 'c1'] },
+      { name: 'flat', op: 'flatten' },
+      { name: 'out', op: 'dense', units: 3, activation: 'sigmoid' },
+    ],
+  },
+  {
+    name: 'label smoothing 0.3 alone',
+    input: [3, 3, 1],
+    classes: 5,
+    labelSmoothing: 0.3,
+    layers: [
+      { name: 'flat', op: 'flatten' },
+      { name: 'out', op: 'dense', units: 5, activation: 'softmax' },
+    ],
+  },
+];
+
 export const ALL_CASES: readonly NetCase[] = [
   ...CONV_CASES,
   ...POOL_CASES,
@@ -359,4 +535,8 @@ export const ALL_CASES: readonly NetCase[] = [
   ...DROPOUT_CASES,
   ...LOSS_CASES,
   ...EDGE_CASES,
+  ...CONV_VARIANT_CASES,
+  ...ACTIVATION_FN_CASES,
+  ...BATCHNORM_CASES,
+  ...REGULARIZATION_CASES,
 ];

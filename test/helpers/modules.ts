@@ -51,6 +51,7 @@ export interface TinySpec {
   readonly loss?: 'categorical_crossentropy' | 'mse' | 'rbf_map';
   readonly optimizer?: string;
   readonly batchSize?: number;
+  readonly labelSmoothing?: number;
 }
 
 /** A spec with its own IDX data set of matching shape, so any small network can be compiled. */
@@ -65,7 +66,7 @@ train:
   loss: ${t.loss ?? 'categorical_crossentropy'}
   optimizer: ${t.optimizer ?? '{ name: adam, learning_rate: 0.01 }'}
   batch_size: ${t.batchSize ?? 4}
-`);
+${t.labelSmoothing ? `  label_smoothing: ${t.labelSmoothing}\n` : ''}`);
   writeIdxDataset(join(file, '..'), t.input, t.classes);
   return file;
 }

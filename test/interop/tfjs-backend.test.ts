@@ -102,6 +102,26 @@ const NETS: Net[] = [
     steps: 3,
   },
   {
+    name: 'batch normalization, with and without β, its moving statistics updated in each step',
+    spec: () =>
+      tinySpec({
+        input: [8, 8, 2],
+        classes: 3,
+        layers: [
+          '  - { name: c1, op: conv2d, filters: 4, kernel: 3, activation: relu }',
+          '  - { name: bn1, op: batchnorm, momentum: 0.9, center: false }',
+          '  - { name: a1, op: avgpool2d, pool: 2 }',
+          '  - { name: flat, op: flatten }',
+          '  - { name: d1, op: dense, units: 6, activation: tanh }',
+          '  - { name: bn2, op: batchnorm }',
+          '  - { name: out, op: dense, units: 3, activation: softmax }',
+        ].join('\n'),
+        batchSize: 5,
+      }),
+    batch: 5,
+    steps: 3,
+  },
+  {
     name: 'relu, max pooling over the border, SGD',
     spec: () =>
       tinySpec({

@@ -67,9 +67,17 @@ const CASES: Record<string, Case> = {
     spec: `${head()}layers:\n  - name: c\n    op: conv2d\n    filters: 2\n    kernel: 1\n    connections:\n      - [0]\n      - [0, 1]\n  - { name: flat, op: flatten }\n`,
     want: [{ at: (t) => key(t, 'connections'), says: "layer 'c' (conv2d) with 'connections' has no TensorFlow.js Layers equivalent (Keras's Conv2D reads every input channel)" }],
   },
+  'a conv2d dilated and strided at once, at its dilation': {
+    spec: `${head('[9, 9, 1]')}layers:\n  - { name: c, op: conv2d, filters: 2, kernel: 3, dilation: 2, stride: 2 }\n  - { name: flat, op: flatten }\n`,
+    want: [{ at: (t) => key(t, 'dilation'), says: "layer 'c' (conv2d) with a dilation and a stride above 1 has no TensorFlow.js Layers equivalent (Keras's Conv2D takes strides or a dilation_rate above 1, not both)" }],
+  },
   'scaled_tanh as an activation, at its key': {
     spec: `${head()}layers:\n  - { name: flat, op: flatten }\n  - { name: d, op: dense, units: 3, activation: scaled_tanh }\n`,
     want: [{ at: (t) => key(t, 'activation'), says: "layer 'd' (dense) with scaled_tanh has no TensorFlow.js Layers equivalent (Keras has no 1.7159·tanh(2x/3) activation)" }],
+  },
+  'elu of alpha 0.5, at its alpha': {
+    spec: `${head()}layers:\n  - { name: flat, op: flatten }\n  - { name: d, op: dense, units: 3, activation: elu, alpha: 0.5 }\n`,
+    want: [{ at: (t) => key(t, 'alpha'), says: "layer 'd' (dense) with elu of alpha 0.5 has no TensorFlow.js Layers equivalent (TensorFlow.js's elu and ELU layer have alpha 1 only)" }],
   },
   'scaled_tanh as a function, at its key': {
     spec: `${head()}layers:\n  - { name: flat, op: flatten }\n  - { name: a, op: activation, fn: scaled_tanh }\n`,

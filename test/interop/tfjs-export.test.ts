@@ -256,6 +256,23 @@ describe('every exportable layer, on seeded weights', () => {
     await checkExport(spec, mnist);
   });
 
+  it('dilated and bias-free conv2d, depthwise_conv2d with and without a bias, global average and max pooling', async () => {
+    const spec = specFile(`netc: 1
+name: conv-variants
+input: { shape: [13, 11, 2] }
+layers:
+  - { name: c1, op: conv2d, filters: 4, kernel: 3, dilation: 2, padding: same, use_bias: false, activation: relu }
+  - { name: c2, op: conv2d, filters: 6, kernel: [3, 2], dilation: [2, 1] }
+  - { name: dw, op: depthwise_conv2d, kernel: 3, depth_multiplier: 2, stride: 2, padding: same, activation: tanh }
+  - { name: dw2, op: depthwise_conv2d, kernel: 2, use_bias: false }
+  - { name: gap, op: global_avgpool2d }
+  - { name: gmp, op: global_maxpool2d, inputs: [dw2] }
+  - { name: both, op: concat, inputs: [gap, gmp] }
+  - { name: out, op: dense, units: 3, activation: softmax }
+`);
+    await checkExport(spec, randomBatch(5, 7, [13, 11, 2], 3).images);
+  });
+
   it('weights over 4 MiB: two shards, one weight split across them', async () => {
     const spec = specFile(`netc: 1
 name: wide-mlp

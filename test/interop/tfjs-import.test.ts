@@ -189,10 +189,10 @@ describe('what netc import-tfjs refuses', () => {
   it('gives a diagnostic at its line in model.json for each layer netc has no equivalent of', async () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 2, kernelSize: 3, dilationRate: 2, name: 'dilated' }),
-        tf.layers.batchNormalization({ name: 'bn' }),
+        tf.layers.depthwiseConv2d({ inputShape: [28, 28, 1], kernelSize: 3, dilationRate: 2, name: 'dilated' }),
+        tf.layers.layerNormalization({ name: 'ln' }),
         tf.layers.flatten({ name: 'flat' }),
-        tf.layers.dense({ units: 8, activation: 'elu', name: 'elu' }),
+        tf.layers.dense({ units: 8, activation: 'selu', name: 'selu' }),
         tf.layers.dense({ units: 10, useBias: false, name: 'nobias' }),
       ],
     });
@@ -202,12 +202,12 @@ describe('what netc import-tfjs refuses', () => {
     const text = m.text();
     const heads = r.stderr.split('\n').filter((l) => l.includes('error NETC'));
     expect(heads.map((h) => h.replace(/:\d+: error/, ': error'))).toEqual([
-      `${m.json}:${lineOf(text, '"dilation_rate"', '"class_name": "Conv2D"')}: error NETC8003: layer 'dilated' (Conv2D) has no netc equivalent: netc's conv2d has no dilation`,
-      `${m.json}:${lineOf(text, '"BatchNormalization"')}: error NETC8003: layer 'bn' (BatchNormalization) has no netc equivalent: netc has no such layer; it imports Conv2D, Dense, AveragePooling2D, MaxPooling2D, Flatten, Dropout, Activation, ReLU, Softmax, Add, Concatenate, ZeroPadding2D`,
-      `${m.json}:${lineOf(text, '"activation": "elu"')}: error NETC8003: layer 'elu' (Dense) has no netc equivalent: netc has no 'elu' activation; it has linear, tanh, relu, sigmoid, softmax (and scaled_tanh)`,
-      `${m.json}:${lineOf(text, '"use_bias": false')}: error NETC8003: layer 'nobias' (Dense) has no netc equivalent: a netc conv2d or dense layer always has a bias`,
+      `${m.json}:${lineOf(text, '"dilation_rate"', '"class_name": "DepthwiseConv2D"')}: error NETC8003: layer 'dilated' (DepthwiseConv2D) has no netc equivalent: netc's depthwise_conv2d has no dilation`,
+      `${m.json}:${lineOf(text, '"LayerNormalization"')}: error NETC8003: layer 'ln' (LayerNormalization) has no netc equivalent: netc has no such layer; it imports Conv2D, Dense, AveragePooling2D, MaxPooling2D, DepthwiseConv2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, Activation, ReLU, LeakyReLU, ELU, Softmax, BatchNormalization, Add, Concatenate, ZeroPadding2D`,
+      `${m.json}:${lineOf(text, '"activation": "selu"')}: error NETC8003: layer 'selu' (Dense) has no netc equivalent: netc has no 'selu' activation; it has linear, tanh, relu, sigmoid, softmax, elu, gelu, swish, softplus (and scaled_tanh, and leaky_relu as LeakyReLU)`,
+      `${m.json}:${lineOf(text, '"use_bias": false')}: error NETC8003: layer 'nobias' (Dense) has no netc equivalent: netc's dense layer always has a bias`,
     ]);
-    expect(r.stderr).toContain('"activation": "elu",\n'); // the line itself is shown
+    expect(r.stderr).toContain('"activation": "selu",\n'); // the line itself is shown
   });
 
   it('refuses files that are not Layers models, and weights it cannot read, naming the file', async () => {

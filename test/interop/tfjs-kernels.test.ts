@@ -25,6 +25,10 @@ function window(H: number, K: number, S: number, padding: 'valid' | 'same' | num
   return { out: Math.floor((H + 2 * p - K) / S) + 1, before: p, after: p };
 }
 
+/** leaky_relu's and elu's alpha in every case (the other functions ignore it); the functions whose gradient reads x */
+const ALPHA = 0.2;
+const FROM_INPUT: readonly number[] = [Act.gelu, Act.swish];
+
 interface Case {
   readonly name: string;
   /** tensor name → element count; laid out one after another in the arena */
@@ -55,9 +59,70 @@ function convCases(): Case[] {
     const tensors = { x: g.n * g.H * g.W * g.C, w: g.KH * g.KW * g.C * g.F, b: g.F, y: g.n * h.out * w.out * g.F };
     const acts = gi === 0 ? Object.values(Act) : [gi % 2 === 0 ? Act.tanh : Act.relu];
     return [
-      ...acts.map((act): Case => ({ name: `conv2d ${gi} act ${act}`, tensors, call: (k, at) => k.conv2d(at.x!, at.w!, at.b!, at.y!, ...geo, act) })),
+      ...acts.map((act): Case => ({ name: `conv2d ${gi} act ${act}`, tensors, call: (k, at) => k.conv2d(at.x!, at.w!, at.b!, at.y!, ...geo, act, ALPHA) })),
       { name: `conv2dGradInput ${gi}`, tensors, call: (k, at) => k.conv2dGradInput(at.y!, at.w!, at.x!, ...geo) },
       { name: `conv2dGradFilter ${gi}`, tensors, call: (k, at) => k.conv2dGradFilter(at.x!, at.y!, at.w!, ...geo) },
+    ];
+  });
+}
+
+/** Dilated convolutions (taps DH rows and DW columns apart), with and without a bias. */
+const DILATED: (Geometry & { DH: number; DW: number })[] = [
+  { n: 2, H: 9, W: 8, C: 3, F: 4, KH: 3, KW: 3, SH: 1, SW: 1, padding: 2, DH: 2, DW: 2 },
+  { n: 1, H: 10, W: 9, C: 2, F: 3, KH: 3, KW: 2, SH: 2, SW: 1, padding: 'valid', DH: 2, DW: 3 }, // stride and dilation together
+  { n: 2, H: 7, W: 7, C: 1, F: 2, KH: 2, KW: 3, SH: 1, SW: 1, padding: 1, DH: 3, DW: 1 },
+];
+
+function dilatedCases(): Case[] {
+  return DILATED.flatMap((g, gi) => {
+    const h = window(g.H, (g.KH - 1) * g.DH + 1, g.SH, g.padding);
+    const w = window(g.W, (g.KW - 1) * g.DW + 1, g.SW, g.padding);
+    const geo = [g.n, g.H, g.W, g.C, h.out, w.out, g.F, g.KH, g.KW, g.SH, g.SW, h.before, w.before, g.DH, g.DW] as const;
+    const tensors = { x: g.n * g.H * g.W * g.C, w: g.KH * g.KW * g.C * g.F, b: g.F, y: g.n * h.out * w.out * g.F };
+    return [
+      { name: `conv2dDilated ${gi}`, tensors, call: (k, at) => k.conv2dDilated(at.x!, at.w!, at.b!, at.y!, ...geo, Act.tanh) },
+      { name: `conv2dDilated without a bias ${gi}`, tensors, call: (k, at) => k.conv2dDilated(at.x!, at.w!, -1, at.y!, ...geo, Act.linear) },
+      { name: `conv2dDilatedGradInput ${gi}`, tensors, call: (k, at) => k.conv2dDilatedGradInput(at.y!, at.w!, at.x!, ...geo) },
+      { name: `conv2dDilatedGradFilter ${gi}`, tensors, call: (k, at) => k.conv2dDilatedGradFilter(at.x!, at.y!, at.w!, ...geo) },
+    ] satisfies Case[];
+  });
+}
+
+/** Depthwise convolutions: F is the depth multiplier M. */
+const DEPTHWISE: Geometry[] = [
+  { n: 2, H: 7, W: 6, C: 3, F: 1, KH: 3, KW: 3, SH: 1, SW: 1, padding: 'same' },
+  { n: 1, H: 8, W: 7, C: 2, F: 3, KH: 3, KW: 2, SH: 2, SW: 2, padding: 'valid' }, // multiplier 3, last rows unread
+  { n: 2, H: 5, W: 6, C: 4, F: 2, KH: 2, KW: 2, SH: 1, SW: 1, padding: 'same' }, // padding after only
+];
+
+function depthwiseCases(): Case[] {
+  return DEPTHWISE.flatMap((g, gi) => {
+    const h = window(g.H, g.KH, g.SH, g.padding);
+    const w = window(g.W, g.KW, g.SW, g.padding);
+    const geo = [g.n, g.H, g.W, g.C, h.out, w.out, g.F, g.KH, g.KW, g.SH, g.SW, h.before, w.before] as const;
+    const tensors = { x: g.n * g.H * g.W * g.C, w: g.KH * g.KW * g.C * g.F, b: g.C * g.F, y: g.n * h.out * w.out * g.C * g.F };
+    return [
+      { name: `depthwiseConv2d ${gi}`, tensors, call: (k, at) => k.depthwiseConv2d(at.x!, at.w!, at.b!, at.y!, ...geo, Act.relu) },
+      { name: `depthwiseConv2d without a bias ${gi}`, tensors, call: (k, at) => k.depthwiseConv2d(at.x!, at.w!, -1, at.y!, ...geo, Act.elu, ALPHA) },
+      { name: `depthwiseConv2dGradInput ${gi}`, tensors, call: (k, at) => k.depthwiseConv2dGradInput(at.y!, at.w!, at.x!, ...geo) },
+      { name: `depthwiseConv2dGradFilter ${gi}`, tensors, call: (k, at) => k.depthwiseConv2dGradFilter(at.x!, at.y!, at.w!, ...geo) },
+    ] satisfies Case[];
+  });
+}
+
+/** Global pooling of n images of HW pixels and C channels. */
+function globalPoolCases(): Case[] {
+  return [
+    [2, 12, 3],
+    [1, 1, 5],
+    [3, 30, 17],
+  ].flatMap(([n, HW, C], gi): Case[] => {
+    const tensors = { x: n! * HW! * C!, y: n! * C!, dx: n! * HW! * C! };
+    return [
+      { name: `globalAvgpool ${gi}`, tensors, call: (k, at) => k.globalAvgpool(at.x!, at.y!, n!, HW!, C!) },
+      { name: `globalAvgpoolGrad ${gi}`, tensors, call: (k, at) => k.globalAvgpoolGrad(at.y!, at.dx!, n!, HW!, C!) },
+      { name: `globalMaxpool ${gi}`, tensors, call: (k, at) => k.globalMaxpool(at.x!, at.y!, n!, HW!, C!) },
+      { name: `globalMaxpoolGrad ${gi}`, tensors, call: (k, at) => k.globalMaxpoolGrad(at.x!, at.y!, at.dx!, n!, HW!, C!) },
     ];
   });
 }
@@ -82,6 +147,8 @@ function poolCases(): Case[] {
       // x stands for the output of the activation before the pool
       { name: `avgpoolGradActivation tanh ${gi}`, tensors, call: (k, at) => k.avgpoolGradActivation(at.y!, at.x!, at.dx!, ...geo, Act.tanh) },
       { name: `avgpoolGradActivation relu ${gi}`, tensors, call: (k, at) => k.avgpoolGradActivation(at.y!, at.x!, at.dx!, ...geo, Act.relu) },
+      { name: `avgpoolGradActivation elu ${gi}`, tensors, call: (k, at) => k.avgpoolGradActivation(at.y!, at.x!, at.dx!, ...geo, Act.elu, ALPHA) },
+      { name: `avgpoolGradActivation gelu ${gi}`, tensors, call: (k, at) => k.avgpoolGradActivation(at.y!, at.x!, at.dx!, ...geo, Act.gelu) },
       { name: `maxpool ${gi}`, tensors, call: (k, at) => k.maxpool(at.x!, at.y!, ...geo) },
       { name: `maxpoolGrad ${gi}`, tensors, call: (k, at) => k.maxpoolGrad(at.x!, at.y!, at.dx!, ...geo) },
     ] satisfies Case[];
@@ -96,15 +163,19 @@ function otherCases(): Case[] {
   const opt = { p: size, g: size, m: size, v: size };
   const loss = { probabilities: ['p'], oneHot: { name: 't', classes: C } } as const;
   return [
-    ...Object.values(Act).map((act): Case => ({ name: `dense act ${act}`, tensors: dense, call: (k, at) => k.dense(at.x!, at.w!, at.b!, at.y!, n, K, U, act) })),
+    ...Object.values(Act).map((act): Case => ({ name: `dense act ${act}`, tensors: dense, call: (k, at) => k.dense(at.x!, at.w!, at.b!, at.y!, n, K, U, act, ALPHA) })),
     { name: 'denseGradInput', tensors: dense, call: (k, at) => k.denseGradInput(at.y!, at.w!, at.x!, n, K, U) },
     { name: 'denseGradWeight', tensors: dense, call: (k, at) => k.denseGradWeight(at.x!, at.y!, at.w!, n, K, U) },
     { name: 'biasGrad', tensors: dense, call: (k, at) => k.biasGrad(at.y!, at.b!, n, U) },
     ...Object.values(Act).flatMap((act): Case[] => [
-      { name: `activation ${act}`, tensors: elementwise, call: (k, at) => k.activation(at.a!, at.y!, size, act) },
-      ...(act === Act.linear ? [] : [{ name: `activation ${act} in place`, tensors: elementwise, call: (k: Kernels, at: Record<string, number>) => k.activation(at.a!, at.a!, size, act) }]),
-      // the gradient is computed from the activation's output, so y must be one
-      { name: `activationGrad ${act}`, tensors: elementwise, call: (k, at) => (k.activation(at.a!, at.a!, size, act), k.activationGrad(at.a!, at.b!, at.y!, size, act)) },
+      { name: `activation ${act}`, tensors: elementwise, call: (k, at) => k.activation(at.a!, at.y!, size, act, ALPHA) },
+      ...(act === Act.linear ? [] : [{ name: `activation ${act} in place`, tensors: elementwise, call: (k: Kernels, at: Record<string, number>) => k.activation(at.a!, at.a!, size, act, ALPHA) }]),
+      // the gradient is computed from the activation's output, so y must be one (gelu and swish: from a, their input)
+      {
+        name: `activationGrad ${act}`,
+        tensors: elementwise,
+        call: (k, at) => (FROM_INPUT.includes(act) || k.activation(at.a!, at.a!, size, act, ALPHA), k.activationGrad(at.a!, at.b!, at.y!, size, act, ALPHA)),
+      },
     ]),
     { name: 'softmax', tensors: rows, call: (k, at) => k.softmax(at.p!, at.out!, n, C) },
     { name: 'softmaxGrad', tensors: rows, probabilities: ['p'], call: (k, at) => k.softmaxGrad(at.p!, at.t!, at.out!, n, C) },
@@ -120,15 +191,47 @@ function otherCases(): Case[] {
     { name: 'mseGrad', tensors: rows, call: (k, at) => k.mseGrad(at.p!, at.t!, at.out!, n, C) },
     { name: 'softmaxCrossEntropy', tensors: rows, oneHot: loss.oneHot, call: (k, at) => k.softmaxCrossEntropy(at.p!, at.t!, at.loss!, n, C) },
     { name: 'softmaxCrossEntropyGrad', tensors: rows, oneHot: loss.oneHot, call: (k, at) => k.softmaxCrossEntropyGrad(at.p!, at.t!, at.out!, n, C) },
+    ...normalizationCases(),
     { name: 'sgd', tensors: opt, call: (k, at) => k.sgd(at.p!, at.g!, size, 0.05) },
     { name: 'momentum', tensors: opt, call: (k, at) => k.momentum(at.p!, at.g!, at.m!, size, 0.05, 0.9, 0) },
     { name: 'momentum nesterov', tensors: opt, call: (k, at) => k.momentum(at.p!, at.g!, at.m!, size, 0.05, 0.9, 1) },
     { name: 'adam step 1', tensors: opt, positive: ['v'], call: (k, at) => k.adam(at.p!, at.g!, at.m!, at.v!, size, 0.001, 0.9, 0.999, 1e-7, 1) },
     { name: 'adam step 40', tensors: opt, positive: ['v'], call: (k, at) => k.adam(at.p!, at.g!, at.m!, at.v!, size, 0.01, 0.8, 0.99, 1e-3, 40) },
+    { name: 'weightDecay', tensors: opt, call: (k, at) => k.weightDecay(at.p!, size, 0.01, 0.3) },
+    { name: 'rmsprop', tensors: opt, positive: ['v'], call: (k, at) => k.rmsprop(at.p!, at.g!, at.v!, -1, -1, size, 0.001, 0.9, 0, 1e-7) },
+    { name: 'rmsprop with momentum', tensors: opt, positive: ['v'], call: (k, at) => k.rmsprop(at.p!, at.g!, at.v!, -1, at.m!, size, 0.01, 0.8, 0.9, 1e-7) },
+    // ms − mg² + ε must stay positive: ms from (0, 1) plus 1, |mg| at most 0.5
+    {
+      name: 'rmsprop centered, with momentum',
+      tensors: { ...opt, mg: size },
+      positive: ['v'],
+      call: (k, at) => (k.affine(at.v!, at.v!, size, 1, 1), k.affine(at.mg!, at.mg!, size, 0.5, 0), k.rmsprop(at.p!, at.g!, at.v!, at.mg!, at.m!, size, 0.01, 0.9, 0.5, 1e-6)),
+    },
+    { name: 'l2Penalty', tensors: rows, call: (k, at) => k.l2Penalty(at.p!, at.loss!, n * C, 0.0005) },
   ];
 }
 
-const CASES = [...convCases(), ...poolCases(), ...otherCases()];
+/** Batch normalization over [rows, C]; variances positive, γ or β at −1 where absent. */
+function normalizationCases(): Case[] {
+  const [rows, C] = [3 * 4 * 5, 6];
+  const norm = { x: rows * C, dz: rows * C, y: rows * C, mean: C, v: C, g: C, b: C, ds: C, db: C, w: 9 * C };
+  const at = (a: Record<string, number>) => [a.x!, a.mean!, a.v!] as const;
+  return [
+    { name: 'channelMean', tensors: norm, call: (k, a) => k.channelMean(a.x!, a.mean!, rows, C) },
+    { name: 'channelVariance', tensors: norm, call: (k, a) => k.channelVariance(a.x!, a.mean!, a.v!, rows, C) },
+    ...[Act.linear, Act.relu].map((act): Case => ({ name: `batchnorm act ${act}`, tensors: norm, positive: ['v'], call: (k, a) => k.batchnorm(...at(a), a.g!, a.b!, a.y!, rows, C, 0.001, act) })),
+    { name: 'batchnorm without γ and β', tensors: norm, positive: ['v'], call: (k, a) => k.batchnorm(...at(a), -1, -1, a.y!, rows, C, 0.01, Act.tanh) },
+    { name: 'batchnormGradScale', tensors: norm, positive: ['v'], call: (k, a) => k.batchnormGradScale(...at(a), a.dz!, a.ds!, rows, C, 0.001) },
+    { name: 'batchnormGradInput', tensors: norm, positive: ['v'], call: (k, a) => k.batchnormGradInput(...at(a), a.g!, a.dz!, a.ds!, a.db!, a.y!, rows, C, 0.001) },
+    { name: 'batchnormGradInput without γ', tensors: norm, positive: ['v'], call: (k, a) => k.batchnormGradInput(...at(a), -1, a.dz!, a.ds!, a.db!, a.y!, rows, C, 0.001) },
+    { name: 'batchnormFoldWeights', tensors: norm, positive: ['v'], call: (k, a) => k.batchnormFoldWeights(a.w!, a.v!, a.g!, a.y!, 9, C, 0.001) },
+    { name: 'batchnormFoldWeights without γ', tensors: norm, positive: ['v'], call: (k, a) => k.batchnormFoldWeights(a.w!, a.v!, -1, a.y!, 9, C, 0.001) },
+    { name: 'batchnormFoldBias', tensors: norm, positive: ['v'], call: (k, a) => k.batchnormFoldBias(a.b!, a.mean!, a.v!, a.g!, a.db!, a.ds!, C, 0.001) },
+    { name: 'batchnormFoldBias without γ and β', tensors: norm, positive: ['v'], call: (k, a) => k.batchnormFoldBias(a.b!, a.mean!, a.v!, -1, -1, a.ds!, C, 0.001) },
+  ];
+}
+
+const CASES = [...convCases(), ...dilatedCases(), ...depthwiseCases(), ...poolCases(), ...globalPoolCases(), ...otherCases()];
 
 /** The arena before the call, then after it on the reference kernels and on the tfjs ones. */
 function run(tf: Tf, c: Case, seed: number): [Float32Array, Float32Array, Float32Array] {

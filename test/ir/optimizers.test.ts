@@ -1,8 +1,11 @@
 /**
- * The optimizer registry: for every registered optimizer, the update the emitter prints into a
- * generated module and the update the interpreter runs from the same entry leave bit-identical
- * parameters and state after a few steps; and each default is written once, so a key a spec
- * leaves out compiles to the default the committed JSON Schema shows editors.
+ * The optimizer registry: for every registered optimizer (and the hyperparameters that change
+ * which kernels and state buffers an update has: RMSprop's momentum and centering), the update
+ * the emitter prints into a generated module and the update the interpreter runs from the same
+ * entry leave bit-identical parameters and state after a few steps; each default is written
+ * once, so a key a spec leaves out compiles to the default the committed JSON Schema shows
+ * editors; and an optimizer's name alone (`optimizer: adam`, as Keras accepts) is that
+ * optimizer with its defaults.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,21 +46,30 @@ function batch(rng: Random, n: number): { images: Float32Array; labels: Float32A
 /** The schema's object for one optimizer, from the committed file editors and ajv read. */
 function committedSchema(name: string): { properties: Record<string, { default?: unknown }> } {
   const schema = JSON.parse(readFileSync('specs/netc.schema.json', 'utf8'));
-  return schema.properties.train.properties.optimizer.oneOf.find((o: { properties: { name: { const: string } } }) => o.properties.name.const === name);
+  const mapping = schema.properties.train.properties.optimizer.oneOf.find((o: { type?: string }) => o.type === 'object');
+  return mapping.oneOf.find((o: { properties: { name: { const: string } } }) => o.properties.name.const === name);
 }
 
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-describe.each(allOptimizers().map((o) => o.name))('optimizer %s', (name) => {
+/** Every optimizer with its defaults, then the settings that give an update other buffers or kernels; a step size large enough to move every weight visibly in a few steps. */
+const UPDATES = [
+  ...allOptimizers().map((o) => `{ name: ${o.name}, learning_rate: 0.05 }`),
+  '{ name: rmsprop, learning_rate: 0.05, momentum: 0.9 }',
+  '{ name: rmsprop, learning_rate: 0.05, centered: true }',
+  '{ name: rmsprop, learning_rate: 0.05, momentum: 0.5, centered: true, rho: 0.8 }',
+  '{ name: adamw, learning_rate: 0.05, weight_decay: 0.5 }',
+];
+
+describe.each(UPDATES)('optimizer %s', (optimizer) => {
   it('the generated update and the interpreted update agree bit for bit, step after step', async () => {
-    // a step size large enough to move every weight visibly in a few steps
-    const { module, compiled } = await compileAndImport(spec(`{ name: ${name}, learning_rate: 0.05 }`));
+    const { module, compiled } = await compileAndImport(spec(optimizer));
     const o = resolveOptimizer(compiled.analysis.loaded!.spec.train!.optimizer);
     const model = module.createModel({ seed: 3, backend: 'reference' }); // the interpreter runs the reference kernels
     try {
       const start = model.getParameters();
       // the interpreter's own parameters and state, carried from step to step
-      let ref: ReturnType<typeof interpretUpdate> = Object.fromEntries(Object.entries(start).map(([p, v]) => [p, { param: Float64Array.from(v), state: o.def.state.map(() => new Float64Array(v.length)) }]));
+      let ref: ReturnType<typeof interpretUpdate> = Object.fromEntries(Object.entries(start).map(([p, v]) => [p, { param: Float64Array.from(v), state: o.state.map(() => new Float64Array(v.length)) }]));
       const rng = new Random(17);
       for (let step = 1; step <= STEPS; step++) {
         const { images, labels } = batch(rng, 5 - step);
@@ -78,11 +90,14 @@ describe.each(allOptimizers().map((o) => o.name))('optimizer %s', (name) => {
         expect(r.param.some((v, i) => v !== start[p]![i]), `${p} moved`).toBe(true);
         for (const s of r.state) expect(s.some((v) => v !== 0), `${p}'s state is written`).toBe(true);
       }
-      expect(model.getOptimizerState().buffers['h.w']!.length).toBe(o.def.state.length * INPUT[0] * INPUT[1] * INPUT[2] * 5);
+      expect(model.getOptimizerState().buffers['h.w']!.length).toBe(o.state.length * INPUT[0] * INPUT[1] * INPUT[2] * 5);
     } finally {
       model.close();
     }
   });
+});
+
+describe.each(allOptimizers().map((o) => o.name))('optimizer %s', (name) => {
 
   it('an omitted key compiles to the default the committed schema shows', async () => {
     const { module } = await compileAndImport(spec(`{ name: ${name} }`));
@@ -91,6 +106,15 @@ describe.each(allOptimizers().map((o) => o.name))('optimizer %s', (name) => {
     // every hyperparameter has a default, and the module carries each, under its camelCase name
     expect(defaults.map(([key]) => key).sort()).toEqual(Object.keys(schema.properties).filter((k) => k !== 'name' && k !== 'schedule').sort());
     expect(module.info.optimizer).toEqual({ name, ...Object.fromEntries(defaults.map(([key, p]) => [camel(key), p.default])) });
+  });
+});
+
+describe("an optimizer's name alone", () => {
+  it.each(allOptimizers().map((o) => o.name))('%s compiles as the mapping with its name, every default filled in', async (name) => {
+    const [short, named] = await Promise.all([compileAndImport(spec(name)), compileAndImport(spec(`{ name: ${name} }`))]);
+    expect(short.compiled.analysis.loaded!.spec.train!.optimizer).toEqual({ name });
+    expect(short.module.info.optimizer).toEqual(named.module.info.optimizer);
+    expect(short.compiled.source!.slice(short.compiled.source!.indexOf('export class'))).toBe(named.compiled.source!.slice(named.compiled.source!.indexOf('export class')));
   });
 });
 

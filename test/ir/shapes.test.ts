@@ -55,6 +55,60 @@ describe('conv2d', () => {
   });
 });
 
+describe('conv2d with dilation and without a bias', () => {
+  // Keras: the taps span (k − 1)·d + 1 pixels; valid gives ⌊(in − span) / s⌋ + 1, same ⌈in / s⌉
+  const dilated = (input: [number, number, number], k: [number, number], d: [number, number], s: number, padding: 'valid' | 'same', useBias = true) => {
+    const span: [number, number] = [(k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1];
+    const pad = explicitPadding(padding, [input[0], input[1]], span, [s, s]);
+    const attrs = { filters: 4, kernel: k, stride: [s, s], padding: pad, dilation: d, ...(useBias ? {} : { use_bias: false }) };
+    return shapeOf('conv2d', [['N', ...input], [k[0], k[1], input[2], 4], ...(useBias ? [[4] as Shape] : [])], attrs);
+  };
+  it.each([
+    { input: [28, 28, 1], k: [3, 3], d: [2, 2], s: 1, p: 'valid', want: ['N', 24, 24, 4] },
+    { input: [28, 28, 1], k: [3, 3], d: [2, 2], s: 1, p: 'same', want: ['N', 28, 28, 4] },
+    { input: [12, 12, 3], k: [3, 5], d: [2, 1], s: 1, p: 'valid', want: ['N', 8, 8, 4] },
+    { input: [10, 10, 1], k: [3, 3], d: [4, 4], s: 1, p: 'valid', want: ['N', 2, 2, 4] },
+    { input: [11, 11, 2], k: [3, 3], d: [2, 2], s: 2, p: 'valid', want: ['N', 4, 4, 4] },
+    { input: [7, 7, 2], k: [3, 3], d: [3, 3], s: 1, p: 'same', want: ['N', 7, 7, 4] },
+    { input: [10, 10, 1], k: [3, 3], d: [5, 5], s: 1, p: 'valid', want: 'NETC4001' },
+  ] as const)('$input k=$k d=$d s=$s $p → $want', ({ input, k, d, s, p, want }) => {
+    expect(dilated([...input], [...k], [...d], s, p)).toEqual(want);
+  });
+
+  it('has no bias input with use_bias: false', () => {
+    expect(dilated([6, 6, 2], [3, 3], [1, 1], 1, 'valid', false)).toEqual(['N', 4, 4, 4]);
+  });
+});
+
+describe('depthwise_conv2d', () => {
+  const depthwise = (input: [number, number, number], k: [number, number], m: number, s: number, padding: 'valid' | 'same') => {
+    const pad = explicitPadding(padding, [input[0], input[1]], k, [s, s]);
+    const weights: Shape = [k[0], k[1], input[2], m];
+    return shapeOf('depthwise_conv2d', [['N', ...input], weights, [input[2] * m]], { kernel: k, stride: [s, s], padding: pad, depth_multiplier: m });
+  };
+  it.each([
+    { input: [28, 28, 8], k: [3, 3], m: 1, s: 1, p: 'same', want: ['N', 28, 28, 8] },
+    { input: [28, 28, 3], k: [5, 5], m: 4, s: 1, p: 'valid', want: ['N', 24, 24, 12] },
+    { input: [15, 15, 8], k: [3, 3], m: 1, s: 2, p: 'same', want: ['N', 8, 8, 8] },
+    { input: [9, 7, 2], k: [3, 2], m: 3, s: 2, p: 'valid', want: ['N', 4, 3, 6] },
+    { input: [3, 3, 4], k: [4, 4], m: 1, s: 1, p: 'valid', want: 'NETC4001' },
+  ] as const)('$input k=$k multiplier $m s=$s $p → $want', ({ input, k, m, s, p, want }) => {
+    expect(depthwise([...input], [...k], m, s, p)).toEqual(want);
+  });
+
+  it('rejects a flat input', () => {
+    expect(shapeOf('depthwise_conv2d', [['N', 64], [3, 3, 1, 1], [1]], { kernel: [3, 3], stride: [1, 1], padding: [0, 0, 0, 0], depth_multiplier: 1 })).toBe('NETC4005');
+  });
+});
+
+describe('global pooling', () => {
+  it.each(['global_avgpool2d', 'global_maxpool2d'])('%s maps N×H×W×C to N×C, and asks for an image', (op) => {
+    expect(shapeOf(op, [['N', 7, 7, 16]], {})).toEqual(['N', 16]);
+    expect(shapeOf(op, [['N', 1, 1, 3]], {})).toEqual(['N', 3]);
+    expect(shapeOf(op, [['N', 49]], {})).toBe('NETC4005');
+  });
+});
+
 describe('pooling', () => {
   it.each([
     { op: 'avgpool2d', input: [24, 24, 6], p: 2, s: 2, pad: 'valid', want: ['N', 12, 12, 6] },

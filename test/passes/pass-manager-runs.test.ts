@@ -38,6 +38,7 @@ describe('the runs the pass manager reports', () => {
     });
     expect(changes(plain.inference, INFERENCE_PIPELINE)).toEqual({
       'remove-dropout': false,
+      'fold-batchnorm': false,
       'fuse-activations': false,
       'eliminate-dead-nodes': false,
       'plan-memory': true,

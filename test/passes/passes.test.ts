@@ -125,6 +125,26 @@ describe('fuse-activations', () => {
     expect(after.nodes.some((n) => n.id === 't' || n.id === 's')).toBe(false);
     expectSameNumbers(g, after);
   });
+
+  it("moves leaky_relu's alpha with it, and keeps gelu and swish apart only in a graph that trains", () => {
+    const layers = `  - { name: c, op: conv2d, filters: 2, kernel: 3, activation: gelu }
+  - { name: f, op: flatten }
+  - { name: d, op: dense, units: 4, activation: leaky_relu, alpha: 0.1 }
+  - { name: e, op: dense, units: 4, activation: swish }
+  - { name: o, op: dense, units: 3, activation: softmax }`;
+    // the gradient of gelu and swish reads their input, which fusing would not keep
+    const train = graphOf(layers);
+    const after = run(fuseActivations, train);
+    expect(body(after)).toContain('%c.gelu: f32[N,4,4,2] = gelu(%c)');
+    expect(body(after)).toContain('%d: f32[N,4] = dense(%f, %d.w, %d.b) {activation=leaky_relu, alpha=0.1, units=4}');
+    expect(body(after)).toContain('%e.swish: f32[N,4] = swish(%e)');
+    expectSameNumbers(train, after);
+    const infer = graphOf(layers, { training: false });
+    const fused = run(fuseActivations, infer);
+    expect(body(fused)).toContain('%c: f32[N,4,4,2] = conv2d(%input, %c.w, %c.b) {activation=gelu, filters=2, kernel=[3,3], padding=[0,0,0,0], stride=[1,1]}');
+    expect(body(fused)).toContain('%e: f32[N,4] = dense(%d, %e.w, %e.b) {activation=swish, units=4}');
+    expectSameNumbers(infer, fused);
+  });
 });
 
 describe('fuse-softmax-cross-entropy', () => {
@@ -297,6 +317,23 @@ describe('fuse-activation-grads', () => {
     expectSameGradients(g, after);
   });
 
+  it("fuses gelu's gradient, which reads gelu's input, and elu's, which carries alpha", () => {
+    const g = backward(`  - { name: c, op: conv2d, filters: 2, kernel: 3, activation: gelu, inputs: [input] }
+  - { name: p, op: avgpool2d, pool: 2 }
+  - { name: d, op: conv2d, filters: 2, kernel: 3, activation: elu, alpha: 0.5, inputs: [input] }
+  - { name: q, op: avgpool2d, pool: 2 }
+  - { name: j, op: concat, inputs: [p, q] }
+  - { name: f, op: flatten }
+  - { name: o, op: dense, units: 3, activation: softmax }`);
+    const after = run(fuseActivationGrads, g);
+    const at = (id: string) => after.nodes.find((n) => n.id === id)!;
+    // gelu is a node of its own (c.gelu) reading the conv c: the gradient reads c, gelu's input
+    expect([at('grad.c').op, at('grad.c').inputs, at('grad.c').attrs.activation]).toEqual(['avgpool2d_grad', ['grad.p', 'c'], 'gelu']);
+    expect([at('grad.d.pre').op, at('grad.d.pre').inputs, at('grad.d.pre').attrs.activation, at('grad.d.pre').attrs.alpha]).toEqual(['avgpool2d_grad', ['grad.q', 'd'], 'elu', 0.5]);
+    expect(after.nodes.some((n) => n.op === 'activation_grad')).toBe(false);
+    expectSameGradients(g, after);
+  });
+
   it('leaves max pooling alone, and a pooling gradient that is summed with another', () => {
     const maxPool = backward(`  - { name: c, op: conv2d, filters: 2, kernel: 3, activation: tanh }
   - { name: p, op: maxpool2d, pool: 2 }
@@ -352,7 +389,7 @@ describe('the pass manager', () => {
   it('gives each graph the passes that declare it, from one pipeline', () => {
     expect(DEFAULT_PIPELINE).toEqual(PASSES.map((p) => p.name));
     expect(TRAINING_PIPELINE).toEqual(['fuse-activations', 'fuse-softmax-cross-entropy', 'eliminate-dead-nodes', 'autodiff', 'fuse-activation-grads', 'plan-memory']);
-    expect(INFERENCE_PIPELINE).toEqual(['remove-dropout', 'fuse-activations', 'eliminate-dead-nodes', 'plan-memory']);
+    expect(INFERENCE_PIPELINE).toEqual(['remove-dropout', 'fold-batchnorm', 'fuse-activations', 'eliminate-dead-nodes', 'plan-memory']);
     // the loss fusion and autodiff have nothing to do at inference; dropout must go from it
     expect(pipelineFor(['fuse-softmax-cross-entropy', 'autodiff', 'plan-memory'], 'inference')).toEqual(['remove-dropout', 'plan-memory']);
     expect(pipelineFor(['fuse-activations', 'remove-dropout', 'plan-memory'], 'training')).toEqual(['fuse-activations', 'plan-memory']);

@@ -4,7 +4,7 @@
  * the spec's YAML declares, the optimized drawing against the IR that `netc compile
  * --print-ir-after-all` prints, and the SVG and PNG by reading the files back.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pngjs from 'pngjs';
@@ -77,6 +77,39 @@ describe('netc graph', () => {
     expect(boxes.get('input')!.cells.at(-2)).toBe('28×28×1');
   });
 
+  it('draws dilated and bias-free conv2d, depthwise_conv2d and global pooling with their attributes, shapes and parameters', async () => {
+    const file = join(tmp(), 'variants.yaml');
+    writeFileSync(
+      file,
+      `netc: 1
+name: variants
+input: { shape: [16, 16, 3] }
+layers:
+  - { name: c1, op: conv2d, filters: 8, kernel: 3, dilation: 2, padding: same, use_bias: false, activation: relu }
+  - { name: dw, op: depthwise_conv2d, kernel: 3, depth_multiplier: 2, stride: 2 }
+  - { name: gap, op: global_avgpool2d }
+  - { name: gmp, op: global_maxpool2d, inputs: [dw] }
+  - { name: both, op: concat, inputs: [gap, gmp] }
+  - { name: out, op: dense, units: 10, activation: softmax }
+`,
+    );
+    const check = JSON.parse((await runCli(['check', '--json', file])).stdout).files[0];
+    const { boxes, edges } = readDot(await dotOf([file]));
+    for (const l of check.summary.layers) {
+      const b = boxes.get(l.name)!;
+      expect(b.op, l.name).toBe(l.activation ? `${l.op} · ${l.activation}` : l.op);
+      expect(b.cells.at(-2), l.name).toBe(l.shape.join('×'));
+      expect(b.cells.at(-1), l.name).toBe(l.params > 0 ? `${l.params.toLocaleString('en-US')} params` : '');
+    }
+    // 3·3·3·8 weights and no bias; 3·3·8·2 weights and 16 biases
+    expect([boxes.get('c1')!.cells.at(-1), boxes.get('dw')!.cells.at(-1)]).toEqual(['216 params', '160 params']);
+    // (two lines: 'no bias' does not fit on the first)
+    expect(boxes.get('c1')!.cells[0]).toBe('filters 8 · kernel 3 · dilation 2 · padding sameno bias');
+    expect(boxes.get('dw')!.cells[0]).toBe('kernel 3 · depth multiplier 2 · stride 2');
+    expect(boxes.get('gap')!.cells.at(-2)).toBe('16');
+    expect(edges.sort()).toEqual(declaredEdges(file).sort());
+  });
+
   it.each(['specs/lenet5.yaml', 'specs/inception-mini.yaml'])('draws an arrow for each input that %s declares, and no other', async (file) => {
     const { edges } = readDot(await dotOf([file]));
     expect(edges.sort()).toEqual(declaredEdges(file).sort());
@@ -132,6 +165,16 @@ describe('netc graph', () => {
     expect(boxes.get('c1')!.op).toBe('conv2d + tanh fused');
     expect(boxes.has('c1.tanh')).toBe(false);
     expect(edges).toContain('c1->s2');
+  });
+
+  it('draws a batchnorm with its trainable and non-trainable values, as netc check counts them, and after the passes folded into its conv', async () => {
+    const check = JSON.parse((await runCli(['check', '--json', 'specs/lenet5-bn.yaml'])).stdout).files[0];
+    const bn1 = check.summary.layers.find((l: { name: string }) => l.name === 'bn1');
+    expect(readDot(await dotOf(['specs/lenet5-bn.yaml'])).boxes.get('bn1')!.cells.at(-1)).toBe(`${bn1.params} params + ${bn1.state_params} non-trainable`);
+    const { boxes, edges } = readDot(await dotOf(['specs/lenet5-bn.yaml', '--after-passes']));
+    expect(boxes.get('c1')!.op).toBe('conv2d + batchnorm + tanh fused');
+    expect(boxes.has('bn1')).toBe(false);
+    expect(edges).toEqual(expect.arrayContaining(['bn1.fold_w->c1', 'bn1.fold_b->c1', 'c1->s2']));
   });
 
   it('--after-passes --training draws the training step up to its fused loss, without the backward half', async () => {

@@ -5,6 +5,7 @@
  * file names and runtime imports full of quotes, backticks, comment ends, `${`, line breaks and
  * non-ASCII letters never add, remove or change a statement of the generated module.
  */
+import { resolveOptimizer } from '../../src/ir/optimizers/index.js';
 import { nodeMap } from '../../src/ir/types.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,9 +34,10 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** The kernel calls the schedules must hold: one per kernel of each node, one update per trained parameter. */
+/** The kernel calls the schedules must hold: one per kernel of each node, the optimizer's update calls per trained parameter. */
 function expectedCalls(c: Compiled): number {
-  let n = Object.keys(c.train?.outputs.gradients ?? {}).length;
+  const optimizer = resolveOptimizer(c.analysis.loaded?.spec.train?.optimizer);
+  let n = Object.keys(c.train?.outputs.gradients ?? {}).length * optimizer.def.update(optimizer.hyper, 1).length;
   for (const g of [c.train, c.infer]) {
     if (!g) continue;
     const byId = nodeMap(g);

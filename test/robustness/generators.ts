@@ -251,6 +251,8 @@ export function buildSpec(r: Recipe, kinds: readonly LayerKind[], datasets: Data
   layers.push({ name: head('out'), op: 'dense', units: r.classes, activation: 'softmax' });
   const train: Doc = { ...r.train, dataset: datasets.for(r.input, r.classes) };
   if (train.loss !== 'mse') train.loss = 'categorical_crossentropy';
+  // label smoothing softens one-hot targets of cross-entropy only (NETC5008 otherwise)
+  else delete train.label_smoothing;
   doc.train = train;
   return { doc, text: toYaml(doc, r.flow), dropped };
 }

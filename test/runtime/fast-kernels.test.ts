@@ -8,80 +8,12 @@
  * two sum in different orders in float32. The transcendentals have their own figures below.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { referenceKernels } from '../../src/runtime/kernels/reference/index.js';
-import { Act, type Kernels } from '../../src/runtime/kernels/types.js';
-import { createFastKernels, type FastMemory } from '../../src/runtime/kernels/wasm/backend.js';
-import type { KernelBuild } from '../../src/runtime/kernels/wasm/module.js';
-import { Random } from '../../src/runtime/random.js';
+import { normalCdf, normalPdf } from '../../src/runtime/kernels/reference/erf.js';
+import { Act } from '../../src/runtime/kernels/types.js';
+import { createFastKernels } from '../../src/runtime/kernels/wasm/backend.js';
+import { BUILDS, closeFastPools, compare, TARGETS } from '../helpers/fast-compare.js';
 
-const FLOATS = 1 << 20;
-const BUILDS: readonly KernelBuild[] = ['relaxed', 'plain'];
-
-/** Which fast kernels run a case: a build, on a number of threads. */
-interface Target {
-  readonly build: KernelBuild;
-  readonly threads: number;
-}
-
-interface Setup {
-  /** buffer name → number of floats */
-  readonly buffers: Record<string, number>;
-  /** buffers to fill with one-hot rows of this width (labels) */
-  readonly oneHot?: Record<string, number>;
-  /** buffers to fill with values in (0, 1) (probabilities) */
-  readonly positive?: readonly string[];
-  readonly outputs: readonly string[];
-  call(k: Kernels, at: Record<string, number>): unknown;
-}
-
-/**
- * One memory and thread pool per target, shared by its cases as a model shares its own across
- * steps (each case sets the whole arena): a pool per case would start hundreds of workers.
- */
-const pools = new Map<string, FastMemory>();
-afterAll(() => pools.forEach((p) => p.close()));
-function fastFor(on: Target): FastMemory {
-  const key = `${on.build} ${on.threads}`;
-  if (!pools.has(key)) pools.set(key, createFastKernels(FLOATS, 1 << 16, on.threads, { build: on.build }));
-  const fast = pools.get(key)!;
-  expect(fast.build).toBe(on.build);
-  return fast;
-}
-
-/** Run a setup on the reference kernels and on the fast kernels of `on`; compare outputs. */
-function compare(setup: Setup, on: Target, seed = 1): void {
-  const fast = fastFor(on);
-  const ref = new Float32Array(FLOATS);
-  const at: Record<string, number> = {};
-  let top = 0;
-  for (const [name, size] of Object.entries(setup.buffers)) {
-    at[name] = top;
-    top += Math.ceil((size + 1) / 4) * 4 + 4; // +1 and an odd gap: no accidental alignment
-  }
-  expect(top).toBeLessThan(FLOATS);
-  const rng = new Random(seed);
-  for (const [name, size] of Object.entries(setup.buffers)) {
-    const o = at[name]!;
-    const width = setup.oneHot?.[name];
-    for (let i = 0; i < size; i++) {
-      ref[o + i] = width ? 0 : setup.positive?.includes(name) ? 0.05 + 0.9 * rng.next() : rng.next() * 2 - 1;
-    }
-    if (width) for (let r = 0; r < size / width; r++) ref[o + r * width + rng.below(width)] = 1;
-  }
-  fast.arena.set(ref);
-  const a = setup.call(referenceKernels(ref), at);
-  const b = setup.call(fast.kernels, at);
-  expect(b).toEqual(a); // kernels that return a value (countCorrect)
-  for (const out of setup.outputs) {
-    const o = at[out]!;
-    const want = ref.subarray(o, o + setup.buffers[out]!);
-    const got = fast.arena.subarray(o, o + setup.buffers[out]!);
-    const scale = Math.max(1, ...Array.from(want, Math.abs));
-    let worst = 0;
-    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
-    expect(worst, `${out}: worst difference ${worst} at scale ${scale}`).toBeLessThanOrEqual(2e-5 * scale);
-  }
-}
+afterAll(closeFastPools);
 
 const conv = (n: number, H: number, W: number, C: number, F: number, K: number, S: number, P: number) => {
   const OH = Math.floor((H + 2 * P - K) / S) + 1;
@@ -104,17 +36,21 @@ const CONVS = [
   conv(2, 14, 14, 1, 5, 5, 1, 2),
 ];
 
-const TARGETS: Target[] = BUILDS.flatMap((build) => [1, 3].map((threads) => ({ build, threads })));
+/** The activations after the first five (alpha, when they have one: ALPHA), and their inputs' span in the elementwise case. */
+const LATER_ACTS = [Act.leaky_relu, Act.elu, Act.gelu, Act.swish, Act.softplus];
+const ALPHA = 0.2;
+const SPAN = 8;
+
 
 describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), equal the reference', (on) => {
   describe.each(CONVS)('conv $n×$H×$W×$C, $F filters $K×$K, stride $S, padding $P', (c) => {
     const common = [c.n, c.H, c.W, c.C, c.OH, c.OW, c.F, c.K, c.K, c.S, c.S, c.P, c.P] as const;
-    it.each([Act.linear, Act.tanh, Act.relu, Act.sigmoid, Act.scaled_tanh])('forward, activation %i', (act) =>
+    it.each([Act.linear, Act.tanh, Act.relu, Act.sigmoid, Act.scaled_tanh, ...LATER_ACTS])('forward, activation %i', (act) =>
       compare(
         {
           buffers: { x: c.n * c.H * c.W * c.C, w: c.K * c.K * c.C * c.F, b: c.F, y: c.n * c.OH * c.OW * c.F },
           outputs: ['y'],
-          call: (k, a) => k.conv2d(a.x!, a.w!, a.b!, a.y!, ...common, act),
+          call: (k, a) => k.conv2d(a.x!, a.w!, a.b!, a.y!, ...common, act, ALPHA),
         },
         on,
       ),
@@ -148,8 +84,8 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
     [7, 84, 10],
     [5, 13, 3],
   ])('dense %i × %i → %i', (n, K, U) => {
-    it.each([Act.linear, Act.tanh, Act.relu])('forward, activation %i', (act) =>
-      compare({ buffers: { x: n * K, w: K * U, b: U, y: n * U }, outputs: ['y'], call: (k, a) => k.dense(a.x!, a.w!, a.b!, a.y!, n, K, U, act) }, on),
+    it.each([Act.linear, Act.tanh, Act.relu, ...LATER_ACTS])('forward, activation %i', (act) =>
+      compare({ buffers: { x: n * K, w: K * U, b: U, y: n * U }, outputs: ['y'], call: (k, a) => k.dense(a.x!, a.w!, a.b!, a.y!, n, K, U, act, ALPHA) }, on),
     );
     it('gradients', () =>
       compare(
@@ -190,13 +126,13 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
         },
         on,
       ));
-    it.each([Act.tanh, Act.scaled_tanh, Act.relu, Act.sigmoid])('average gradient fused with activation %i', (act) =>
+    it.each([Act.tanh, Act.scaled_tanh, Act.relu, Act.sigmoid, ...LATER_ACTS])('average gradient fused with activation %i', (act) =>
       compare(
         {
           // x stands for the activation's output that the pool read
           buffers: { x: n * H * W * C, dy: n * OH * OW * C, dx: n * H * W * C },
           outputs: ['dx'],
-          call: (k, a) => k.avgpoolGradActivation(a.dy!, a.x!, a.dx!, ...g, act),
+          call: (k, a) => k.avgpoolGradActivation(a.dy!, a.x!, a.dx!, ...g, act, ALPHA),
         },
         on,
       ));
@@ -223,6 +159,80 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
     ),
   );
 
+  describe.each(LATER_ACTS)('activation %i over inputs in [−8, 8)', (act) => {
+    // x is scaled into s first; the gradient reads s as its saved value (y, or x for gelu and swish)
+    it.each([1, 3, 5, 7, 1001, 70001])('forward, in place, and gradient over %i values', (size) =>
+      compare(
+        {
+          buffers: { x: size, s: size, y: size, p: size, d: size },
+          outputs: ['s', 'y', 'p', 'd'],
+          call: (k, a) => {
+            k.affine(a.x!, a.s!, size, SPAN, 0);
+            k.activation(a.s!, a.y!, size, act, ALPHA);
+            k.affine(a.x!, a.p!, size, SPAN, 0);
+            k.activation(a.p!, a.p!, size, act, ALPHA);
+            k.activationGrad(a.s!, a.x!, a.d!, size, act, ALPHA);
+          },
+        },
+        on,
+      ),
+    );
+  });
+
+  it.each([1, 3, 4, 1001, 70001])('RMSprop (plain, centered, with momentum), weight decay and the L2 penalty over %i values', (size) =>
+    compare(
+      {
+        buffers: { g: size, p: size, q: size, r: size, s1: size, s2: size, s3: size, mg: size, mom: size, d: size, l: 1 },
+        positive: ['s1', 's2', 's3'],
+        outputs: ['p', 'q', 'r', 's1', 's2', 's3', 'mg', 'mom', 'd', 'l'],
+        call: (k, a) => {
+          k.rmsprop(a.p!, a.g!, a.s1!, -1, -1, size, 0.01, 0.9, 0, 1e-7);
+          // centered: ms − mg² + ε must stay positive, so start from ms ≥ 1 and |mg| ≤ 0.5
+          k.affine(a.s2!, a.s2!, size, 1, 1);
+          k.affine(a.mg!, a.mg!, size, 0.5, 0);
+          k.rmsprop(a.q!, a.g!, a.s2!, a.mg!, a.mom!, size, 0.005, 0.8, 0.7, 1e-6);
+          k.rmsprop(a.r!, a.g!, a.s3!, -1, a.mom!, size, 0.02, 0.95, 0.5, 1e-7);
+          k.weightDecay(a.d!, size, 0.1, 0.3);
+          k.l2Penalty(a.g!, a.l!, size, 0.0005);
+        },
+      },
+      on,
+    ),
+  );
+
+  it.each([
+    [3 * 24 * 24, 6], // LeNet's C1: its channels end in a partial group of four
+    [16 * 24 * 24, 6], // enough work that every kernel splits over threads
+    [128, 120], // after a dense layer
+    [7, 5],
+    [5, 1],
+  ])('batch normalization over %i rows of %i channels: statistics, forward, gradients, folding', (rows, C) =>
+    compare(
+      {
+        buffers: {
+          x: rows * C, dz: rows * C, g: C, b: C, w: 9 * C, bias: C, mean: C, v: C, y: rows * C, y2: rows * C,
+          ds: C, db: C, dx: rows * C, dx2: rows * C, fw: 9 * C, fw2: 9 * C, fb: C, fb2: C,
+        },
+        outputs: ['mean', 'v', 'y', 'y2', 'ds', 'db', 'dx', 'dx2', 'fw', 'fw2', 'fb', 'fb2'],
+        call: (k, a) => {
+          k.channelMean(a.x!, a.mean!, rows, C);
+          k.channelVariance(a.x!, a.mean!, a.v!, rows, C);
+          k.batchnorm(a.x!, a.mean!, a.v!, a.g!, a.b!, a.y!, rows, C, 0.001, Act.tanh);
+          k.batchnorm(a.x!, a.mean!, a.v!, -1, -1, a.y2!, rows, C, 0.01, Act.linear);
+          k.batchnormGradScale(a.x!, a.mean!, a.v!, a.dz!, a.ds!, rows, C, 0.001);
+          k.biasGrad(a.dz!, a.db!, rows, C);
+          k.batchnormGradInput(a.x!, a.mean!, a.v!, a.g!, a.dz!, a.ds!, a.db!, a.dx!, rows, C, 0.001);
+          k.batchnormGradInput(a.x!, a.mean!, a.v!, -1, a.dz!, a.ds!, a.db!, a.dx2!, rows, C, 0.001);
+          k.batchnormFoldWeights(a.w!, a.v!, a.g!, a.fw!, 9, C, 0.001);
+          k.batchnormFoldWeights(a.w!, a.v!, -1, a.fw2!, 9, C, 0.001);
+          k.batchnormFoldBias(a.bias!, a.mean!, a.v!, a.g!, a.b!, a.fb!, C, 0.001);
+          k.batchnormFoldBias(a.bias!, a.mean!, a.v!, -1, -1, a.fb2!, C, 0.001);
+        },
+      },
+      on,
+    ),
+  );
+
   it.each([
     [3, 28, 28, 6],
     [1, 10, 10, 16],
@@ -233,10 +243,11 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
     const g = [n, H, W, C, OH, OW, 2, 2, 2, 2] as const;
     compare(
       {
-        buffers: { x: n * H * W * C, coef: C, b: C, y: n * OH * OW * C, dz: n * OH * OW * C, dx: n * H * W * C, dc: C },
-        outputs: ['y', 'dx', 'dc'],
+        buffers: { x: n * H * W * C, coef: C, b: C, y: n * OH * OW * C, yl: n * OH * OW * C, dz: n * OH * OW * C, dx: n * H * W * C, dc: C },
+        outputs: ['y', 'yl', 'dx', 'dc'],
         call: (k, a) => {
           k.subsample(a.x!, a.coef!, a.b!, a.y!, ...g, Act.scaled_tanh);
+          k.subsample(a.x!, a.coef!, a.b!, a.yl!, ...g, Act.leaky_relu, ALPHA);
           k.subsampleGradInput(a.dz!, a.coef!, a.dx!, ...g);
           k.subsampleGradCoef(a.x!, a.dz!, a.dc!, ...g);
         },
@@ -323,5 +334,43 @@ describe.each(BUILDS)('the fast transcendentals of the %s build', (build) => {
     fast.close();
     expect(tanhErr).toBeLessThan(3.4e-7);
     expect(sigErr).toBeLessThan(2e-7);
+  });
+
+  /**
+   * The later functions against float64 (Φ and φ from the reference's erfc, itself checked against
+   * the C library in test/runtime/erf.test.ts), on every 1e-4 of [−20, 20]: the worst absolute
+   * error, and the worst relative one on a band. README.md quotes gelu's figures.
+   */
+  it.each([
+    // act, truth, worst absolute error, [relative error bound, on x from, to]...
+    ['gelu', Act.gelu, (x: number) => x * normalCdf(x), 4e-7, [[3e-7, 0, 20], [1.5e-6, -3, 0], [1e-5, -10, -3]]],
+    ["gelu's gradient", Act.gelu, (x: number) => normalCdf(x) + x * normalPdf(x), 2e-7, []],
+    ['elu (alpha 1)', Act.elu, (x: number) => (x > 0 ? x : Math.expm1(x)), 6e-8, [[1.2e-7, -20, 20]]],
+    ['swish', Act.swish, (x: number) => x / (1 + Math.exp(-x)), 1.5e-6, [[2.5e-7, -20, 20]]],
+    ["swish's gradient", Act.swish, (x: number) => { const s = 1 / (1 + Math.exp(-x)); return s * (1 + x * (1 - s)); }, 3e-7, []],
+    ['softplus', Act.softplus, (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), 1e-6, [[3e-7, -20, 20]]],
+  ] as const)('%s is within its bounds of float64 over [-20, 20]', (what, act, truth, absBound, bands) => {
+    const n = 400001;
+    const fast = createFastKernels(3 * n, 64, 1, { build });
+    for (let i = 0; i < n; i++) {
+      fast.arena[i] = -20 + (40 * i) / (n - 1);
+      fast.arena[n + i] = 1;
+    }
+    if (what.endsWith('gradient')) fast.kernels.activationGrad(0, n, 2 * n, n, act, 1);
+    else fast.kernels.activation(0, 2 * n, n, act, 1);
+    let abs = 0;
+    const rel = bands.map(() => 0);
+    for (let i = 0; i < n; i++) {
+      const x = fast.arena[i]!;
+      const want = truth(x);
+      const err = Math.abs(fast.arena[2 * n + i]! - want);
+      abs = Math.max(abs, err);
+      bands.forEach(([, from, to], b) => {
+        if (x >= from && x < to && want !== 0) rel[b] = Math.max(rel[b]!, err / Math.abs(want));
+      });
+    }
+    fast.close();
+    expect(abs).toBeLessThan(absBound);
+    bands.forEach(([bound], b) => expect(rel[b], `relative error on band ${b}`).toBeLessThan(bound));
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Reproducibility as a matrix, in-process: networks without dropout, with dropout, and with a
- * state update (the test-only tally layer, standing in for batch normalization), several seeds,
+ * Reproducibility as a matrix, in-process: networks without dropout, with dropout, and with
+ * state updates (the test-only tally layer, and batch normalization), several seeds,
  * on the fast backend with 1 and 2 threads and on the reference backend. For each:
  *   - the same seed gives the same bits: what was fed, what was reported, where it ended;
  *   - another seed gives another initialization and another batch order (the order itself,
@@ -43,6 +43,10 @@ const NETWORKS = {
   - { name: t1, op: tally }
   - { name: flat, op: flatten }
   - { name: out, op: dense, units: ${CLASSES}, activation: softmax }`,
+  batchnorm: `  - { name: c1, op: conv2d, filters: 8, kernel: 3, activation: tanh }
+  - { name: bn1, op: batchnorm, momentum: 0.9 }
+  - { name: flat, op: flatten }
+  - { name: out, op: dense, units: ${CLASSES}, activation: softmax }`,
 };
 type Net = keyof typeof NETWORKS;
 
@@ -79,6 +83,8 @@ const MATRIX: Config[] = [
     { net, backend: 'fast', threads: 2, seeds: SEEDS.slice(0, 2), resumed: SEEDS.slice(0, 1) },
   ]),
   { net: 'dropout', backend: 'reference', threads: 1, seeds: SEEDS.slice(0, 2), resumed: SEEDS.slice(0, 2) },
+  // batch normalization, whose moving statistics a resumed run must find in the checkpoint
+  { net: 'batchnorm', backend: 'fast', threads: 1, seeds: SEEDS.slice(0, 2), resumed: SEEDS.slice(0, 2) },
 ];
 
 const settings = (c: Omit<Config, 'seeds' | 'resumed'>, seed: number): RunSettings => ({ seed, epochs: EPOCHS, batchSize: BATCH, backend: c.backend, threads: c.threads });

@@ -16,6 +16,7 @@ export const schema = {
       { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2 },
     ],
   }),
+  useBias: (description: string): JsonSchema => ({ type: 'boolean', default: true, description }),
   padding: (description: string, allowInt: boolean): JsonSchema =>
     allowInt
       ? { description, oneOf: [{ enum: ['valid', 'same'] }, { type: 'integer', minimum: 0 }] }
@@ -27,6 +28,12 @@ export function pair(v: unknown, fallback: readonly [number, number]): [number, 
   if (typeof v === 'number') return [v, v];
   if (Array.isArray(v) && v.length === 2) return [Number(v[0]), Number(v[1])];
   return [fallback[0], fallback[1]];
+}
+
+/** The pixels a kernel spans when its taps are `dilation` apart (an attribute pair, or 1 when absent). */
+export function dilated(kernel: readonly [number, number], dilation: unknown): [number, number] {
+  const [dh, dw] = Array.isArray(dilation) && dilation.length === 2 ? dilation.map(Number) : [1, 1];
+  return [(kernel[0] - 1) * dh! + 1, (kernel[1] - 1) * dw! + 1];
 }
 
 /**

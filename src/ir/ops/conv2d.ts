@@ -1,7 +1,9 @@
 /**
  * conv2d: 2-D convolution over an [N, H, W, C] batch, weights [kh, kw, cin, filters] (Keras's
- * layout), a bias per filter. IR inputs: x, weights, bias, and with a connection table (the 1998
- * paper's C3) a fixed 0/1 mask of the weights' shape.
+ * layout), a bias per filter unless `use_bias: false`. IR inputs: x, weights, the bias when there
+ * is one, and with a connection table (the 1998 paper's C3) a fixed 0/1 mask of the weights'
+ * shape. A `dilation` d spaces the kernel's taps d pixels apart (Keras's dilation_rate): the
+ * window spans (k − 1)·d + 1 pixels, and the kernels take (DH, DW) after their geometry.
  *
  * The spec's `activation:` is lowered to its own node; the fusion pass folds it back in as the
  * IR attribute `activation`.
@@ -9,9 +11,11 @@
 import { Messages } from '../../diagnostics/messages.js';
 import type { LayerDef, LowerContext, OpDef } from '../registry.js';
 import { f32, formatShape } from '../types.js';
-import { attrNums, BATCH, batch, buf, explicitPadding, imageDims, pair, problem, rows, schema, windowOutput } from './common.js';
-import { activationSchema, actCode, activationGradNode } from './activation.js';
+import { attrNums, BATCH, batch, buf, dilated, explicitPadding, imageDims, pair, problem, rows, schema, windowOutput } from './common.js';
+import { activationArgs, activationGradNode, activationSchema, alphaSchema } from './activation.js';
+import { L2_ATTRIBUTE, l2Option } from './l2-penalty.js';
 import type { KernelArg } from '../registry.js';
+import type { KernelName } from '../../runtime/kernels/types.js';
 import type { Node, TensorType } from '../types.js';
 
 /** The geometry arguments every conv kernel shares: n, H, W, C, OH, OW, F, KH, KW, SH, SW, PT, PL. */
@@ -24,6 +28,24 @@ function geometry(x: TensorType, y: TensorType, attrs: Node['attrs']): KernelArg
   return [BATCH, H!, W!, C!, OH!, OW!, F!, KH!, KW!, SH!, SW!, PT!, PL!];
 }
 
+/** (DH, DW) when the taps are spaced, for the dilated kernels; nothing for an ordinary convolution. */
+function dilationArgs(attrs: Node['attrs']): KernelArg[] {
+  const d = attrNums(attrs.dilation);
+  return d.length === 2 && (d[0] !== 1 || d[1] !== 1) ? d : [];
+}
+
+/** Each conv kernel's twin for spaced taps, which takes (DH, DW) after the geometry. */
+const DILATED = {
+  conv2d: 'conv2dDilated',
+  conv2dGradInput: 'conv2dDilatedGradInput',
+  conv2dGradFilter: 'conv2dDilatedGradFilter',
+} as const satisfies Record<string, KernelName>;
+
+const kernelName = (name: keyof typeof DILATED, attrs: Node['attrs']): KernelName => (dilationArgs(attrs).length === 0 ? name : DILATED[name]);
+
+/** Whether a conv2d node has a bias (input 2); `use_bias: false` has none. */
+export const hasBias = (attrs: Node['attrs']): boolean => attrs.use_bias !== false;
+
 /** Input channels read, summed over the filters: all of them, or as the connection table says. */
 function connectedInputs(attrs: Node['attrs'], filters: number, channels: number): number {
   const table = attrs.connections as readonly (readonly number[])[] | undefined;
@@ -31,30 +53,36 @@ function connectedInputs(attrs: Node['attrs'], filters: number, channels: number
 }
 
 /** The attributes the gradient ops need to redo the forward geometry. */
-const geometryAttrs = (n: Node) => ({ kernel: n.attrs.kernel!, stride: n.attrs.stride!, padding: n.attrs.padding! });
+const geometryAttrs = (n: Node) => ({
+  kernel: n.attrs.kernel!,
+  stride: n.attrs.stride!,
+  padding: n.attrs.padding!,
+  ...(n.attrs.dilation !== undefined ? { dilation: n.attrs.dilation } : {}),
+});
 
 export const conv2dOp: OpDef = {
   name: 'conv2d',
-  summary: 'a 2-D convolution plus bias, optionally followed by a fused activation (input 4: a connection mask)',
-  arity: [3, 4],
+  summary: 'a 2-D convolution plus bias (unless use_bias=false), optionally followed by a fused activation (last input: a connection mask)',
+  arity: [2, 3, 4],
   shape([x, w, b], attrs, ctx) {
     const hwc = imageDims(x!, 'conv2d', ctx);
     if (!Array.isArray(hwc)) return hwc;
     const [kh, kw] = attrNums(attrs.kernel) as [number, number];
     const filters = attrs.filters as number;
     const ws = w!.shape;
-    if (ws.length !== 4 || ws[0] !== kh || ws[1] !== kw || ws[2] !== hwc[2] || ws[3] !== filters || b!.shape[0] !== filters) {
+    if (ws.length !== 4 || ws[0] !== kh || ws[1] !== kw || ws[2] !== hwc[2] || ws[3] !== filters || (hasBias(attrs) && b!.shape[0] !== filters)) {
       return problem((loc) =>
         Messages.Internal.at(loc, `conv2d '${ctx.layer}' weights ${formatShape(ws)} do not fit input ${formatShape(x!.shape)}`),
       );
     }
+    const spaced = dilationArgs(attrs).length > 0;
     const out = windowOutput(
       hwc,
-      [kh, kw],
+      dilated([kh, kw], attrs.dilation),
       attrNums(attrs.stride) as [number, number],
       attrNums(attrs.padding) as [number, number, number, number],
-      'kernel',
-      'kernel',
+      spaced ? 'dilated kernel' : 'kernel',
+      spaced ? 'dilation' : 'kernel',
       ctx,
     );
     if (!Array.isArray(out)) return out;
@@ -69,32 +97,41 @@ export const conv2dOp: OpDef = {
   connections([x], out, attrs) {
     const [kh, kw] = attrNums(attrs.kernel);
     const [, oh, ow, f] = out.shape as number[];
-    return oh! * ow! * (connectedInputs(attrs, f!, x!.shape[3] as number) * kh! * kw! + f!);
+    return oh! * ow! * (connectedInputs(attrs, f!, x!.shape[3] as number) * kh! * kw! + (hasBias(attrs) ? f! : 0));
   },
   // (weights held at zero where the table disconnects them compute nothing, but cost the same)
   kernel: (node, [x]) => [
     {
-      kernel: 'conv2d',
-      args: [...node.inputs.slice(0, 3).map(buf), buf(node.id), ...geometry(x!, node.type, node.attrs), actCode(node.attrs.activation)],
+      kernel: kernelName('conv2d', node.attrs),
+      // without a bias, −1 in its place
+      args: [
+        ...node.inputs.slice(0, 2).map(buf),
+        hasBias(node.attrs) ? buf(node.inputs[2]!) : -1,
+        buf(node.id),
+        ...geometry(x!, node.type, node.attrs),
+        ...dilationArgs(node.attrs),
+        ...activationArgs(node.attrs.activation, node.attrs.alpha),
+      ],
     },
   ],
   grad(node, dy, g) {
     const [x, w] = [g.input(0), g.input(1)];
     const dz = activationGradNode(node, dy!, g);
     const attrs = geometryAttrs(node);
-    const masked = node.inputs.length === 4;
+    const bias = hasBias(node.attrs);
+    const mask = bias ? 3 : 2;
     let dw: Node | undefined;
     if (g.needsGrad(1)) {
       // With a connection table, the mask zeroes the gradient of disconnected weights, which
       // start at zero too: they never move.
-      dw = masked ? g.node('mul', [g.node('conv2d_grad_filter', [x, dz], attrs, 'dense_w'), g.input(3)], {}, 1) : g.node('conv2d_grad_filter', [x, dz], attrs, 1);
+      dw = node.inputs.length > mask ? g.node('mul', [g.node('conv2d_grad_filter', [x, dz], attrs, 'dense_w'), g.input(mask)], {}, 1) : g.node('conv2d_grad_filter', [x, dz], attrs, 1);
     }
-    return [
+    const grads = [
       g.needsGrad(0) ? g.node('conv2d_grad_input', [dz, w], { ...attrs, input: (x.type.shape as number[]).slice(1) }, 0) : undefined,
       dw,
-      g.needsGrad(2) ? g.node('bias_grad', [dz], {}, 2) : undefined,
-      undefined,
     ];
+    if (bias) grads.push(g.needsGrad(2) ? g.node('bias_grad', [dz], {}, 2) : undefined);
+    return [...grads, ...node.inputs.slice(grads.length).map(() => undefined)];
   },
 };
 
@@ -105,7 +142,7 @@ export const conv2dGradInputOp: OpDef = {
   arity: 2,
   shape: (_xs, attrs) => f32(['N', ...attrNums(attrs.input)]),
   kernel: (node, [dz]) => [
-    { kernel: 'conv2dGradInput', args: [...node.inputs.map(buf), buf(node.id), ...geometry(node.type, dz!, node.attrs)] },
+    { kernel: kernelName('conv2dGradInput', node.attrs), args: [...node.inputs.map(buf), buf(node.id), ...geometry(node.type, dz!, node.attrs), ...dilationArgs(node.attrs)] },
   ],
 };
 
@@ -115,7 +152,9 @@ export const conv2dGradFilterOp: OpDef = {
   summary: 'the gradient of a convolution with respect to its weights',
   arity: 2,
   shape: ([x, dz], attrs) => f32([...attrNums(attrs.kernel), x!.shape[3]!, dz!.shape[3]!]),
-  kernel: (node, [x, dz]) => [{ kernel: 'conv2dGradFilter', args: [...node.inputs.map(buf), buf(node.id), ...geometry(x!, dz!, node.attrs)] }],
+  kernel: (node, [x, dz]) => [
+    { kernel: kernelName('conv2dGradFilter', node.attrs), args: [...node.inputs.map(buf), buf(node.id), ...geometry(x!, dz!, node.attrs), ...dilationArgs(node.attrs)] },
+  ],
 };
 
 /** db = dz summed over every axis but the last. */
@@ -136,11 +175,15 @@ export const conv2dLayer: LayerDef = {
     stride: schema.window('step between windows (default 1)'),
     padding: schema.padding("'valid' (default: no padding), 'same' (output size = input size / stride), or pixels on each side", true),
     activation: activationSchema('applied to the output (default linear)'),
+    alpha: alphaSchema,
     connections: {
       type: 'array',
       description: 'for each filter, the input channels it reads (default: all); disconnected weights stay zero',
       items: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1 },
     },
+    use_bias: schema.useBias('add a trainable bias per filter (default true); false leaves the layer without one, as before a batchnorm'),
+    dilation: { ...schema.window("spacing between the kernel's taps, an int or [dh, dw] (default 1: adjacent pixels); Keras's dilation_rate"), default: 1 },
+    l2: L2_ATTRIBUTE,
   },
   required: ['filters', 'kernel'],
   inputs: { min: 1, max: 1 },
@@ -150,7 +193,8 @@ export const conv2dLayer: LayerDef = {
     const [h, w_, cin] = hwc;
     const kernel = pair(layer.kernel, [1, 1]);
     const stride = pair(layer.stride, [1, 1]);
-    const padding = explicitPadding(layer.padding, [h, w_], kernel, stride);
+    const dilation = pair(layer.dilation, [1, 1]);
+    const padding = explicitPadding(layer.padding, [h, w_], dilated(kernel, dilation), stride);
     const filters = layer.filters as number;
     const table = layer.connections as number[][] | undefined;
     if (table && !checkConnections(table, cin, filters, layer.name, ctx)) return undefined;
@@ -159,11 +203,20 @@ export const conv2dLayer: LayerDef = {
       'w',
       [kernel[0], kernel[1], cin, filters],
       { kind: 'glorot_uniform', fanIn: kernel[0] * kernel[1] * cin, fanOut: kernel[0] * kernel[1] * filters },
-      maskNode ? { mask: maskNode } : {},
+      maskNode ? { mask: maskNode, ...l2Option(layer) } : l2Option(layer),
     );
-    const b = ctx.param('b', [filters], { kind: 'zeros' });
-    const attrs = { filters, kernel, stride, padding, ...(table ? { connections: table } : {}) };
-    const y = ctx.node('conv2d', maskNode ? [x!, w, b, maskNode] : [x!, w, b], attrs);
+    const bias = layer.use_bias !== false;
+    const b = bias ? [ctx.param('b', [filters], { kind: 'zeros' })] : [];
+    const attrs = {
+      filters,
+      kernel,
+      stride,
+      padding,
+      ...(dilation[0] !== 1 || dilation[1] !== 1 ? { dilation } : {}),
+      ...(bias ? {} : { use_bias: false }),
+      ...(table ? { connections: table } : {}),
+    };
+    const y = ctx.node('conv2d', [x!, w, ...b, ...(maskNode ? [maskNode] : [])], attrs);
     return y && ctx.activation(y, (layer.activation as string | undefined) ?? 'linear');
   },
 };

@@ -7,7 +7,8 @@ import { Messages } from '../../diagnostics/messages.js';
 import type { LayerDef, OpDef } from '../registry.js';
 import { f32, formatShape } from '../types.js';
 import { BATCH, batch, buf, problem, schema } from './common.js';
-import { actCode, activationGradNode, activationSchema } from './activation.js';
+import { activationArgs, activationGradNode, activationSchema, alphaSchema } from './activation.js';
+import { L2_ATTRIBUTE, l2Option } from './l2-penalty.js';
 import type { TensorType } from '../types.js';
 
 const dims = (w: TensorType) => w.shape as readonly number[];
@@ -29,7 +30,7 @@ export const denseOp: OpDef = {
   macs: ([x], out) => (x!.shape[1] as number) * (out.shape[1] as number),
   connections: ([x], out) => ((x!.shape[1] as number) + 1) * (out.shape[1] as number),
   kernel: (node, [, w]) => [
-    { kernel: 'dense', args: [...node.inputs.map(buf), buf(node.id), BATCH, dims(w!)[0]!, dims(w!)[1]!, actCode(node.attrs.activation)] },
+    { kernel: 'dense', args: [...node.inputs.map(buf), buf(node.id), BATCH, dims(w!)[0]!, dims(w!)[1]!, ...activationArgs(node.attrs.activation, node.attrs.alpha)] },
   ],
   grad(node, dy, g) {
     const [x, w] = [g.input(0), g.input(1)];
@@ -68,6 +69,8 @@ export const denseLayer: LayerDef = {
   properties: {
     units: schema.positiveInt('number of outputs'),
     activation: activationSchema('applied to the output (default linear)'),
+    alpha: alphaSchema,
+    l2: L2_ATTRIBUTE,
   },
   required: ['units'],
   inputs: { min: 1, max: 1 },
@@ -79,7 +82,7 @@ export const denseLayer: LayerDef = {
     }
     const k = s[1] as number;
     const units = layer.units as number;
-    const w = ctx.param('w', [k, units], { kind: 'glorot_uniform', fanIn: k, fanOut: units });
+    const w = ctx.param('w', [k, units], { kind: 'glorot_uniform', fanIn: k, fanOut: units }, l2Option(layer));
     const b = ctx.param('b', [units], { kind: 'zeros' });
     const y = ctx.node('dense', [x!, w, b], { units });
     return y && ctx.activation(y, (layer.activation as string | undefined) ?? 'linear');

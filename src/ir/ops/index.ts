@@ -7,6 +7,16 @@
 import type { LayerDef, OpDef } from '../registry.js';
 import { affineOp } from './affine.js';
 import { assignOp } from './assign.js';
+import {
+  batchMeanOp,
+  batchnormFoldBiasOp,
+  batchnormFoldWeightsOp,
+  batchnormGradInputOp,
+  batchnormGradScaleOp,
+  batchnormLayer,
+  batchnormOp,
+  batchVarianceOp,
+} from './batchnorm.js';
 import { mulOp } from './mul.js';
 import { rbfGradInputOp, rbfLayer, rbfOp } from './rbf.js';
 import { subsampleGradCoefOp, subsampleGradInputOp, subsampleLayer, subsampleOp } from './subsample.js';
@@ -15,9 +25,12 @@ import { addLayer, addOp } from './add.js';
 import { concatLayer, concatOp, sliceChannelsOp } from './concat.js';
 import { biasGradOp, conv2dGradFilterOp, conv2dGradInputOp, conv2dLayer, conv2dOp } from './conv2d.js';
 import { denseGradInputOp, denseGradWeightOp, denseLayer, denseOp } from './dense.js';
+import { depthwiseConv2dGradFilterOp, depthwiseConv2dGradInputOp, depthwiseConv2dLayer, depthwiseConv2dOp } from './depthwise-conv2d.js';
+import { globalAvgpool2dGradOp, globalAvgpool2dLayer, globalAvgpool2dOp, globalMaxpool2dGradOp, globalMaxpool2dLayer, globalMaxpool2dOp } from './global-pool2d.js';
 import { dropoutGradOp, dropoutLayer, dropoutOp } from './dropout.js';
 import { flattenLayer, flattenOp, reshapeOp } from './flatten.js';
 import { inputOp, paramOp } from './input.js';
+import { l2PenaltyOp } from './l2-penalty.js';
 import {
   crossEntropyGradOp,
   crossEntropyOp,
@@ -36,8 +49,11 @@ const SHIPPED_OPS: readonly OpDef[] = [
   inputOp,
   paramOp,
   conv2dOp,
+  depthwiseConv2dOp,
   avgpool2dOp,
   maxpool2dOp,
+  globalAvgpool2dOp,
+  globalMaxpool2dOp,
   denseOp,
   flattenOp,
   dropoutOp,
@@ -48,6 +64,12 @@ const SHIPPED_OPS: readonly OpDef[] = [
   padOp,
   affineOp,
   mulOp,
+  batchMeanOp,
+  batchVarianceOp,
+  batchnormOp,
+  // what fold-batchnorm makes of a batchnorm at inference
+  batchnormFoldWeightsOp,
+  batchnormFoldBiasOp,
   // the 1998 paper's own layers
   subsampleOp,
   rbfOp,
@@ -56,6 +78,7 @@ const SHIPPED_OPS: readonly OpDef[] = [
   mseOp,
   softmaxCrossEntropyOp,
   rbfMapOp,
+  l2PenaltyOp,
   // state updates (batch normalization's running statistics)
   assignOp,
   // backward: made only by the autodiff pass from the rules above
@@ -66,6 +89,10 @@ const SHIPPED_OPS: readonly OpDef[] = [
   denseGradWeightOp,
   avgpool2dGradOp,
   maxpool2dGradOp,
+  depthwiseConv2dGradInputOp,
+  depthwiseConv2dGradFilterOp,
+  globalAvgpool2dGradOp,
+  globalMaxpool2dGradOp,
   reshapeOp,
   dropoutGradOp,
   activationGradOp,
@@ -79,12 +106,17 @@ const SHIPPED_OPS: readonly OpDef[] = [
   subsampleGradInputOp,
   subsampleGradCoefOp,
   rbfGradInputOp,
+  batchnormGradScaleOp,
+  batchnormGradInputOp,
 ];
 
 const SHIPPED_LAYERS: readonly LayerDef[] = [
   conv2dLayer,
+  depthwiseConv2dLayer,
   avgpool2dLayer,
   maxpool2dLayer,
+  globalAvgpool2dLayer,
+  globalMaxpool2dLayer,
   denseLayer,
   flattenLayer,
   dropoutLayer,
@@ -94,6 +126,7 @@ const SHIPPED_LAYERS: readonly LayerDef[] = [
   padLayer,
   subsampleLayer,
   rbfLayer,
+  batchnormLayer,
 ];
 
 // Replaced, never changed in place, on registration: a list taken earlier stays as it was, and

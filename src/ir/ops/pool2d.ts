@@ -5,7 +5,7 @@
  */
 import type { KernelArg, LayerDef, OpDef } from '../registry.js';
 import { f32, type Node, type TensorType } from '../types.js';
-import { actCode } from './activation.js';
+import { activationArgs } from './activation.js';
 import { attrNums, BATCH, batch, buf, explicitPadding, imageDims, pair, schema, windowOutput } from './common.js';
 
 /** n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL */
@@ -80,7 +80,7 @@ function poolLayer(op: 'avgpool2d' | 'maxpool2d', summary: string): LayerDef {
 /**
  * dx = each dy spread evenly over the real pixels of its window. With an `activation` (set by
  * the fuse-activation-grads pass) and a second input, the output y of that activation which
- * the pool read, dx is the gradient before the activation.
+ * the pool read (its input, for gelu and swish), dx is the gradient before the activation.
  */
 export const avgpool2dGradOp: OpDef = {
   name: 'avgpool2d_grad',
@@ -91,7 +91,7 @@ export const avgpool2dGradOp: OpDef = {
     const [dyBuf, yBuf] = node.inputs.map(buf);
     const geo = geometry(node.type, dy!, node.attrs);
     if (node.attrs.activation === undefined) return [{ kernel: 'avgpoolGrad', args: [dyBuf!, buf(node.id), ...geo] }];
-    return [{ kernel: 'avgpoolGradActivation', args: [dyBuf!, yBuf!, buf(node.id), ...geo, actCode(node.attrs.activation)] }];
+    return [{ kernel: 'avgpoolGradActivation', args: [dyBuf!, yBuf!, buf(node.id), ...geo, ...activationArgs(node.attrs.activation, node.attrs.alpha)] }];
   },
 };
 

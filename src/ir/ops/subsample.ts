@@ -8,7 +8,7 @@
 import { Messages } from '../../diagnostics/messages.js';
 import type { KernelArg, LayerDef, OpDef } from '../registry.js';
 import { f32, formatShape, type Node, type TensorType } from '../types.js';
-import { activationGradNode, activationSchema, actCode } from './activation.js';
+import { activationArgs, activationGradNode, activationSchema, alphaSchema } from './activation.js';
 import { attrNums, BATCH, batch, buf, imageDims, pair, problem, schema, windowOutput } from './common.js';
 
 /** n, H, W, C, OH, OW, PH, PW, SH, SW */
@@ -38,7 +38,7 @@ export const subsampleOp: OpDef = {
     return (out.shape[1] as number) * (out.shape[2] as number) * (out.shape[3] as number) * (ph! * pw! + 1);
   },
   kernel: (node, [x]) => [
-    { kernel: 'subsample', args: [...node.inputs.map(buf), buf(node.id), ...geometry(x!, node.type, node.attrs), actCode(node.attrs.activation)] },
+    { kernel: 'subsample', args: [...node.inputs.map(buf), buf(node.id), ...geometry(x!, node.type, node.attrs), ...activationArgs(node.attrs.activation, node.attrs.alpha)] },
   ],
   grad(node, dy, g) {
     const [x, coef] = [g.input(0), g.input(1)];
@@ -75,6 +75,7 @@ export const subsampleLayer: LayerDef = {
     pool: schema.window('window height and width: an int, or [ph, pw]'),
     stride: schema.window('step between windows (default: the pool size)'),
     activation: activationSchema('applied to the output (default linear; the paper uses scaled_tanh)'),
+    alpha: alphaSchema,
   },
   required: ['pool'],
   inputs: { min: 1, max: 1 },

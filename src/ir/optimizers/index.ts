@@ -1,11 +1,13 @@
 /** Every optimizer netc knows; adding one means adding its file (and its kernels) and a line here. */
 import type { OptimizerSpec } from '../../spec/types.js';
 import { adam } from './adam.js';
+import { adamw } from './adamw.js';
 import { momentum } from './momentum.js';
 import type { Hyperparameter, Hyperparameters, OptimizerDef } from './registry.js';
+import { rmsprop } from './rmsprop.js';
 import { sgd } from './sgd.js';
 
-const OPTIMIZERS: readonly OptimizerDef[] = [sgd, momentum, adam];
+const OPTIMIZERS: readonly OptimizerDef[] = [sgd, momentum, adam, adamw, rmsprop];
 
 /** What a spec trains with when its train section names no optimizer. */
 export const DEFAULT_OPTIMIZER = 'adam';
@@ -25,6 +27,8 @@ export interface ResolvedOptimizer {
   readonly learningRate: number;
   /** every hyperparameter of the entry, in its schema's order */
   readonly hyper: Hyperparameters;
+  /** the names of its state buffers per trained parameter, as these hyperparameters need them */
+  readonly state: readonly string[];
 }
 
 /** The spec's optimizer (the default one when absent), its defaults filled in from the registry. */
@@ -35,7 +39,8 @@ export function resolveOptimizer(spec: OptimizerSpec | undefined): ResolvedOptim
   if (!def) throw new Error(`internal error: no optimizer '${name}' in the registry`);
   const hyper: Record<string, Hyperparameter> = {};
   for (const [key, schema] of Object.entries(def.properties)) hyper[key] = (spec?.[key] ?? schema.default) as Hyperparameter;
-  return { def, learningRate: spec?.learning_rate ?? def.learningRate, hyper };
+  const state = typeof def.state === 'function' ? def.state(hyper) : def.state;
+  return { def, learningRate: spec?.learning_rate ?? def.learningRate, hyper, state };
 }
 
 /**

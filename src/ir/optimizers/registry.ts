@@ -65,13 +65,17 @@ export interface OptimizerDef {
   readonly learningRate: number;
   /** JSON Schema of its hyperparameters, each with a `default` */
   readonly properties: Readonly<Record<string, JsonSchema>>;
-  /** its state buffers per trained parameter, each the parameter's size, by name (suffixes in generated code) */
-  readonly state: readonly string[];
+  /**
+   * its state buffers per trained parameter, each the parameter's size, by name (suffixes in
+   * generated code); a function when the hyperparameters decide (RMSprop keeps a momentum
+   * buffer only with momentum)
+   */
+  readonly state: readonly string[] | ((h: Hyperparameters) => readonly string[]);
   /** The kernel calls of one step on a parameter of `size` elements. */
   update(h: Hyperparameters, size: number): UpdateCall[];
-  /** its names in Keras's and in TensorFlow.js's saved training configs */
+  /** its names in Keras's and in TensorFlow.js's saved training configs (absent where TensorFlow.js has no such optimizer) */
   readonly keras: SerializedName;
-  readonly tfjs: SerializedName;
+  readonly tfjs?: SerializedName;
 }
 
 /** A hyperparameter as a kernel argument: booleans are 0 or 1. */

@@ -3,6 +3,7 @@
  * [0, 1], as the tutorial does), labels one-hot. Batches are gathered from a shuffled index
  * into buffers that are reused, so a training step allocates nothing.
  */
+import type { Augmenter } from './augment.js';
 import { IdxError, readIdx } from './idx.js';
 import type { DatasetFiles } from './datasets.js';
 
@@ -19,8 +20,20 @@ export interface Split {
 export interface Dataset {
   readonly train: Split;
   readonly test: Split;
+  /** held out of the training images to validate on after each epoch (else the test set is) */
+  readonly validation?: Split;
   readonly imageShape: readonly [number, number, number];
   readonly numClasses: number;
+  /** the classes' names, where the data names them (an images folder's subfolders) */
+  readonly classNames?: readonly string[];
+}
+
+/** Bytes as floats in [0, 1]. */
+export function toFloats(bytes: Uint8Array): Float32Array {
+  const out = new Float32Array(bytes.length);
+  const scale = 1 / 255;
+  for (let i = 0; i < out.length; i++) out[i] = bytes[i]! * scale;
+  return out;
 }
 
 /** Images as floats in [0, 1], NHWC; `limit` keeps the first examples only. */
@@ -32,10 +45,7 @@ export function loadImages(path: string, limit = Infinity): { images: Float32Arr
   const [total, h, w, c = 1] = idx.dims as number[];
   const count = Math.min(total!, limit);
   const size = h! * w! * c;
-  const images = new Float32Array(count * size);
-  const scale = 1 / 255;
-  for (let i = 0; i < images.length; i++) images[i] = idx.data[i]! * scale;
-  return { images, count, shape: [h!, w!, c] };
+  return { images: toFloats(idx.data.subarray(0, count * size)), count, shape: [h!, w!, c] };
 }
 
 /** Labels as class numbers; each must be below `numClasses`. */
@@ -84,6 +94,29 @@ export function loadDataset(files: DatasetFiles, numClasses: number, options: Lo
   return { train, test, imageShape: train.shape, numClasses };
 }
 
+/** Examples [from, to) of a split, sharing its memory. */
+export function slice(s: Split, from: number, to: number): Split {
+  const size = s.images.length / s.count;
+  const classes = s.labels.length / s.count;
+  return {
+    images: s.images.subarray(from * size, to * size),
+    labels: s.labels.subarray(from * classes, to * classes),
+    classes: s.classes.subarray(from, to),
+    count: to - from,
+  };
+}
+
+/**
+ * Keep the last `fraction` of the training examples apart for validation, as Keras's
+ * validation_split does: the split is taken before any shuffling, the same in every epoch and
+ * every run. Both parts share the training images' memory.
+ */
+export function holdOut(data: Dataset, fraction: number): Dataset {
+  const n = data.train.count;
+  const at = Math.floor(n * (1 - fraction)); // as Keras: int(n · (1 − split))
+  return { ...data, train: slice(data.train, 0, at), validation: slice(data.train, at, n) };
+}
+
 /** Gathers batches of a split by index into two reused buffers. */
 export class Batcher {
   readonly images: Float32Array;
@@ -101,12 +134,16 @@ export class Batcher {
     this.labels = new Float32Array(batchSize * this.numClasses);
   }
 
-  /** Copy the examples order[start .. start + n) in; returns n. */
-  gather(order: Uint32Array, start: number, n: number): number {
+  /**
+   * Copy the examples order[start .. start + n) in; returns n. With an augmenter, each image is
+   * distorted on the way, as its key for `epoch` says.
+   */
+  gather(order: Uint32Array, start: number, n: number, augmenter?: Augmenter, epoch = 0): number {
     const { imageSize: is, numClasses: nc } = this;
     for (let j = 0; j < n; j++) {
       const i = order[start + j]!;
-      this.images.set(this.split.images.subarray(i * is, (i + 1) * is), j * is);
+      if (augmenter) augmenter.distort(this.split.images, i * is, this.images, j * is, augmenter.key(epoch, i));
+      else this.images.set(this.split.images.subarray(i * is, (i + 1) * is), j * is);
       this.labels.set(this.split.labels.subarray(i * nc, (i + 1) * nc), j * nc);
     }
     return n;

@@ -2,7 +2,7 @@
 import type { Arena } from '../types.js';
 import { activateInPlace } from './activation.js';
 
-export function dense(m: Arena, x: number, w: number, b: number, y: number, n: number, K: number, U: number, act: number): void {
+export function dense(m: Arena, x: number, w: number, b: number, y: number, n: number, K: number, U: number, act: number, alpha?: number): void {
   for (let i = 0; i < n; i++) {
     const yo = y + i * U;
     for (let u = 0; u < U; u++) m[yo + u] = m[b + u]!;
@@ -11,7 +11,7 @@ export function dense(m: Arena, x: number, w: number, b: number, y: number, n: n
       const wr = w + k * U;
       for (let u = 0; u < U; u++) m[yo + u] += xv * m[wr + u]!;
     }
-    activateInPlace(m, yo, U, act);
+    activateInPlace(m, yo, U, act, alpha);
   }
 }
 

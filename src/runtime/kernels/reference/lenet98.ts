@@ -22,13 +22,13 @@ function windowSum(m: Arena, x: number, corner: number, c: number, W: number, C:
   return s;
 }
 
-export function subsample(m: Arena, x: number, coef: number, bias: number, y: number, ...rest: [...Window, number]): void {
+export function subsample(m: Arena, x: number, coef: number, bias: number, y: number, ...rest: [...Window, number, number?]): void {
   const g = rest.slice(0, 10) as Window;
-  const act = rest[10];
+  const [act, alpha] = [rest[10], rest[11]];
   const [, , W, C, , , PH, PW] = g;
   windows(g, (yo, corner) => {
     for (let c = 0; c < C; c++) m[y + yo + c] = m[coef + c]! * windowSum(m, x, corner, c, W, C, PH, PW) + m[bias + c]!;
-    activateInPlace(m, y + yo, C, act);
+    activateInPlace(m, y + yo, C, act, alpha);
   });
 }
 

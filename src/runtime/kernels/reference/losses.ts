@@ -76,3 +76,9 @@ export function countCorrect(m: Arena, scores: number, t: number, n: number, C: 
   }
   return correct;
 }
+
+export function l2Penalty(m: Arena, w: number, loss: number, size: number, l2: number): void {
+  let s = 0;
+  for (let i = 0; i < size; i++) s += m[w + i]! * m[w + i]!;
+  m[loss] = l2 * s;
+}

@@ -28,3 +28,30 @@ export function adam(
     m[p + i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
   }
 }
+
+export function weightDecay(m: Arena, p: number, size: number, lr: number, decay: number): void {
+  for (let i = 0; i < size; i++) m[p + i] -= m[p + i]! * decay * lr;
+}
+
+export function rmsprop(
+  m: Arena, p: number, g: number, ms: number, mg: number, mom: number, size: number,
+  lr: number, rho: number, momentum: number, epsilon: number,
+): void {
+  for (let i = 0; i < size; i++) {
+    const gi = m[g + i]!;
+    const si = rho * m[ms + i]! + (1 - rho) * gi * gi;
+    m[ms + i] = si;
+    let denominator = si + epsilon;
+    if (mg >= 0) {
+      const ai = rho * m[mg + i]! + (1 - rho) * gi;
+      m[mg + i] = ai;
+      denominator = si - ai * ai + epsilon;
+    }
+    const increment = (lr * gi) / Math.sqrt(denominator);
+    if (mom >= 0) {
+      const vi = momentum * m[mom + i]! + increment;
+      m[mom + i] = vi;
+      m[p + i] -= vi;
+    } else m[p + i] -= increment;
+  }
+}

@@ -47,13 +47,13 @@ export const avgpoolGrad: Pool = (m, dy, dx, n, H, W, C, OH, OW, PH, PW, SH, SW,
   });
 };
 
-/** avgpoolGrad, then the gradient through the activation whose output y the pool read. */
+/** avgpoolGrad, then the gradient through the activation before the pool, from its saved value (its output, or its input for gelu and swish). */
 export function avgpoolGradActivation(
   m: Arena, dy: number, y: number, dx: number, n: number, H: number, W: number, C: number, OH: number, OW: number,
-  PH: number, PW: number, SH: number, SW: number, PT: number, PL: number, act: number,
+  PH: number, PW: number, SH: number, SW: number, PT: number, PL: number, act: number, alpha?: number,
 ): void {
   avgpoolGrad(m, dy, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL);
-  activationGrad(m, y, dx, dx, n * H * W * C, act);
+  activationGrad(m, y, dx, dx, n * H * W * C, act, alpha);
 }
 
 export const maxpool: Pool = (m, x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
@@ -86,4 +86,45 @@ export function maxpoolGrad(
       if (at >= 0) m[dx + at] += m[dy + yo + c]!;
     }
   });
+}
+
+/** y [n, C] = the mean of each channel of x [n, HW, C] over its HW pixels */
+export function globalAvgpool(m: Arena, x: number, y: number, n: number, HW: number, C: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < C; c++) {
+      let s = 0;
+      for (let p = 0; p < HW; p++) s += m[x + (i * HW + p) * C + c]!;
+      m[y + i * C + c] = s / HW;
+    }
+  }
+}
+
+export function globalAvgpoolGrad(m: Arena, dy: number, dx: number, n: number, HW: number, C: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < C; c++) {
+      const g = m[dy + i * C + c]! / HW;
+      for (let p = 0; p < HW; p++) m[dx + (i * HW + p) * C + c] = g;
+    }
+  }
+}
+
+export function globalMaxpool(m: Arena, x: number, y: number, n: number, HW: number, C: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < C; c++) m[y + i * C + c] = m[firstMax(m, x + i * HW * C + c, HW, C)]!;
+  }
+}
+
+/** routes each dy to the first maximum of its channel in x */
+export function globalMaxpoolGrad(m: Arena, x: number, dy: number, dx: number, n: number, HW: number, C: number): void {
+  m.fill(0, dx, dx + n * HW * C);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < C; c++) m[dx + firstMax(m, x + i * HW * C + c, HW, C) - x] = m[dy + i * C + c]!;
+  }
+}
+
+/** The offset of the first largest of `count` values `step` apart from offset `o`. */
+function firstMax(m: Arena, o: number, count: number, step: number): number {
+  let at = o;
+  for (let p = 1; p < count; p++) if (m[o + p * step]! > m[at]!) at = o + p * step;
+  return at;
 }

@@ -12,6 +12,7 @@ import { convKernels } from './conv.js';
 import { denseKernels } from './dense.js';
 import type { Tf } from './engine.js';
 import { lossKernels } from './losses.js';
+import { normalizationKernels } from './normalization.js';
 import { optimizerKernels } from './optimizers.js';
 import { poolKernels } from './pool.js';
 import { tensorKernels } from './tensor.js';
@@ -19,10 +20,13 @@ import { tensorKernels } from './tensor.js';
 /** The kernels that run as TensorFlow.js ops; tests use the list to compare each with the reference. */
 export const TF_KERNELS = [
   'conv2d', 'conv2dGradInput', 'conv2dGradFilter', 'biasGrad', 'dense', 'denseGradInput', 'denseGradWeight',
+  'conv2dDilated', 'conv2dDilatedGradInput', 'conv2dDilatedGradFilter', 'depthwiseConv2d', 'depthwiseConv2dGradInput', 'depthwiseConv2dGradFilter',
+  'globalAvgpool', 'globalAvgpoolGrad', 'globalMaxpool', 'globalMaxpoolGrad',
   'activation', 'activationGrad', 'softmax', 'softmaxGrad', 'avgpool', 'avgpoolGrad', 'avgpoolGradActivation', 'maxpool', 'maxpoolGrad',
   'add', 'pad', 'padGrad', 'affine', 'mul',
-  'crossEntropy', 'crossEntropyGrad', 'mse', 'mseGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad',
-  'sgd', 'momentum', 'adam',
+  'channelMean', 'channelVariance', 'batchnorm', 'batchnormGradScale', 'batchnormGradInput', 'batchnormFoldWeights', 'batchnormFoldBias',
+  'crossEntropy', 'crossEntropyGrad', 'mse', 'mseGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'l2Penalty',
+  'sgd', 'momentum', 'adam', 'weightDecay', 'rmsprop',
 ] as const satisfies readonly (keyof Kernels)[];
 
 export function tfjsKernels(tf: Tf, arena: Float32Array): Kernels {
@@ -36,5 +40,6 @@ export function tfjsKernels(tf: Tf, arena: Float32Array): Kernels {
     ...tensorKernels(io),
     ...lossKernels(io),
     ...optimizerKernels(io),
+    ...normalizationKernels(io),
   };
 }

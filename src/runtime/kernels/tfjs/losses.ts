@@ -3,7 +3,7 @@ import { CLIP_EPSILON } from '../reference/losses.js';
 import type { Kernels } from '../types.js';
 import type { ArenaTensors } from './arena.js';
 
-type LossKernels = 'crossEntropy' | 'crossEntropyGrad' | 'mse' | 'mseGrad' | 'softmaxCrossEntropy' | 'softmaxCrossEntropyGrad';
+type LossKernels = 'crossEntropy' | 'crossEntropyGrad' | 'mse' | 'mseGrad' | 'softmaxCrossEntropy' | 'softmaxCrossEntropyGrad' | 'l2Penalty';
 
 export function lossKernels(io: ArenaTensors): Pick<Kernels, LossKernels> {
   const tf = io.tf;
@@ -34,5 +34,6 @@ export function lossKernels(io: ArenaTensors): Pick<Kernels, LossKernels> {
         const p = tf.exp(tf.sub(zt, tf.logSumExp(zt, 1, true)));
         io.write(dz, tf.div(tf.sub(tf.mul(p, tf.sum(tt, 1, true)), tt), n));
       }),
+    l2Penalty: (w, loss, size, l2) => io.run(() => io.write(loss, tf.mul(tf.sum(tf.square(io.read(w, [size]))), l2))),
   };
 }

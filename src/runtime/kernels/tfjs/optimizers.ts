@@ -2,7 +2,7 @@
 import type { Kernels } from '../types.js';
 import type { ArenaTensors } from './arena.js';
 
-export function optimizerKernels(io: ArenaTensors): Pick<Kernels, 'sgd' | 'momentum' | 'adam'> {
+export function optimizerKernels(io: ArenaTensors): Pick<Kernels, 'sgd' | 'momentum' | 'adam' | 'weightDecay' | 'rmsprop'> {
   const tf = io.tf;
   return {
     sgd: (p, g, size, lr) => io.run(() => io.write(p, tf.sub(io.read(p, [size]), tf.mul(io.read(g, [size]), lr)))),
@@ -25,6 +25,29 @@ export function optimizerKernels(io: ArenaTensors): Pick<Kernels, 'sgd' | 'momen
         io.write(p, tf.sub(io.read(p, [size]), step));
         io.write(m, mt);
         io.write(v, vt);
+      }),
+    weightDecay: (p, size, lr, decay) =>
+      io.run(() => {
+        const pt = io.read(p, [size]);
+        io.write(p, tf.sub(pt, tf.mul(tf.mul(pt, decay), lr)));
+      }),
+    rmsprop: (p, g, ms, mg, mom, size, lr, rho, momentum, epsilon) =>
+      io.run(() => {
+        const gt = io.read(g, [size]);
+        const st = tf.add(tf.mul(io.read(ms, [size]), rho), tf.mul(tf.square(gt), 1 - rho));
+        io.write(ms, st);
+        let denominator = tf.add(st, epsilon);
+        if (mg >= 0) {
+          const at = tf.add(tf.mul(io.read(mg, [size]), rho), tf.mul(gt, 1 - rho));
+          io.write(mg, at);
+          denominator = tf.add(tf.sub(st, tf.square(at)), epsilon);
+        }
+        let step = tf.div(tf.mul(gt, lr), tf.sqrt(denominator));
+        if (mom >= 0) {
+          step = tf.add(tf.mul(io.read(mom, [size]), momentum), step);
+          io.write(mom, step);
+        }
+        io.write(p, tf.sub(io.read(p, [size]), step));
       }),
   };
 }

@@ -11,7 +11,16 @@ import { activationDerivative } from './activation.js';
 import { frameOf, framed, type ArenaTensors, type Frame } from './arena.js';
 import type { Tf } from './engine.js';
 
-type PoolKernels = 'avgpool' | 'avgpoolGrad' | 'avgpoolGradActivation' | 'maxpool' | 'maxpoolGrad';
+type PoolKernels =
+  | 'avgpool'
+  | 'avgpoolGrad'
+  | 'avgpoolGradActivation'
+  | 'maxpool'
+  | 'maxpoolGrad'
+  | 'globalAvgpool'
+  | 'globalAvgpoolGrad'
+  | 'globalMaxpool'
+  | 'globalMaxpoolGrad';
 
 interface Window {
   readonly frame: Frame;
@@ -64,13 +73,23 @@ export function poolKernels(io: ArenaTensors): Pick<Kernels, PoolKernels> {
       io.run(() => io.write(y, average(tf, io.read4(x, [n, H, W, C]), windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL)))),
     avgpoolGrad: (dy, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
       io.run(() => io.write(dx, averageGrad(io.read4(dy, [n, OH, OW, C]), windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL), [n, H, W, C]))),
-    avgpoolGradActivation: (dy, y, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL, act) =>
+    avgpoolGradActivation: (dy, y, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL, act, alpha) =>
       io.run(() => {
         const g = averageGrad(io.read4(dy, [n, OH, OW, C]), windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL), [n, H, W, C]);
-        io.write(dx, activationDerivative(tf, io.read4(y, [n, H, W, C]), g, act));
+        io.write(dx, activationDerivative(tf, io.read4(y, [n, H, W, C]), g, act, alpha));
       }),
     maxpool: (x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
       io.run(() => io.write(y, maximum(tf, io.read4(x, [n, H, W, C]), windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL)))),
+    globalAvgpool: (x, y, n, HW, C) => io.run(() => io.write(y, tf.mean(io.read(x, [n, HW, C]), 1))),
+    globalAvgpoolGrad: (dy, dx, n, HW, C) => io.run(() => io.write(dx, tf.tile(tf.div(io.read(dy, [n, 1, C]), HW), [1, HW, 1]))),
+    globalMaxpool: (x, y, n, HW, C) => io.run(() => io.write(y, tf.max(io.read(x, [n, HW, C]), 1))),
+    // each dy to the first maximum of its channel (tf.argMax's), as the reference routes it
+    globalMaxpoolGrad: (x, dy, dx, n, HW, C) =>
+      io.run(() => {
+        const at = tf.expandDims(tf.argMax(io.read(x, [n, HW, C]), 1), 1);
+        const first = tf.cast(tf.equal(tf.reshape(tf.range(0, HW, 1, 'int32'), [1, HW, 1]), at), 'float32');
+        io.write(dx, tf.mul(first, io.read(dy, [n, 1, C])));
+      }),
     maxpoolGrad: (x, dy, dx, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL) =>
       io.run(() => {
         const w = windowOf(n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL);

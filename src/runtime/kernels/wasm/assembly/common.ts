@@ -41,3 +41,9 @@ export function setArena(base: usize): void {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }
+
+/** ⌊a / b⌋ for b > 0 (i32 division truncates toward zero, which differs for a < 0). */
+// @ts-ignore: decorator
+@inline export function floorDiv(a: i32, b: i32): i32 {
+  return a >= 0 ? a / b : -((b - 1 - a) / b);
+}

@@ -4,19 +4,21 @@
 //
 // The hot loop computes a tile of 4 neighbouring output pixels × 8 filters in 8 vector
 // accumulators: per window element, 4 broadcast loads of x and 2 vector loads of weights feed
-// 16 multiply-adds. Pixels whose window touches the padding take a checked path.
-import { at, lo, madd, storeLanes } from './common';
-import { vact } from './math';
+// 16 multiply-adds. Pixels whose window touches the padding take a checked path. Dilated
+// convolutions (taps DH rows and DW columns apart; 1 and 1 for an ordinary one) run the same
+// loops, through the per-tap path when DW > 1.
+import { at, floorDiv, lo, madd, storeLanes } from './common';
+import { ACT_SIGMOID, activateLater, vactCore } from './math';
 
 // @ts-ignore: decorator
 @inline function fin(acc: v128, bias: usize, act: i32): v128 {
-  return vact(f32x4.add(acc, v128.load(bias)), act);
+  return vactCore(f32x4.add(acc, v128.load(bias)), act);
 }
 
 export function conv2d(
   x: i32, wp: i32, F4: i32, b: i32, y: i32,
   n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, F: i32,
-  KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, act: i32, zeros: i32, t: i32, T: i32,
+  KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, DH: i32, DW: i32, act: i32, alpha: f32, zeros: i32, t: i32, T: i32,
 ): void {
   const rows = n * OH;
   const r1 = lo(rows, t + 1, T);
@@ -27,21 +29,21 @@ export function conv2d(
     const i = r / OH;
     const oh = r - i * OH;
     // the kernel rows that fall inside the image, for this output row
-    const kh0 = max(0, PT - oh * SH);
-    const kh1 = min(KH, H + PT - oh * SH);
+    const kh0 = max(0, -floorDiv(oh * SH - PT, DH));
+    const kh1 = min(KH, -floorDiv(oh * SH - PT - H, DH));
     let ow = 0;
-    if (C == 1 && SW == 1 && (F & 3) != 0) {
+    if (C == 1 && SW == 1 && DW == 1 && (F & 3) != 0) {
       // a first layer (one input channel, a filter count that wastes vector lanes): see rowTiles12
-      ow = rowTiles12(x, wp, F4, b, y, i, oh, H, W, OH, OW, F, KW, SH, PT, PL, kh0, kh1, act);
+      ow = rowTiles12(x, wp, F4, b, y, i, oh, H, W, OH, OW, F, KW, SH, PT, PL, DH, kh0, kh1, act);
     }
     for (; ow + 4 <= OW; ow += 4) {
       const yo = at(y + ((i * OH + oh) * OW + ow) * F);
-      const inside = ow * SW - PL >= 0 && (ow + 3) * SW - PL + KW <= W;
+      const inside = DW == 1 && ow * SW - PL >= 0 && (ow + 3) * SW - PL + KW <= W;
       for (let fo = 0; fo < F; fo += 8) {
         let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
         let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
         for (let kh = kh0; kh < kh1; kh++) {
-          const ih = oh * SH - PT + kh;
+          const ih = oh * SH - PT + kh * DH;
           const row = x + (i * H + ih) * W * C;
           if (inside) {
             // the window's row is KW·C contiguous floats, and so are its weights' rows
@@ -70,7 +72,7 @@ export function conv2d(
           } else {
             // at a left or right border: taps outside the image read from a row of zeros
             for (let kw = 0; kw < KW; kw++) {
-              const iw = ow * SW - PL + kw;
+              const iw = ow * SW - PL + kw * DW;
               let p0 = iw >= 0 && iw < W ? at(row + iw * C) : zp;
               let p1 = iw + SW >= 0 && iw + SW < W ? at(row + (iw + SW) * C) : zp;
               let p2 = iw + 2 * SW >= 0 && iw + 2 * SW < W ? at(row + (iw + 2 * SW) * C) : zp;
@@ -118,8 +120,10 @@ export function conv2d(
       }
     }
     for (; ow < OW; ow++) {
-      pixelCheckedAt(x, wp, F4, b, y + ((i * OH + oh) * OW + ow) * F, i, oh, ow, H, W, C, F, KH, KW, SH, SW, PT, PL, act);
+      pixelCheckedAt(x, wp, F4, b, y + ((i * OH + oh) * OW + ow) * F, i, oh, ow, H, W, C, F, KH, KW, SH, SW, PT, PL, DH, DW, act);
     }
+    // a later activation (vactCore left the row linear), while the row is in cache
+    if (act > ACT_SIGMOID) activateLater(y + r * OW * F, y + r * OW * F, OW * F, act, alpha);
   }
 }
 
@@ -134,7 +138,7 @@ export function conv2d(
  */
 function rowTiles12(
   x: i32, wp: i32, F4: i32, b: i32, y: i32, i: i32, oh: i32,
-  H: i32, W: i32, OH: i32, OW: i32, F: i32, KW: i32, SH: i32, PT: i32, PL: i32, kh0: i32, kh1: i32, act: i32,
+  H: i32, W: i32, OH: i32, OW: i32, F: i32, KW: i32, SH: i32, PT: i32, PL: i32, DH: i32, kh0: i32, kh1: i32, act: i32,
 ): i32 {
   const wstep = <usize>F4 << 2;
   const pstep = <usize>F << 2; // bytes between neighbouring output pixels
@@ -147,7 +151,7 @@ function rowTiles12(
       let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0);
       let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0);
       for (let kh = kh0; kh < kh1; kh++) {
-        let xp = at(x + (i * H + oh * SH - PT + kh) * W + ow - PL);
+        let xp = at(x + (i * H + oh * SH - PT + kh * DH) * W + ow - PL);
         let wq = at(wp + kh * KW * F4 + f0);
         const end = xp + (<usize>KW << 2);
         for (; xp < end; xp += 4, wq += wstep) {
@@ -190,7 +194,7 @@ function rowTiles12(
 /** Bias (one filter's, at float offset bias) and activation for 4 pixels of that filter. */
 // @ts-ignore: decorator
 @inline function finSplat(acc: v128, bias: i32, act: i32): v128 {
-  return vact(f32x4.add(acc, v128.load32_splat(at(bias))), act);
+  return vactCore(f32x4.add(acc, v128.load32_splat(at(bias))), act);
 }
 
 /** The 4 lanes of v to p, p + step, p + 2·step, p + 3·step. */
@@ -205,15 +209,15 @@ function rowTiles12(
 /** One output pixel (written at float offset yo), every tap bounds-checked. */
 function pixelCheckedAt(
   x: i32, wp: i32, F4: i32, b: i32, yo: i32, i: i32, oh: i32, ow: i32,
-  H: i32, W: i32, C: i32, F: i32, KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, act: i32,
+  H: i32, W: i32, C: i32, F: i32, KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, DH: i32, DW: i32, act: i32,
 ): void {
   for (let fo = 0; fo < F; fo += 4) {
     let acc = f32x4.splat(0);
     for (let kh = 0; kh < KH; kh++) {
-      const ih = oh * SH - PT + kh;
+      const ih = oh * SH - PT + kh * DH;
       if (ih < 0 || ih >= H) continue;
       for (let kw = 0; kw < KW; kw++) {
-        const iw = ow * SW - PL + kw;
+        const iw = ow * SW - PL + kw * DW;
         if (iw < 0 || iw >= W) continue;
         let xp = at(x + ((i * H + ih) * W + iw) * C);
         let wq = at(wp + (kh * KW + kw) * C * F4 + fo);
@@ -238,27 +242,27 @@ function pixelCheckedAt(
 export function conv2dGradFilter(
   x: i32, dz: i32, dw: i32,
   n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, F: i32,
-  KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, t: i32, T: i32,
+  KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, DH: i32, DW: i32, t: i32, T: i32,
 ): void {
   const K = KH * KW * C;
   const groups = (K + 3) >> 2;
   const g0 = lo(groups, t, T);
   const g1 = lo(groups, t + 1, T);
-  // the output rows and columns whose windows lie wholly inside the image
+  // the output rows and columns whose windows (spanning (KH − 1)·DH + 1 rows) lie wholly inside the image
   const ohA = min(OH, (PT + SH - 1) / SH);
-  const ohB = max(ohA, min(OH, (H - KH + PT) / SH + 1));
+  const ohB = max(ohA, min(OH, floorDiv(H - (KH - 1) * DH - 1 + PT, SH) + 1));
   const owA = min(OW, (PL + SW - 1) / SW);
-  const owB = max(owA, min(OW, (W - KW + PL) / SW + 1));
+  const owB = max(owA, min(OW, floorDiv(W - (KW - 1) * DW - 1 + PL, SW) + 1));
   const xstep = <usize>(SW * C) << 2;
   const zstep = <usize>F << 2;
   for (let g = g0; g < g1; g++) {
     // window elements k0..k3; those past K repeat k0 (valid memory) and are not stored
     const k0 = g << 2;
     const nk = min(4, K - k0);
-    const o0 = offsetOf(k0, W, C, KW);
-    const o1 = nk > 1 ? offsetOf(k0 + 1, W, C, KW) : o0;
-    const o2 = nk > 2 ? offsetOf(k0 + 2, W, C, KW) : o0;
-    const o3 = nk > 3 ? offsetOf(k0 + 3, W, C, KW) : o0;
+    const o0 = offsetOf(k0, W, C, KW, DH, DW);
+    const o1 = nk > 1 ? offsetOf(k0 + 1, W, C, KW, DH, DW) : o0;
+    const o2 = nk > 2 ? offsetOf(k0 + 2, W, C, KW, DH, DW) : o0;
+    const o3 = nk > 3 ? offsetOf(k0 + 3, W, C, KW, DH, DW) : o0;
     for (let fo = 0; fo < F; fo += 8) {
       let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
       let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
@@ -297,14 +301,14 @@ export function conv2dGradFilter(
     }
   }
   if (ohA > 0 || ohB < OH || owA > 0 || owB < OW) {
-    gradFilterBorder(x, dz, dw, min(K, g0 << 2), min(K, g1 << 2), n, H, W, C, OH, OW, F, KW, SH, SW, PT, PL, ohA, ohB, owA, owB);
+    gradFilterBorder(x, dz, dw, min(K, g0 << 2), min(K, g1 << 2), n, H, W, C, OH, OW, F, KW, SH, SW, PT, PL, DH, DW, ohA, ohB, owA, owB);
   }
 }
 
 /** Add the border pixels' terms to dw rows [k0, k1): taps in the padding contribute nothing. */
 function gradFilterBorder(
   x: i32, dz: i32, dw: i32, k0: i32, k1: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, F: i32,
-  KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, ohA: i32, ohB: i32, owA: i32, owB: i32,
+  KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, DH: i32, DW: i32, ohA: i32, ohB: i32, owA: i32, owB: i32,
 ): void {
   for (let k = k0; k < k1; k++) {
     const c = k % C;
@@ -313,17 +317,25 @@ function gradFilterBorder(
     for (let i = 0; i < n; i++) {
       for (let oh = 0; oh < OH; oh++) {
         const inner = oh >= ohA && oh < ohB;
-        const h = oh * SH - PT + kh;
+        const h = oh * SH - PT + kh * DH;
         if (h < 0 || h >= H) continue;
         for (let ow = 0; ow < OW; ow++) {
-          if (inner && ow >= owA && ow < owB) continue; // counted by the main loop
-          const w = ow * SW - PL + kw;
+          if (inner && ow == owA) ow = owB; // [owA, owB) is counted by the main loop
+          if (ow >= OW) break;
+          const w = ow * SW - PL + kw * DW;
           if (w < 0 || w >= W) continue;
           const xv = load<f32>(at(x + ((i * H + h) * W + w) * C + c));
-          const zr = dz + ((i * OH + oh) * OW + ow) * F;
-          for (let f = 0; f < F; f++) {
-            const p = at(dw + k * F + f);
-            store<f32>(p, load<f32>(p) + xv * load<f32>(at(zr + f)));
+          const zr = at(dz + ((i * OH + oh) * OW + ow) * F);
+          const p = at(dw + k * F);
+          // a multiply, then an add, each rounded: the same bits as one filter at a time
+          let f = 0;
+          for (; f + 4 <= F; f += 4) {
+            const q = p + (<usize>f << 2);
+            v128.store(q, f32x4.add(v128.load(q), f32x4.mul(f32x4.splat(xv), v128.load(zr + (<usize>f << 2)))));
+          }
+          for (; f < F; f++) {
+            const q = p + (<usize>f << 2);
+            store<f32>(q, load<f32>(q) + xv * load<f32>(zr + (<usize>f << 2)));
           }
         }
       }
@@ -333,8 +345,8 @@ function gradFilterBorder(
 
 /** The byte offset of window element k = (kh, kw, c) from its window's corner. */
 // @ts-ignore: decorator
-@inline function offsetOf(k: i32, W: i32, C: i32, KW: i32): usize {
-  return <usize>((((k / (C * KW)) * W + (k / C) % KW) * C + k % C) << 2);
+@inline function offsetOf(k: i32, W: i32, C: i32, KW: i32, DH: i32, DW: i32): usize {
+  return <usize>((((k / (C * KW)) * DH * W + ((k / C) % KW) * DW) * C + k % C) << 2);
 }
 
 // @ts-ignore: decorator
@@ -379,7 +391,7 @@ export function padColumns(w: i32, wp: i32, K: i32, F: i32, F4: i32): void {
 export function conv2dGradInput(
   dz: i32, wt: i32, C4: i32, dx: i32,
   n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, F: i32,
-  KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, t: i32, T: i32,
+  KH: i32, KW: i32, SH: i32, SW: i32, PT: i32, PL: i32, DH: i32, DW: i32, t: i32, T: i32,
 ): void {
   const i1 = lo(n, t + 1, T);
   const xstep = <usize>(SW * C) << 2;
@@ -389,14 +401,14 @@ export function conv2dGradInput(
     memory.fill(at(dx + i * H * W * C), 0, <usize>(H * W * C) << 2);
     for (let oh = 0; oh < OH; oh++) {
       for (let kh = 0; kh < KH; kh++) {
-        const ih = oh * SH - PT + kh;
+        const ih = oh * SH - PT + kh * DH;
         if (ih < 0 || ih >= H) continue;
         const row = dx + (i * H + ih) * W * C;
         for (let kw = 0; kw < KW; kw++) {
           const taps = at(wt + (kh * KW + kw) * F * C4);
           let ow = 0;
           for (; ow + 4 <= OW; ow += 4) {
-            const iw = ow * SW - PL + kw;
+            const iw = ow * SW - PL + kw * DW;
             if (iw < 0 || iw + 3 * SW >= W) break; // this tap leaves the image: per pixel below
             for (let c = 0; c < C; c += 8) {
               let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
@@ -437,7 +449,7 @@ export function conv2dGradInput(
             }
           }
           for (; ow < OW; ow++) {
-            const iw = ow * SW - PL + kw;
+            const iw = ow * SW - PL + kw * DW;
             if (iw < 0 || iw >= W) continue;
             for (let c = 0; c < C; c += 4) {
               let acc = f32x4.splat(0);

@@ -2,13 +2,13 @@
 // per reduction step 4 broadcast loads and 2 vector loads feed 16 multiply-adds). The kernel
 // table (../index.ts) makes dense, denseGradInput and denseGradWeight of gemm, transpose and gemmTN.
 import { at, lo, madd, storeLanes } from './common';
-import { vact } from './math';
+import { ACT_SIGMOID, activateLater, vactCore } from './math';
 
 /**
  * c[m, :] = act(a[m, :] · b + bias) for rows m of this thread; a is [M, K] (row stride lda),
  * b is [K, N] (row stride ldb), c is [M, N] (row stride ldc). bias < 0: none.
  */
-export function gemm(a: i32, lda: i32, b: i32, ldb: i32, c: i32, ldc: i32, M: i32, N: i32, K: i32, bias: i32, act: i32, t: i32, T: i32): void {
+export function gemm(a: i32, lda: i32, b: i32, ldb: i32, c: i32, ldc: i32, M: i32, N: i32, K: i32, bias: i32, act: i32, alpha: f32, t: i32, T: i32): void {
   const m1 = lo(M, t + 1, T);
   const bstep = <usize>ldb << 2;
   const astep = <usize>lda << 2;
@@ -48,21 +48,23 @@ export function gemm(a: i32, lda: i32, b: i32, ldb: i32, c: i32, ldc: i32, M: i3
       const bv1 = bias >= 0 && n1 > 0 ? v128.load(at(bias + n + 4)) : f32x4.splat(0);
       const cp = at(c + m * ldc + n);
       const cstep = <usize>ldc << 2;
-      storeLanes(cp, vact(f32x4.add(a0, bv0), act), n0);
-      if (n1 > 0) storeLanes(cp + 16, vact(f32x4.add(b0, bv1), act), min(4, n1));
+      storeLanes(cp, vactCore(f32x4.add(a0, bv0), act), n0);
+      if (n1 > 0) storeLanes(cp + 16, vactCore(f32x4.add(b0, bv1), act), min(4, n1));
       if (rows > 1) {
-        storeLanes(cp + cstep, vact(f32x4.add(a1, bv0), act), n0);
-        if (n1 > 0) storeLanes(cp + cstep + 16, vact(f32x4.add(b1, bv1), act), min(4, n1));
+        storeLanes(cp + cstep, vactCore(f32x4.add(a1, bv0), act), n0);
+        if (n1 > 0) storeLanes(cp + cstep + 16, vactCore(f32x4.add(b1, bv1), act), min(4, n1));
       }
       if (rows > 2) {
-        storeLanes(cp + 2 * cstep, vact(f32x4.add(a2, bv0), act), n0);
-        if (n1 > 0) storeLanes(cp + 2 * cstep + 16, vact(f32x4.add(b2, bv1), act), min(4, n1));
+        storeLanes(cp + 2 * cstep, vactCore(f32x4.add(a2, bv0), act), n0);
+        if (n1 > 0) storeLanes(cp + 2 * cstep + 16, vactCore(f32x4.add(b2, bv1), act), min(4, n1));
       }
       if (rows > 3) {
-        storeLanes(cp + 3 * cstep, vact(f32x4.add(a3, bv0), act), n0);
-        if (n1 > 0) storeLanes(cp + 3 * cstep + 16, vact(f32x4.add(b3, bv1), act), min(4, n1));
+        storeLanes(cp + 3 * cstep, vactCore(f32x4.add(a3, bv0), act), n0);
+        if (n1 > 0) storeLanes(cp + 3 * cstep + 16, vactCore(f32x4.add(b3, bv1), act), min(4, n1));
       }
     }
+    // a later activation (vactCore left the rows linear), while they are in cache
+    if (act > ACT_SIGMOID) for (let q = 0; q < rows; q++) activateLater(c + (m + q) * ldc, c + (m + q) * ldc, N, act, alpha);
   }
 }
 

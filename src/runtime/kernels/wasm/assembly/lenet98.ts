@@ -2,7 +2,7 @@
 // loss on their penalties. Small next to the convolutions, so plainly written; subsampling
 // splits over images, the RBF units over rows.
 import { at, lo } from './common';
-import { vact } from './math';
+import { ACT_SIGMOID, activateLater, vactCore } from './math';
 
 // @ts-ignore: decorator
 @inline function windowSum(x: i32, corner: i32, c: i32, W: i32, C: i32, PH: i32, PW: i32): f32 {
@@ -11,7 +11,7 @@ import { vact } from './math';
   return s;
 }
 
-export function subsample(x: i32, coef: i32, bias: i32, y: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, PH: i32, PW: i32, SH: i32, SW: i32, act: i32, t: i32, T: i32): void {
+export function subsample(x: i32, coef: i32, bias: i32, y: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, PH: i32, PW: i32, SH: i32, SW: i32, act: i32, alpha: f32, t: i32, T: i32): void {
   const i1 = lo(n, t + 1, T);
   for (let i = lo(n, t, T); i < i1; i++) {
     for (let oh = 0; oh < OH; oh++) {
@@ -20,8 +20,9 @@ export function subsample(x: i32, coef: i32, bias: i32, y: i32, n: i32, H: i32, 
         const corner = ((i * H + oh * SH) * W + ow * SW) * C;
         for (let c = 0; c < C; c++) {
           const a = load<f32>(at(coef + c)) * windowSum(x, corner, c, W, C, PH, PW) + load<f32>(at(bias + c));
-          store<f32>(at(yo + c), f32x4.extract_lane(vact(f32x4.splat(a), act), 0));
+          store<f32>(at(yo + c), f32x4.extract_lane(vactCore(f32x4.splat(a), act), 0));
         }
+        if (act > ACT_SIGMOID) activateLater(yo, yo, C, act, alpha);
       }
     }
   }

@@ -78,3 +78,13 @@ export function countCorrect(scores: i32, tt: i32, n: i32, C: i32): i32 {
   }
   return correct;
 }
+
+// Summed in float64, as the reference sums: one pass over a layer's weights per step.
+export function l2Penalty(w: i32, loss: i32, size: i32, l2: f64): void {
+  let s: f64 = 0;
+  for (let i = 0; i < size; i++) {
+    const wi = <f64>load<f32>(at(w + i));
+    s += wi * wi;
+  }
+  store<f32>(at(loss), <f32>(l2 * s));
+}

@@ -2,7 +2,7 @@
 // pools): every input pixel is in at most one window, so the gradient is written, not
 // accumulated, and channels go four at a time.
 import { at, lo, storeLanes } from './common';
-import { ACT_LINEAR, vactGrad } from './math';
+import { ACT_LINEAR, vactGradCore } from './math';
 
 /** Whether these pooling parameters tile the input. */
 // @ts-ignore: decorator
@@ -83,10 +83,10 @@ function avgpool2x2Grad(dy: i32, dx: i32, n: i32, H: i32, W: i32, C: i32, OH: i3
             storeLanes(q + row, v, lanes);
             storeLanes(q + row + pixel, v, lanes);
           } else {
-            storeLanes(q, vactGrad(v128.load(qy), v, act), lanes);
-            storeLanes(q + pixel, vactGrad(v128.load(qy + pixel), v, act), lanes);
-            storeLanes(q + row, vactGrad(v128.load(qy + row), v, act), lanes);
-            storeLanes(q + row + pixel, vactGrad(v128.load(qy + row + pixel), v, act), lanes);
+            storeLanes(q, vactGradCore(v128.load(qy), v, act), lanes);
+            storeLanes(q + pixel, vactGradCore(v128.load(qy + pixel), v, act), lanes);
+            storeLanes(q + row, vactGradCore(v128.load(qy + row), v, act), lanes);
+            storeLanes(q + row + pixel, vactGradCore(v128.load(qy + row + pixel), v, act), lanes);
           }
         }
       }
@@ -97,7 +97,8 @@ function avgpool2x2Grad(dy: i32, dx: i32, n: i32, H: i32, W: i32, C: i32, OH: i3
 /**
  * dx of a tiling pool; for max, each window's gradient goes to its first maximum. For average
  * pooling with an activation (act, not ACT_LINEAR), dx is the gradient before the activation
- * whose output y the pool read: each pixel's share times the activation's derivative at y.
+ * whose output y the pool read: each pixel's share times the activation's derivative at y
+ * (the first five functions; avgpoolGradActivation applies a later one after).
  */
 export function poolTiledGrad(x: i32, dy: i32, dx: i32, n: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, PH: i32, PW: i32, isMax: bool, t: i32, T: i32, y: i32 = 0, act: i32 = ACT_LINEAR): void {
   if (PH == 2 && PW == 2 && !isMax) return avgpool2x2Grad(dy, dx, n, H, W, C, OH, OW, t, T, y, act);
@@ -118,7 +119,7 @@ export function poolTiledGrad(x: i32, dy: i32, dx: i32, n: i32, H: i32, W: i32, 
             for (let h = 0; h < PH; h++) {
               for (let w = 0; w < PW; w++) {
                 const o = corner + (h * W + w) * C + c;
-                storeLanes(at(dx + o), act == ACT_LINEAR ? v : vactGrad(v128.load(at(y + o)), v, act), lanes);
+                storeLanes(at(dx + o), act == ACT_LINEAR ? v : vactGradCore(v128.load(at(y + o)), v, act), lanes);
               }
             }
             continue;
