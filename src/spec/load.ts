@@ -102,7 +102,10 @@ export function readSpecFile(file: string): FileRead {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { missing: true };
-    return { error: code ? `${code}: ${(e as Error).message.split(',')[0]}` : (e as Error).message };
+    if (!code) return { error: (e as Error).message };
+    // a system error says "ELOOP: too many symbolic links encountered, stat 'x'": keep what, not the call
+    const what = (e as Error).message.split(',')[0]!;
+    return { error: what.startsWith(`${code}:`) ? what : `${code}: ${what}` };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -113,22 +113,24 @@ export function parseSource(file: string, text: string): ParsedSource {
   const doc = parseDocument(text, {
     lineCounter: lines,
     prettyErrors: false,
-    uniqueKeys: true,
+    // the library's own check compares each key with every key before it (a mapping of 25,000
+    // keys takes a minute); duplicateKeys below finds the repeats in one pass
+    uniqueKeys: false,
     strict: true,
     keepSourceTokens: false,
     logLevel: 'error', // the library's warnings would go to the terminal; problems become diagnostics here
   });
   const diagnostics: Diagnostic[] = [];
-  const duplicates = doc.errors.some((e) => e.code === 'DUPLICATE_KEY') ? duplicateKeys(doc) : new Map<number, Duplicate>();
   for (const e of doc.errors) {
     const loc = locAt(e.pos[0], e.pos[1]);
-    const dup = e.code === 'DUPLICATE_KEY' ? duplicates.get(e.pos[0]) : undefined;
     if (e.code === 'MULTIPLE_DOCS') diagnostics.push(Messages.MultipleDocuments.at(loc));
-    else if (dup) {
-      const first = { message: `the first '${dup.name}' is here`, loc: locAt(...dup.first) };
-      diagnostics.push(Messages.DuplicateKey.withRelated(locAt(...dup.second), [first], dup.name));
-    } else diagnostics.push(Messages.YamlSyntax.at(loc, yamlMessage(e.message)));
+    else diagnostics.push(Messages.YamlSyntax.at(loc, yamlMessage(e.message)));
   }
+  for (const dup of duplicateKeys(doc)) {
+    const first = { message: `the first '${dup.name}' is here`, loc: locAt(...dup.first) };
+    diagnostics.push(Messages.DuplicateKey.withRelated(locAt(...dup.second), [first], dup.name));
+  }
+  diagnostics.sort((a, b) => a.loc!.line - b.loc!.line || a.loc!.column - b.loc!.column);
   if (diagnostics.length > 0) return { file, text, value: undefined, map, diagnostics };
 
   // Walk the syntax tree for positions, refusing runaway depth or size before converting.
@@ -168,9 +170,10 @@ export function parseSource(file: string, text: string): ParsedSource {
   try {
     value = doc.toJS({ maxAliasCount: SOURCE_LIMITS.maxAliasCount });
   } catch (e) {
-    // The yaml library throws a ReferenceError for alias expansion beyond the count.
+    // The yaml library throws a ReferenceError for alias expansion beyond the count (and another
+    // for an alias to an anchor never set, which is a plain syntax error).
     const msg = e instanceof Error ? e.message : String(e);
-    if (/alias/i.test(msg)) return fail(Messages.AliasBomb.at(map.locate([]), SOURCE_LIMITS.maxAliasCount));
+    if (/excessive alias count/i.test(msg)) return fail(Messages.AliasBomb.at(map.locate([]), SOURCE_LIMITS.maxAliasCount));
     return fail(Messages.YamlSyntax.at(map.locate([]), msg));
   }
   return { file, text, value, map, diagnostics };
@@ -187,8 +190,9 @@ function prescan(text: string): { values: number; deep?: number } {
   let offset = 0;
   for (const token of new Lexer().lex(text)) {
     const type = CST.tokenType(token);
-    if (type === 'scalar' || type === 'alias' || type === 'seq-item-ind' || type === 'block-scalar-header') values++;
-    else if (type === 'flow-seq-start' || type === 'flow-map-start') {
+    if (type === 'scalar' || type === 'single-quoted-scalar' || type === 'double-quoted-scalar' || type === 'alias' || type === 'seq-item-ind' || type === 'block-scalar-header') {
+      values++; // a plain or block scalar's text follows a 'scalar' marker; a quoted one is its own token
+    } else if (type === 'flow-seq-start' || type === 'flow-map-start') {
       values++;
       if (++depth > SOURCE_LIMITS.maxDepth) return { values, deep: offset };
     } else if (type === 'flow-seq-end' || type === 'flow-map-end') depth = Math.max(0, depth - 1);
@@ -206,12 +210,12 @@ interface Duplicate {
 }
 
 /**
- * Every key written twice in one mapping, by the offset of the repeat (where the yaml library
- * reports it; it keeps both pairs in the mapping). One pass over the document, so a file of many
- * repeats costs no more than it takes to read.
+ * Every key written again in the same mapping (the yaml library, told not to look, keeps both
+ * pairs). One pass over the document, so a file of many keys or repeats costs no more than it
+ * takes to read.
  */
-function duplicateKeys(doc: Document): Map<number, Duplicate> {
-  const out = new Map<number, Duplicate>();
+function duplicateKeys(doc: Document): Duplicate[] {
+  const out: Duplicate[] = [];
   visit(doc, {
     Map(_, map) {
       const seen = new Map<unknown, [number, number]>();
@@ -219,7 +223,7 @@ function duplicateKeys(doc: Document): Map<number, Duplicate> {
         if (!isScalar(key) || !key.range) continue;
         const at: [number, number] = [key.range[0], key.range[1]];
         const first = seen.get(key.value);
-        if (first) out.set(at[0], { name: String(key.value), first, second: at });
+        if (first) out.push({ name: String(key.value), first, second: at });
         else seen.set(key.value, at);
       }
     },

@@ -77,8 +77,10 @@ export function validateSpec(doc: unknown, map: SourceMap, schema?: Schema): Dia
     Messages.NotFinite.at(map.locate(path), describePath(path, doc), Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf'),
   );
   if (validate(doc)) return [...out, ...float32Problems(doc, map, validate)];
+  // The schema's errors at a non-finite value repeat its diagnostic; they still take part in the
+  // grouping, so that a oneOf around the value is explained by them rather than reported.
   const skip = new Set(nonFinite.map(([path]) => pointer(path)));
-  return [...out, ...mapErrors((validate.errors ?? []).filter((e) => !skip.has(e.instancePath)), doc, map)];
+  return [...out, ...mapErrors(validate.errors ?? [], doc, map, skip)];
 }
 
 /**
@@ -112,7 +114,7 @@ function nonFiniteNumbers(v: unknown, path: PathSegment[] = [], out: [PathSegmen
   return out;
 }
 
-function mapErrors(errors: readonly ErrorObject[], doc: unknown, map: SourceMap): Diagnostic[] {
+function mapErrors(errors: readonly ErrorObject[], doc: unknown, map: SourceMap, skip: ReadonlySet<string>): Diagnostic[] {
   // A failed oneOf reports every branch's errors too. When exactly one branch is of the value's
   // kind (the list form of `kernel` for a list), its errors say the most; otherwise the oneOf's
   // own summary ("must be an integer or a list of 2 integers") does.
@@ -138,10 +140,18 @@ function mapErrors(errors: readonly ErrorObject[], doc: unknown, map: SourceMap)
       if (m.keyword === 'required' && m.instancePath === e.instancePath && m.params.missingProperty === meant) drop.add(m);
     }
   }
+  // A missing tag ('op', an optimizer's 'name') is also a missing required key; the discriminator's
+  // message lists the choices.
+  for (const e of errors) {
+    if (e.keyword !== 'discriminator') continue;
+    for (const m of errors) {
+      if (m.keyword === 'required' && m.instancePath === e.instancePath && m.params.missingProperty === e.params.tag) drop.add(m);
+    }
+  }
   const out: Diagnostic[] = [];
   for (const e of errors) {
     if (e.keyword === 'if' || e.keyword === 'not') continue; // the if/then on `extends` is for editors
-    if (drop.has(e)) continue;
+    if (drop.has(e) || skip.has(e.instancePath)) continue;
     const d = mapError(e, doc, map);
     if (d) out.push(d);
   }
@@ -242,7 +252,8 @@ function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | un
 /** A short phrase for what a schema accepts: "an integer ≥ 1 or a list of 2 integers ≥ 1". */
 export function expectation(s: Schema): string {
   // a typed schema whose oneOf tells its kinds apart (an optimizer's mapping) is that type
-  if (Array.isArray(s.oneOf) && s.type === undefined) return (s.oneOf as Schema[]).map(expectation).join(' or ');
+  // each alternative once: two branches may read alike
+  if (Array.isArray(s.oneOf) && s.type === undefined) return [...new Set((s.oneOf as Schema[]).map(expectation))].join(' or ');
   if (Array.isArray(s.enum)) return `one of ${(s.enum as unknown[]).map((v) => `'${String(v)}'`).join(', ')}`;
   if (s.const !== undefined) return JSON.stringify(s.const);
   const bound =
@@ -264,7 +275,9 @@ export function expectation(s: Schema): string {
       return Array.isArray(s.required) && s.required.length > 0 ? `a mapping with ${(s.required as string[]).map((k) => `'${k}'`).join(', ')}` : 'a mapping (key: value)';
     case 'array': {
       const n = s.minItems !== undefined && s.minItems === s.maxItems ? `${String(s.minItems)} ` : '';
-      const item = s.items ? plural(expectation(s.items as Schema)) : 'values';
+      const items = s.items as Schema | undefined;
+      // items named by a definition are called by its name: "a list of layers"
+      const item = !items ? 'values' : typeof items.$ref === 'string' ? `${items.$ref.split('/').pop()}s` : plural(expectation(items));
       return `a list of ${n}${item}`;
     }
     default:
