@@ -16,13 +16,14 @@
  * It runs before fuse-activations, so conv → batchnorm → relu ends as one conv with the folded
  * weights and a fused relu. It folds only when the batchnorm alone reads the layer's output and
  * the layer has no activation of its own (an activation between them is not affine); a
- * batchnorm that already carries an activation hands it to the layer.
+ * batchnorm that already carries an activation hands it to the layer. A conv2d without a bias
+ * (`use_bias: false`, the usual pattern before a batchnorm) gains the folded one.
  */
 import { nodeMap, type Attrs, type Graph, type Node } from '../ir/types.js';
 import type { Pass } from './pass.js';
 import { edit, node, readerCounts } from './rewrite.js';
 
-/** The layers a batchnorm folds into: their weights are input 1, their bias input 2, channels last in both. */
+/** The layers a batchnorm folds into: their weights are input 1, their bias (if any) input 2, channels last in both. */
 const FOLDS_INTO = new Set(['conv2d', 'dense']);
 
 export const foldBatchnorm: Pass = {
@@ -39,16 +40,21 @@ export const foldBatchnorm: Pass = {
     for (const bn of g.nodes) {
       const layer = bn.op === 'batchnorm' ? byId.get(bn.inputs[0]!) : undefined;
       if (!layer || !foldable(bn, layer, byId, readers)) continue;
-      const [x, w, b, ...mask] = layer.inputs.map((i) => byId.get(i)!);
+      // a conv2d with use_bias: false has no bias input; the folded layer gains one
+      const biased = layer.attrs.use_bias !== false;
+      const [x, w, ...rest] = layer.inputs.map((i) => byId.get(i)!);
+      const b = biased ? rest[0] : undefined;
+      const mask = rest.slice(biased ? 1 : 0);
       const [, mean, variance, ...affine] = bn.inputs.map((i) => byId.get(i)!);
       const { epsilon, scale, center } = bn.attrs;
       const which = { epsilon: epsilon!, ...(scale === false ? { scale } : {}) };
       const meta = (suffix: string) => ({ id: `${bn.id}.${suffix}`, layer: bn.layer, loc: bn.loc });
       const weights = node('batchnorm_fold_weights', [w!, variance!, ...(scale === false ? [] : [affine[0]!])], which, meta('fold_w'));
-      const bias = node('batchnorm_fold_bias', [b!, mean!, variance!, ...affine], { ...which, ...(center === false ? { center } : {}) }, meta('fold_b'));
+      const bias = node('batchnorm_fold_bias', [...(b ? [b] : []), mean!, variance!, ...affine], { ...which, ...(center === false ? { center } : {}), ...(b ? {} : { use_bias: false }) }, meta('fold_b'));
       const { activation, alpha } = bn.attrs;
       const act = activation !== undefined && activation !== 'linear' ? { activation, ...(alpha !== undefined ? { alpha } : {}) } : {};
-      const attrs: Attrs = { ...layer.attrs, folded: bn.id, ...act };
+      const { use_bias: _, ...layerAttrs } = layer.attrs;
+      const attrs: Attrs = { ...layerAttrs, folded: bn.id, ...act };
       // at the batchnorm's place, after the statistics it reads; the layer's own place held nothing else
       moved.set(bn.id, [weights, bias, node(layer.op, [x!, weights, bias, ...mask], attrs, layer)]);
       moved.set(layer.id, []);
@@ -66,7 +72,5 @@ export const foldBatchnorm: Pass = {
 function foldable(bn: Node, layer: Node, byId: ReadonlyMap<string, Node>, readers: ReadonlyMap<string, number>): boolean {
   const fixed = bn.inputs.slice(1, 3).every((i) => byId.get(i)?.op === 'param');
   const act = layer.attrs.activation;
-  // (a conv2d with use_bias: false has no bias input for the folded bias to replace)
-  const biased = layer.attrs.use_bias !== false;
-  return fixed && biased && FOLDS_INTO.has(layer.op) && readers.get(layer.id) === 1 && (act === undefined || act === 'linear') && layer.attrs.folded === undefined;
+  return fixed && FOLDS_INTO.has(layer.op) && readers.get(layer.id) === 1 && (act === undefined || act === 'linear') && layer.attrs.folded === undefined;
 }

@@ -228,6 +228,7 @@ function normalizationCases(): Case[] {
     { name: 'batchnormFoldWeights without γ', tensors: norm, positive: ['v'], call: (k, a) => k.batchnormFoldWeights(a.w!, a.v!, -1, a.y!, 9, C, 0.001) },
     { name: 'batchnormFoldBias', tensors: norm, positive: ['v'], call: (k, a) => k.batchnormFoldBias(a.b!, a.mean!, a.v!, a.g!, a.db!, a.ds!, C, 0.001) },
     { name: 'batchnormFoldBias without γ and β', tensors: norm, positive: ['v'], call: (k, a) => k.batchnormFoldBias(a.b!, a.mean!, a.v!, -1, -1, a.ds!, C, 0.001) },
+    { name: 'batchnormFoldBias of a layer without bias', tensors: norm, positive: ['v'], call: (k, a) => k.batchnormFoldBias(-1, a.mean!, a.v!, a.g!, a.db!, a.ds!, C, 0.001) },
   ];
 }
 

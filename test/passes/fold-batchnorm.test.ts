@@ -97,6 +97,23 @@ describe('fold-batchnorm', () => {
     expectSamePrediction(g, after);
   });
 
+  it('folds into a conv2d without bias (use_bias: false, the usual pattern before a batchnorm): the layer gains the folded bias', () => {
+    const g = graphOf(`  - { name: c, op: conv2d, filters: 3, kernel: 3, padding: same, use_bias: false }
+  - { name: bn, op: batchnorm }
+  - { name: r, op: activation, fn: relu }
+  - { name: f, op: flatten }
+  - { name: o, op: dense, units: 3, activation: softmax }`);
+    expect(nodeMap(g).get('c')!.inputs).toEqual(['input', 'c.w']);
+    const after = fold(g);
+    expect(body(after).slice(1, 4)).toEqual([
+      '%bn.fold_w: f32[3,3,2,3] = batchnorm_fold_weights(%c.w, %bn.moving_variance, %bn.gamma) {epsilon=0.001}',
+      '%bn.fold_b: f32[3] = batchnorm_fold_bias(%bn.moving_mean, %bn.moving_variance, %bn.gamma, %bn.beta) {epsilon=0.001, use_bias=false}',
+      '%c: f32[N,6,6,3] = conv2d(%input, %bn.fold_w, %bn.fold_b) {filters=3, folded=bn, kernel=[3,3], padding=[1,1,1,1], stride=[1,1]}',
+    ]);
+    expectSamePrediction(g, after);
+    expectSamePrediction(g, fuseActivations.run(after, ctx));
+  });
+
   it('folds the network’s last layer: the prediction is renamed to the layer the batchnorm folded into', () => {
     const g = graphOf(`  - { name: f, op: flatten }
   - { name: d, op: dense, units: 3 }

@@ -211,9 +211,9 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
       {
         buffers: {
           x: rows * C, dz: rows * C, g: C, b: C, w: 9 * C, bias: C, mean: C, v: C, y: rows * C, y2: rows * C,
-          ds: C, db: C, dx: rows * C, dx2: rows * C, fw: 9 * C, fw2: 9 * C, fb: C, fb2: C,
+          ds: C, db: C, dx: rows * C, dx2: rows * C, fw: 9 * C, fw2: 9 * C, fb: C, fb2: C, fb3: C,
         },
-        outputs: ['mean', 'v', 'y', 'y2', 'ds', 'db', 'dx', 'dx2', 'fw', 'fw2', 'fb', 'fb2'],
+        outputs: ['mean', 'v', 'y', 'y2', 'ds', 'db', 'dx', 'dx2', 'fw', 'fw2', 'fb', 'fb2', 'fb3'],
         call: (k, a) => {
           k.channelMean(a.x!, a.mean!, rows, C);
           k.channelVariance(a.x!, a.mean!, a.v!, rows, C);
@@ -227,6 +227,7 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
           k.batchnormFoldWeights(a.w!, a.v!, -1, a.fw2!, 9, C, 0.001);
           k.batchnormFoldBias(a.bias!, a.mean!, a.v!, a.g!, a.b!, a.fb!, C, 0.001);
           k.batchnormFoldBias(a.bias!, a.mean!, a.v!, -1, -1, a.fb2!, C, 0.001);
+          k.batchnormFoldBias(-1, a.mean!, a.v!, a.g!, a.b!, a.fb3!, C, 0.001); // a layer without bias
         },
       },
       on,

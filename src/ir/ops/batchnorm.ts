@@ -165,18 +165,31 @@ export const batchnormFoldWeightsOp: OpDef = {
   },
 };
 
-/** The bias with the batchnorm folded in: (b − mean)·γ/√(variance + ε) + β. Inputs: b, mean, variance, [γ], [β]. */
+/**
+ * The bias with the batchnorm folded in: (b − mean)·γ/√(variance + ε) + β. Inputs: b, mean,
+ * variance, [γ], [β]; for a layer without a bias (`use_bias: false`, as before a batchnorm) b is
+ * absent and taken as 0, so the folded layer gains the bias −mean·γ/√(variance + ε) + β.
+ */
 export const batchnormFoldBiasOp: OpDef = {
   name: 'batchnorm_fold_bias',
-  summary: 'a bias with the batchnorm after its layer folded in: (b − mean)·γ/√(variance + ε) + β',
-  arity: [3, 4, 5],
-  shape: ([b, ...rest], attrs) => foldShape('batchnorm_fold_bias', b!, rest, affineInputs(attrs, 3).count - 1),
-  kernel(node, [b]) {
-    const { gamma, beta } = affineInputs(node.attrs, 3);
-    const args = [...node.inputs.slice(0, 3).map(buf), optional(node, gamma), optional(node, beta), buf(node.id), last(b!), epsilonOf(node)];
+  summary: 'a bias with the batchnorm after its layer folded in: (b − mean)·γ/√(variance + ε) + β (b = 0 when use_bias=false)',
+  arity: [2, 3, 4, 5],
+  shape: (inputs, attrs) => {
+    // without a bias input, the mean (input 0) gives the shape: one value per channel
+    const count = affineInputs(attrs, biasInputs(attrs) + 2).count;
+    return foldShape('batchnorm_fold_bias', inputs[0]!, inputs.slice(1), count - 1);
+  },
+  kernel(node, [first]) {
+    const b = biasInputs(node.attrs);
+    const { gamma, beta } = affineInputs(node.attrs, b + 2);
+    const [mean, variance] = node.inputs.slice(b, b + 2).map(buf);
+    const args = [b === 1 ? buf(node.inputs[0]!) : -1, mean!, variance!, optional(node, gamma), optional(node, beta), buf(node.id), last(first!), epsilonOf(node)];
     return [{ kernel: 'batchnormFoldBias', args }];
   },
 };
+
+/** How many bias inputs batchnorm_fold_bias reads: 1, or 0 for a layer with `use_bias: false`. */
+const biasInputs = (attrs: Attrs): number => (attrs.use_bias === false ? 0 : 1);
 
 const mismatch = (name: string) => problem((loc) => Messages.Internal.at(loc, `${name}: the gradient does not have the shape of the input`));
 

@@ -137,7 +137,7 @@ export interface Kernels {
   batchnormGradInput(x: number, mean: number, variance: number, gamma: number, dz: number, dscale: number, dshift: number, dx: number, rows: number, C: number, epsilon: number): void;
   /** out [rows, C] = w · γ/√(variance + ε) per column: a batchnorm folded into the weights before it */
   batchnormFoldWeights(w: number, variance: number, gamma: number, out: number, rows: number, C: number, epsilon: number): void;
-  /** out [C] = (b − mean)·γ/√(variance + ε) + β: a batchnorm folded into the bias before it */
+  /** out [C] = (b − mean)·γ/√(variance + ε) + β: a batchnorm folded into the bias before it; b at −1: a layer without bias (0) */
   batchnormFoldBias(b: number, mean: number, variance: number, gamma: number, beta: number, out: number, C: number, epsilon: number): void;
 
   /** the number of rows whose largest score is the labelled class */

@@ -74,5 +74,5 @@ export function batchnormFoldWeights(m: Arena, w: number, variance: number, gamm
 }
 
 export function batchnormFoldBias(m: Arena, b: number, mean: number, variance: number, gamma: number, beta: number, out: number, C: number, epsilon: number): void {
-  for (let c = 0; c < C; c++) m[out + c] = (m[b + c]! - m[mean + c]!) * scaleOf(m, variance, gamma, c, epsilon) + (beta < 0 ? 0 : m[beta + c]!);
+  for (let c = 0; c < C; c++) m[out + c] = ((b < 0 ? 0 : m[b + c]!) - m[mean + c]!) * scaleOf(m, variance, gamma, c, epsilon) + (beta < 0 ? 0 : m[beta + c]!);
 }

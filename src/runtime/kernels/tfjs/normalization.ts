@@ -37,7 +37,7 @@ export function normalizationKernels(io: ArenaTensors): Pick<Kernels, NormKernel
       io.run(() => io.write(out, tf.mul(io.read2(w, [rows, C]), tf.mul(orOne(gamma, C), rstd(variance, C, eps))))),
     batchnormFoldBias: (b, mean, variance, gamma, beta, out, C, eps) =>
       io.run(() => {
-        const folded = tf.mul(tf.sub(vec(b, C), vec(mean, C)), tf.mul(orOne(gamma, C), rstd(variance, C, eps)));
+        const folded = tf.mul(tf.sub(b < 0 ? tf.zeros([C]) : vec(b, C), vec(mean, C)), tf.mul(orOne(gamma, C), rstd(variance, C, eps)));
         io.write(out, beta < 0 ? folded : tf.add(folded, vec(beta, C)));
       }),
   };

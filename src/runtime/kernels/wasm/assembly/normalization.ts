@@ -181,6 +181,7 @@ export function batchnormFoldBias(b: i32, mean: i32, variance: i32, gamma: i32, 
     const g: f32 = gamma < 0 ? 1 : load<f32>(at(gamma + c));
     const shift: f32 = beta < 0 ? 0 : load<f32>(at(beta + c));
     const s = g / Mathf.sqrt(load<f32>(at(variance + c)) + epsilon);
-    store<f32>(at(out + c), (load<f32>(at(b + c)) - load<f32>(at(mean + c))) * s + shift);
+    const bias: f32 = b < 0 ? 0 : load<f32>(at(b + c));
+    store<f32>(at(out + c), (bias - load<f32>(at(mean + c))) * s + shift);
   }
 }
