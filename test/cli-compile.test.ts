@@ -1,5 +1,5 @@
 /** `netc compile` as a user runs it: the module written, IR printing, pass lists and errors. */
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,5 +57,15 @@ describe('netc compile', () => {
     const spec = await runCli(['compile', 'test/fixtures/invalid/cycle.yaml', '--stdout']);
     expect(spec.code).toBe(1);
     expect(spec.stderr).toContain('error NETC3003');
+  });
+
+  it('an -o folder that cannot be made is a diagnostic, not a hang: /proc/x makes Node\'s recursive mkdir loop forever', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'netc-compile-')), 'a-file');
+    writeFileSync(file, '');
+    for (const out of [join(file, 'sub'), ...(existsSync('/proc/self') ? ['/proc/x'] : [])]) {
+      const r = await runCli(['compile', 'specs/lenet5.yaml', '-o', out]);
+      expect(r.code, out).toBe(1);
+      expect(r.stderr, out).toMatch(new RegExp(`error NETC7005: cannot write '${out}/lenet5\\.ts': (ENOTDIR|ENOENT); choose another file or folder`));
+    }
   });
 });

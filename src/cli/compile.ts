@@ -3,7 +3,7 @@
  * generated/<name>.ts by default. Prints the IR after each pass on request, times the passes,
  * or lists them.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compileSpec, DEFAULT_INFER_BATCH, generatedFile } from '../driver/compile.js';
 import { printGraph } from '../ir/print.js';
@@ -13,6 +13,7 @@ import { packageFile } from '../runtime/package-root.js';
 import { numberOption, parse, UsageError } from './args.js';
 import { num, table } from './output.js';
 import { printDiagnostics } from './print-diagnostics.js';
+import { makeDirs } from '../runtime/make-dirs.js';
 
 export const compileUsage = `usage: netc compile <spec.yaml> [-o DIR] [options]
 
@@ -91,7 +92,7 @@ export function runCompile(argv: string[]): number {
   }
   const target = generatedFile(outDir, c.analysis.loaded!.spec.name);
   try {
-    mkdirSync(outDir, { recursive: true });
+    makeDirs(outDir);
     writeFileSync(target, c.source);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

@@ -1,5 +1,5 @@
 /** `netc export <run folder or checkpoint> --format tfjs -o DIR`: a trained model for TensorFlow.js. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { exportTfjs } from '../interop/tfjs-export.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
@@ -13,6 +13,7 @@ import { num } from './output.js';
 import { printDiagnostics, type Sources } from './print-diagnostics.js';
 import { CHECKPOINT, SPEC } from '../driver/run-folder.js';
 import { scratchDir } from '../driver/scratch.js';
+import { makeDirs } from '../runtime/make-dirs.js';
 
 export const exportUsage = `usage: netc export <run folder or checkpoint> [--format tfjs] -o DIR
 
@@ -60,7 +61,7 @@ export async function runExport(argv: string[]): Promise<number> {
   const files = [...r.shards, { name: 'model.json', bytes: Buffer.from(JSON.stringify(r.modelJson, null, 1) + '\n') }];
   for (const f of files) {
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirs(dir);
       writeFileAtomic(join(dir, f.name), f.bytes);
     } catch (e) {
       return fail([Messages.CannotWrite.at(undefined, join(dir, f.name), (e as NodeJS.ErrnoException).code ?? String(e))]);

@@ -3,7 +3,6 @@
  * a netc spec, checked as `netc check` checks it, and its weights as a checkpoint that `netc
  * eval`, `predict` and `export` read.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileAndLoad } from '../driver/load.js';
 import { importTfjs } from '../interop/tfjs-import.js';
@@ -20,6 +19,7 @@ import { analyze } from '../driver/analyze.js';
 import { num } from './output.js';
 import { printDiagnostics, type Sources } from './print-diagnostics.js';
 import { scratchDir } from '../driver/scratch.js';
+import { makeDirs } from '../runtime/make-dirs.js';
 
 export const importTfjsUsage = `usage: netc import-tfjs <model.json> -o <spec.yaml> [--checkpoint FILE] [--name NAME] [--dataset NAME]
 
@@ -103,7 +103,7 @@ async function writeImportedCheckpoint(path: string, specPath: string, yaml: str
     const state = model.getOptimizerState();
     const seed = spec.train?.seed ?? 0;
     const learningRate = model.learningRate;
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     writeCheckpoint(path, {
       header: {
         model: spec.name,
@@ -131,7 +131,7 @@ async function writeImportedCheckpoint(path: string, specPath: string, yaml: str
 
 function write(path: string, text: string): boolean {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     writeFileAtomic(path, text);
     return true;
   } catch (e) {

@@ -4,7 +4,7 @@
  * the fresh source is written into a folder (the run folder) and imported from there.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
@@ -12,6 +12,7 @@ import type { CompiledModel, ModelInfo, ModelOptions } from '../runtime/index.js
 import { packageFile } from '../runtime/package-root.js';
 import { compileSpec, runtimeImportFor, type CompileOptions, type Compiled } from './compile.js';
 import { stringLiteral } from '../codegen/names.js';
+import { makeDirs } from '../runtime/make-dirs.js';
 
 export interface ModelModule {
   readonly info: ModelInfo;
@@ -46,7 +47,7 @@ export async function compileAndLoad(file: string, dir: string, options: Compile
   // A function replacer: in a replacement string, '$&' or "$'" in a folder's name would expand.
   const withRuntime = (specifier: string) =>
     compiled.source!.replace(`from ${stringLiteral(runtimeImportFor(generated))};`, () => `from ${stringLiteral(specifier)};`);
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   writeFileSync(join(dir, 'model.ts'), withRuntime('netc/runtime'));
 
   // The committed module, when it is exactly what the compiler emits now.
