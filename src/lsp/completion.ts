@@ -12,14 +12,21 @@ import type { JsonSchema } from '../ir/registry.js';
 import type { PathSegment } from '../spec/source.js';
 import { baseLayerNames, type SpecText } from './bases.js';
 import { keysAt, schemasAt, valuesAt, type Choice } from './schema-nav.js';
-import { parseTree, pointAt, valueAt } from './yaml-point.js';
+import { parseTree, pointAt, valueAt, type Tree } from './yaml-point.js';
 
 /** A word no spec contains, that YAML reads as a plain scalar wherever a key or value may stand. */
 export const CURSOR = 'netc_cursor_9f3a';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function complete(doc: TextDocument, offset: number, file: string, schema: JsonSchema, texts: ReadonlyMap<string, string>): CompletionItem[] {
+export function complete(
+  doc: TextDocument,
+  tree: Tree,
+  offset: number,
+  file: string,
+  schema: JsonSchema,
+  texts: ReadonlyMap<string, string>,
+): CompletionItem[] {
   const text = doc.getText();
   const probe = parseTree(text.slice(0, offset) + CURSOR + text.slice(offset));
   const point = pointAt(probe, offset + 1);
@@ -29,7 +36,7 @@ export function complete(doc: TextDocument, offset: number, file: string, schema
   const quoted = /['"]/.test(text.charAt(point.start));
   const range = { start: doc.positionAt(point.start + (quoted ? 1 : 0)), end: doc.positionAt(point.end - CURSOR.length - (quoted ? 1 : 0)) };
   const edit = (label: string, insert = label) => ({ range, newText: insert });
-  const self: SpecText = { file, text, tree: parseTree(text) };
+  const self: SpecText = { file, text, tree };
 
   if (point.kind === 'key' || wantsMapping(schema, probe.data, path)) {
     const parent = point.kind === 'key' ? path.slice(0, -1) : path;

@@ -8,7 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PathSegment } from '../spec/source.js';
 import { extendsPath, findLayer, readText } from './bases.js';
 import { pathToUri } from './uris.js';
-import { parseTree, pointAt, type Point } from './yaml-point.js';
+import { pointAt, type Point, type Tree } from './yaml-point.js';
 
 /** The layer name a point refers to, if it is a reference. */
 function referencedLayer(point: Point): string | undefined {
@@ -21,13 +21,13 @@ function referencedLayer(point: Point): string | undefined {
 
 export function definition(
   doc: TextDocument,
+  tree: Tree,
   offset: number,
   file: string,
   texts: ReadonlyMap<string, string>,
   uris: ReadonlyMap<string, string>,
 ): Location | null {
   const text = doc.getText();
-  const tree = parseTree(text);
   const point = pointAt(tree, offset);
   if (!point) return null;
   if (point.kind === 'value' && point.path.length === 1 && point.path[0] === 'extends') {

@@ -9,7 +9,7 @@ import { ACTIVATIONS } from '../ir/ops/activation.js';
 import type { JsonSchema } from '../ir/registry.js';
 import type { LayerSummary, Summary } from '../ir/summary.js';
 import { describeAt, schemasAt } from './schema-nav.js';
-import { parseTree, pointAt, valueAt } from './yaml-point.js';
+import { pointAt, valueAt, type Tree } from './yaml-point.js';
 
 /** The summary to show shapes from, and whether it is of an earlier version of the text. */
 export interface Shapes {
@@ -25,8 +25,8 @@ export function layerLine(l: LayerSummary): string {
   return `**${l.name}** \`${op}\` → output \`${l.shape.join('×')}\` · params ${num(l.params)}${fixed} · MACs ${num(l.macs)}`;
 }
 
-export function hover(doc: TextDocument, offset: number, schema: JsonSchema, shapes: Shapes): Hover | null {
-  const tree = parseTree(doc.getText());
+/** `shapes` is called only when the hover is about a layer (it may analyze the spec). */
+export function hover(doc: TextDocument, tree: Tree, offset: number, schema: JsonSchema, shapes: () => Shapes): Hover | null {
   const point = pointAt(tree, offset);
   if (!point) return null;
   const { path } = point;
@@ -35,8 +35,9 @@ export function hover(doc: TextDocument, offset: number, schema: JsonSchema, sha
   const referenced = inLayer && path[2] === 'inputs' && point.kind === 'value' ? point.text : undefined;
   const layerName = referenced ?? (inLayer ? valueAt(tree.data, ['layers', path[1]!, 'name']) : undefined);
   if (typeof layerName === 'string') {
-    const layer = shapes.summary?.layers.find((l) => l.name === layerName);
-    if (layer) parts.push(layerLine(layer) + (shapes.stale ? ' *(as of the last version without errors)*' : ''));
+    const known = shapes();
+    const layer = known.summary?.layers.find((l) => l.name === layerName);
+    if (layer) parts.push(layerLine(layer) + (known.stale ? ' *(as of the last version without errors)*' : ''));
     else if (layerName !== 'input') parts.push(`**${layerName}**: shapes show once the spec has no errors`);
   }
   const last = path[path.length - 1];

@@ -20,7 +20,7 @@ import { toLsp } from './diagnostics.js';
 import { hover } from './hover.js';
 import { uriToPath } from './uris.js';
 import { Workspace } from './workspace.js';
-import { parseTree } from './yaml-point.js';
+import type { Tree } from './yaml-point.js';
 import { isMap, isScalar } from 'yaml';
 
 export interface ServerOptions {
@@ -62,7 +62,7 @@ export function serve(connection: Connection, options: ServerOptions): void {
         if (workspace.get(doc.uri) !== doc) return; // closed meanwhile
         const analysis = workspace.analysis(doc);
         const file = uriToPath(doc.uri);
-        const diagnostics = toLsp(analysis.diagnostics, file, analysis.sources, workspace.uris(), extendsRange(doc));
+        const diagnostics = toLsp(analysis.diagnostics, file, analysis.sources, workspace.uris(), extendsRange(doc, workspace.tree(doc)));
         void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
       },
       undefined,
@@ -115,9 +115,12 @@ export function serve(connection: Connection, options: ServerOptions): void {
       () => {
         const doc = at(textDocument.uri);
         if (!doc) return null;
-        const analysis = workspace.analysis(doc);
-        const good = analysis.ok ? analysis : workspace.good(doc.uri);
-        return hover(doc, doc.offsetAt(position), schema, { summary: good?.summary, stale: good !== analysis });
+        const shapes = () => {
+          const analysis = workspace.analysis(doc);
+          const good = analysis.ok ? analysis : workspace.good(doc.uri);
+          return { summary: good?.summary, stale: good !== analysis };
+        };
+        return hover(doc, workspace.tree(doc), doc.offsetAt(position), schema, shapes);
       },
       null,
     ),
@@ -127,7 +130,7 @@ export function serve(connection: Connection, options: ServerOptions): void {
       'completion',
       () => {
         const doc = at(textDocument.uri);
-        return doc ? complete(doc, doc.offsetAt(position), uriToPath(doc.uri), schema, workspace.texts()) : [];
+        return doc ? complete(doc, workspace.tree(doc), doc.offsetAt(position), uriToPath(doc.uri), schema, workspace.texts()) : [];
       },
       [],
     ),
@@ -137,7 +140,7 @@ export function serve(connection: Connection, options: ServerOptions): void {
       'definition',
       () => {
         const doc = at(textDocument.uri);
-        return doc ? definition(doc, doc.offsetAt(position), uriToPath(doc.uri), workspace.texts(), workspace.uris()) : null;
+        return doc ? definition(doc, workspace.tree(doc), doc.offsetAt(position), uriToPath(doc.uri), workspace.texts(), workspace.uris()) : null;
       },
       null,
     ),
@@ -146,9 +149,8 @@ export function serve(connection: Connection, options: ServerOptions): void {
 }
 
 /** The range of the document's `extends:` value, where problems of its bases are shown. */
-function extendsRange(doc: TextDocument) {
-  const { doc: tree } = parseTree(doc.getText());
-  const node = isMap(tree.contents) ? tree.contents.get('extends', true) : undefined;
+function extendsRange(doc: TextDocument, tree: Tree) {
+  const node = isMap(tree.doc.contents) ? tree.doc.contents.get('extends', true) : undefined;
   if (!isScalar(node) || !node.range) return undefined;
   return { start: doc.positionAt(node.range[0]), end: doc.positionAt(node.range[1]) };
 }

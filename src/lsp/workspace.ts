@@ -7,6 +7,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type Analysis } from '../driver/analyze.js';
 import { uriToPath } from './uris.js';
+import { parseTree, type Tree } from './yaml-point.js';
 
 interface Analyzed {
   readonly version: number;
@@ -17,6 +18,7 @@ export class Workspace {
   private readonly docs = new Map<string, TextDocument>();
   private readonly current = new Map<string, Analyzed>();
   private readonly lastGood = new Map<string, Analysis>();
+  private readonly trees = new Map<string, { readonly version: number; readonly tree: Tree }>();
 
   open(doc: TextDocument): void {
     this.docs.set(doc.uri, doc);
@@ -26,6 +28,7 @@ export class Workspace {
     this.docs.delete(uri);
     this.current.delete(uri);
     this.lastGood.delete(uri);
+    this.trees.delete(uri);
   }
 
   get(uri: string): TextDocument | undefined {
@@ -44,6 +47,15 @@ export class Workspace {
   /** path → URI of every open document */
   uris(): Map<string, string> {
     return new Map(this.all().map((d) => [uriToPath(d.uri), d.uri]));
+  }
+
+  /** The document's current text parsed leniently, parsed once per version. */
+  tree(doc: TextDocument): Tree {
+    const had = this.trees.get(doc.uri);
+    if (had && had.version === doc.version) return had.tree;
+    const tree = parseTree(doc.getText());
+    this.trees.set(doc.uri, { version: doc.version, tree });
+    return tree;
   }
 
   /** The analysis of the document's current text, made now if there is none yet. */

@@ -57,7 +57,9 @@ export class LspClient {
       client.published.push(p);
       client.wake();
     });
-    connection.onNotification('window/logMessage', (p: { message: string }) => (client.stderr += p.message + '\n'));
+    connection.onNotification('window/logMessage', (p: { message: string }) => {
+      client.stderr += p.message + '\n';
+    });
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: uriOf(cwd), capabilities: {}, workspaceFolders: null });
     await connection.sendNotification(InitializedNotification.type, {});
