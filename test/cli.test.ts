@@ -79,7 +79,7 @@ describe('netc check', () => {
   it.each([
     [['check'], /name at least one spec file/],
     [['check', '--jsn', 'specs/lenet5.yaml'], /Unknown option '--jsn'/],
-    [['check', '--format', 'xml', 'specs/lenet5.yaml'], /--format must be text, json or github/],
+    [['check', '--format', 'xml', 'specs/lenet5.yaml'], /--format must be text, json, github or sarif/],
     [['check', 'nothing/*.yaml'], /no files match 'nothing\/\*\.yaml'/],
     [['chek'], /unknown command 'chek'/],
   ])('a wrong command line %j exits 2 with usage', async (argv, message) => {
