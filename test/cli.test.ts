@@ -99,6 +99,17 @@ describe('netc check', () => {
     expect(bad.stdout + bad.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
     expect(spawnCli(['--help']).stdout).toMatch(/usage: netc <command>/);
   });
+
+  it('documents lsp, --format sarif and --watch in the help', async () => {
+    const lsp = await runCli(['lsp', '--help']);
+    expect(lsp.code).toBe(0);
+    expect(lsp.stdout).toMatch(/usage: netc lsp \[--stdio\]/);
+    expect((await runCli(['--help'])).stdout).toMatch(/^ {2}lsp +run the language server/m);
+    const check = (await runCli(['check', '--help'])).stdout;
+    expect(check).toMatch(/--format FORMAT +text \(default\), json, github \(GitHub Actions annotations\), or\n +sarif/);
+    expect(check).toMatch(/--watch +check again whenever a spec or a spec it extends is saved/);
+    expect((await runCli(['lsp', '--socket', '1'])).code).toBe(2);
+  });
 });
 
 describe('netc check on the 1998 LeNet-5', () => {

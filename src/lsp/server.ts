@@ -20,7 +20,7 @@ import { toLsp } from './diagnostics.js';
 import { hover } from './hover.js';
 import { uriToPath } from './uris.js';
 import { Workspace } from './workspace.js';
-import type { Tree } from './yaml-point.js';
+import { looksLikeSpec, type Tree } from './yaml-point.js';
 import { isMap, isScalar } from 'yaml';
 
 export interface ServerOptions {
@@ -55,11 +55,17 @@ export function serve(connection: Connection, options: ServerOptions): void {
     }
   };
 
+  const isSpec = (doc: TextDocument) => looksLikeSpec(doc.getText(), workspace.tree(doc));
+
   const publish = (doc: TextDocument) =>
     guard(
       `checking ${doc.uri}`,
       () => {
         if (workspace.get(doc.uri) !== doc) return; // closed meanwhile
+        if (!isSpec(doc)) {
+          void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+          return;
+        }
         const analysis = workspace.analysis(doc);
         const file = uriToPath(doc.uri);
         const diagnostics = toLsp(analysis.diagnostics, file, analysis.sources, workspace.uris(), extendsRange(doc, workspace.tree(doc)));
@@ -108,7 +114,11 @@ export function serve(connection: Connection, options: ServerOptions): void {
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
-  const at = (uri: string) => workspace.get(uri);
+  /** The open document, when it is a spec; netc has nothing to say about other YAML. */
+  const at = (uri: string) => {
+    const doc = workspace.get(uri);
+    return doc && isSpec(doc) ? doc : undefined;
+  };
   connection.onHover(({ textDocument, position }) =>
     guard(
       'hover',

@@ -94,3 +94,14 @@ export function layerNames(tree: Tree): Map<string, { start: number; end: number
   }
   return out;
 }
+
+/**
+ * Whether a text is (or is becoming) a netc spec: empty, or a mapping with a key only a spec has
+ * at its top (`netc`, `layers`, `extends`). An editor's client hands the server every YAML file
+ * (CI workflows, configs); those get no diagnostics and no completion from netc.
+ */
+export function looksLikeSpec(text: string, tree: Tree): boolean {
+  if (text.trim() === '') return true;
+  const top = tree.doc.contents;
+  return isMap(top) && ['netc', 'layers', 'extends'].some((k) => top.has(k));
+}

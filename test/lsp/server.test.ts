@@ -86,6 +86,17 @@ describe('netc lsp diagnostics', () => {
   });
 });
 
+describe('netc lsp and other YAML', () => {
+  it('says nothing about a YAML file that is not a spec', async () => {
+    const workflow = join(dir, 'ci.yaml');
+    const text = 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{ run: npm test }]\n';
+    await client.open(uriOf(workflow), text);
+    expect((await client.diagnostics(uriOf(workflow), 1)).diagnostics).toEqual([]);
+    expect(await client.completion(uriOf(workflow), { line: 2, character: 2 })).toEqual([]);
+    expect(await client.hover(uriOf(workflow), { line: 0, character: 1 })).toBeNull();
+  });
+});
+
 describe('netc lsp hover', () => {
   it('shows a layer’s output shape, parameters and MACs', async () => {
     const h = await client.hover(uriOf(lenet), positionOf(lenetText, 'name: c3', 7));
@@ -136,6 +147,27 @@ describe('netc lsp completion', () => {
   it('offers the layers before it in inputs:', async () => {
     await client.change(uri, [{ range: { start: { line: 6, character: 8 }, end: { line: 6, character: 8 } }, text: 'dense\n    inputs: [' }]);
     expect(await labels(7, 13)).toEqual(['input', 'c1']);
+  });
+});
+
+describe('netc lsp completion of training and variants', () => {
+  const doc = join(dir, 'train-typing.yaml');
+  const uri = uriOf(doc);
+  const text = 'extends: ./base.yaml\nname: t\npatch:\n  \nremove: []\ntrain:\n  loss: \n  optimizer: { name:  }\n  \n';
+  beforeAll(() => client.open(uri, text));
+  const labels = async (line: number, character: number) => (await client.completion(uri, { line, character })).map((c) => c.label);
+
+  it('offers losses, optimizers and training keys', async () => {
+    expect(await labels(6, 8)).toEqual(expect.arrayContaining(['categorical_crossentropy', 'mse']));
+    expect(await labels(7, 21)).toEqual(expect.arrayContaining(['sgd', 'adam', 'rmsprop']));
+    expect(await labels(8, 2)).toEqual(expect.arrayContaining(['batch_size', 'epochs', 'seed', 'dataset']));
+    expect(await labels(8, 2)).not.toContain('loss');
+  });
+
+  it('offers the base’s layer names in patch: and remove:', async () => {
+    const names = ['c1', 's2', 'c3', 's4', 'flat', 'f5', 'f6', 'out'];
+    expect(await labels(3, 2)).toEqual(names);
+    expect(await labels(4, 9)).toEqual(names);
   });
 });
 
