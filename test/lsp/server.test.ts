@@ -116,12 +116,15 @@ describe('netc lsp hover', () => {
   });
 });
 
-describe('netc lsp completion', () => {
-  const doc = join(dir, 'typing.yaml');
-  const uri = uriOf(doc);
-  const text = 'netc: 1\nname: t\ninput: { shape: [28, 28, 1] }\nlayers:\n  - { name: c1, op: conv2d, filters: 6, kernel: 5 }\n  - name: f\n    op: \n';
+/** A document being typed (opened before the block's tests), and the labels completion offers at a place of it. */
+function typing(name: string, text: string) {
+  const uri = uriOf(join(dir, name));
   beforeAll(() => client.open(uri, text));
-  const labels = async (line: number, character: number) => (await client.completion(uri, { line, character })).map((c) => c.label);
+  return { uri, labels: async (line: number, character: number) => (await client.completion(uri, { line, character })).map((c) => c.label) };
+}
+
+describe('netc lsp completion', () => {
+  const { uri, labels } = typing('typing.yaml', 'netc: 1\nname: t\ninput: { shape: [28, 28, 1] }\nlayers:\n  - { name: c1, op: conv2d, filters: 6, kernel: 5 }\n  - name: f\n    op: \n');
 
   it('offers op names at op:', async () => {
     const ops = await labels(6, 8);
@@ -151,11 +154,7 @@ describe('netc lsp completion', () => {
 });
 
 describe('netc lsp completion of training and variants', () => {
-  const doc = join(dir, 'train-typing.yaml');
-  const uri = uriOf(doc);
-  const text = 'extends: ./base.yaml\nname: t\npatch:\n  \nremove: []\ntrain:\n  loss: \n  optimizer: { name:  }\n  \n';
-  beforeAll(() => client.open(uri, text));
-  const labels = async (line: number, character: number) => (await client.completion(uri, { line, character })).map((c) => c.label);
+  const { labels } = typing('train-typing.yaml', 'extends: ./base.yaml\nname: t\npatch:\n  \nremove: []\ntrain:\n  loss: \n  optimizer: { name:  }\n  \n');
 
   it('offers losses, optimizers and training keys', async () => {
     expect(await labels(6, 8)).toEqual(expect.arrayContaining(['categorical_crossentropy', 'mse']));
