@@ -5,19 +5,9 @@
  */
 import type { Location } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { PathSegment } from '../spec/source.js';
 import { extendsPath, findLayer, readText } from './bases.js';
 import { pathToUri } from './uris.js';
-import { pointAt, type Point, type Tree } from './yaml-point.js';
-
-/** The layer name a point refers to, if it is a reference. */
-function referencedLayer(point: Point): string | undefined {
-  const p: readonly PathSegment[] = point.path;
-  if (point.kind === 'value' && p[0] === 'layers' && typeof p[1] === 'number' && p[2] === 'inputs') return point.text;
-  if (point.kind === 'value' && p[0] === 'remove' && p.length <= 2) return point.text;
-  if (point.kind === 'key' && p.length === 2 && (p[0] === 'patch' || p[0] === 'insert_after')) return String(p[1]);
-  return undefined;
-}
+import { pointAt, referencedLayer, type Tree } from './yaml-point.js';
 
 export function definition(
   doc: TextDocument,

@@ -1,5 +1,5 @@
 /**
- * Hover: on a layer (any of its keys or values, or a reference to it in `inputs:`), the layer's
+ * Hover: on a layer (any of its keys or values, or a reference to it: `inputs:`, `patch:`), the layer's
  * output shape, parameters and multiply-accumulates as `netc check` prints them; on a key, what
  * the schema says it means; on an op or an activation, what it computes.
  */
@@ -9,7 +9,7 @@ import { ACTIVATIONS } from '../ir/ops/activation.js';
 import type { JsonSchema } from '../ir/registry.js';
 import type { LayerSummary, Summary } from '../ir/summary.js';
 import { describeAt, schemasAt } from './schema-nav.js';
-import { pointAt, valueAt, type Tree } from './yaml-point.js';
+import { pointAt, referencedLayer, valueAt, type Tree } from './yaml-point.js';
 
 /** The summary to show shapes from, and whether it is of an earlier version of the text. */
 export interface Shapes {
@@ -32,13 +32,12 @@ export function hover(doc: TextDocument, tree: Tree, offset: number, schema: Jso
   const { path } = point;
   const parts: string[] = [];
   const inLayer = path[0] === 'layers' && typeof path[1] === 'number';
-  const referenced = inLayer && path[2] === 'inputs' && point.kind === 'value' ? point.text : undefined;
-  const layerName = referenced ?? (inLayer ? valueAt(tree.data, ['layers', path[1]!, 'name']) : undefined);
+  const layerName = referencedLayer(point) ?? (inLayer ? valueAt(tree.data, ['layers', path[1]!, 'name']) : undefined);
   if (typeof layerName === 'string') {
     const known = shapes();
     const layer = known.summary?.layers.find((l) => l.name === layerName);
     if (layer) parts.push(layerLine(layer) + (known.stale ? ' *(as of the last version without errors)*' : ''));
-    else if (layerName !== 'input') parts.push(`**${layerName}**: shapes show once the spec has no errors`);
+    else if (!known.summary && layerName !== 'input') parts.push(`**${layerName}**: shapes show once the spec has no errors`);
   }
   const last = path[path.length - 1];
   if (point.kind === 'key') {

@@ -6,6 +6,7 @@
  */
 import {
   createConnection,
+  DidChangeWatchedFilesNotification,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -88,8 +89,10 @@ export function serve(connection: Connection, options: ServerOptions): void {
     );
   };
 
-  connection.onInitialize(
-    (): InitializeResult => ({
+  let watchFiles = false;
+  connection.onInitialize(({ capabilities }): InitializeResult => {
+    watchFiles = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
@@ -97,7 +100,21 @@ export function serve(connection: Connection, options: ServerOptions): void {
         completionProvider: { triggerCharacters: [':', ' ', '[', ',', '{'] },
       },
       serverInfo: { name: 'netc' },
-    }),
+    };
+  });
+  // A base saved by another program, or changed by git: check every open spec again.
+  connection.onInitialized(() => {
+    if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+  });
+  connection.onDidChangeWatchedFiles(() =>
+    guard(
+      'watched files',
+      () => {
+        workspace.forgetAll();
+        for (const d of workspace.all()) schedule(d, options.debounceMs);
+      },
+      undefined,
+    ),
   );
   documents.onDidOpen(({ document }) => {
     workspace.open(document);
@@ -107,12 +124,24 @@ export function serve(connection: Connection, options: ServerOptions): void {
     workspace.open(document);
     schedule(document, options.debounceMs);
   });
-  documents.onDidClose(({ document }) => {
-    clearTimeout(timers.get(document.uri));
-    timers.delete(document.uri);
-    workspace.close(document.uri);
-    void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
-  });
+  documents.onDidClose(({ document }) =>
+    guard(
+      `closing ${document.uri}`,
+      () => {
+        clearTimeout(timers.get(document.uri));
+        timers.delete(document.uri);
+        // the specs that read its buffer read the file on disk from now on
+        const readers = workspace.readers(uriToPath(document.uri));
+        workspace.close(document.uri);
+        void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+        for (const r of readers) {
+          workspace.forget(r.uri);
+          schedule(r, 0);
+        }
+      },
+      undefined,
+    ),
+  );
 
   /** The open document, when it is a spec; netc has nothing to say about other YAML. */
   const at = (uri: string) => {

@@ -4,7 +4,9 @@
  * analysis of each document's current version, with the last one that had no errors (whose
  * shapes hover keeps showing while a person types).
  */
+import { statSync } from 'node:fs';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { resolve } from 'node:path';
 import { analyze, type Analysis } from '../driver/analyze.js';
 import { uriToPath } from './uris.js';
 import { parseTree, type Tree } from './yaml-point.js';
@@ -12,7 +14,11 @@ import { parseTree, type Tree } from './yaml-point.js';
 interface Analyzed {
   readonly version: number;
   readonly analysis: Analysis;
+  /** the files read from disk (bases not open), with their modification times then */
+  readonly disk: ReadonlyMap<string, number>;
 }
+
+const mtime = (file: string): number => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
 
 export class Workspace {
   private readonly docs = new Map<string, TextDocument>();
@@ -58,12 +64,18 @@ export class Workspace {
     return tree;
   }
 
-  /** The analysis of the document's current text, made now if there is none yet. */
+  /**
+   * The analysis of the document's current text, made now if there is none yet, or if a base it
+   * read from disk has changed there since (saved by another program, or by git).
+   */
   analysis(doc: TextDocument): Analysis {
     const had = this.current.get(doc.uri);
-    if (had && had.version === doc.version) return had.analysis;
-    const analysis = analyze(uriToPath(doc.uri), { training: true }, {}, this.texts());
-    this.current.set(doc.uri, { version: doc.version, analysis });
+    if (had && had.version === doc.version && [...had.disk].every(([f, t]) => mtime(f) === t)) return had.analysis;
+    const texts = this.texts();
+    const file = uriToPath(doc.uri);
+    const analysis = analyze(file, { training: true }, {}, texts);
+    const disk = new Map([...analysis.sources.keys()].filter((f) => f !== file && !texts.has(resolve(f))).map((f) => [f, mtime(f)]));
+    this.current.set(doc.uri, { version: doc.version, analysis, disk });
     if (analysis.ok && analysis.summary) this.lastGood.set(doc.uri, analysis);
     return analysis;
   }
@@ -71,6 +83,11 @@ export class Workspace {
   /** The newest analysis without errors, if any. */
   good(uri: string): Analysis | undefined {
     return this.lastGood.get(uri);
+  }
+
+  /** Forget every analysis, as when files change on disk. */
+  forgetAll(): void {
+    this.current.clear();
   }
 
   /** Forget the document's analysis, as when a base it reads changes. */

@@ -105,3 +105,15 @@ export function looksLikeSpec(text: string, tree: Tree): boolean {
   const top = tree.doc.contents;
   return isMap(top) && ['netc', 'layers', 'extends'].some((k) => top.has(k));
 }
+
+/**
+ * The layer name a point refers to, if it is a reference: an `inputs:` item, a `remove:` item,
+ * a key of `patch:` or `insert_after:`.
+ */
+export function referencedLayer(point: Point): string | undefined {
+  const p = point.path;
+  if (point.kind === 'value' && p[0] === 'layers' && typeof p[1] === 'number' && p[2] === 'inputs') return point.text;
+  if (point.kind === 'value' && p[0] === 'remove' && p.length <= 2) return point.text;
+  if (point.kind === 'key' && p.length === 2 && (p[0] === 'patch' || p[0] === 'insert_after')) return String(p[1]);
+  return undefined;
+}

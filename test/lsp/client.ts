@@ -9,9 +9,11 @@ import {
   createProtocolConnection,
   DefinitionRequest,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
+  FileChangeType,
   HoverRequest,
   InitializedNotification,
   InitializeRequest,
@@ -21,6 +23,7 @@ import {
   StreamMessageWriter,
   type CompletionItem,
   type CompletionList,
+  type FileEvent,
   type Hover,
   type Location,
   type Position,
@@ -96,6 +99,11 @@ export class LspClient {
     this.versions.set(uri, version);
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
     return version;
+  }
+
+  /** Tell the server that files changed on disk, as an editor's file watcher does. */
+  async filesChanged(uris: string[]): Promise<void> {
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: uris.map((uri): FileEvent => ({ uri, type: FileChangeType.Changed })) });
   }
 
   async close(uri: string): Promise<void> {

@@ -197,3 +197,34 @@ describe('netc lsp go to definition', () => {
     expect(await client.definition(uriOf(lenet), positionOf(lenetText, 'units: 84', 1))).toBeNull();
   });
 });
+
+describe('netc lsp and files changed on disk', () => {
+  const base = join(dir, 'disk-base.yaml');
+  const spec = join(dir, 'disk-variant.yaml');
+  const specText = variantText.replace('./base.yaml', './disk-base.yaml');
+  const codes = async (since: number) => (await client.diagnostics(uriOf(spec), undefined, since)).diagnostics.map((x) => x.code);
+
+  it('checks open specs again when a base changes on disk, and when its buffer closes', async () => {
+    writeFileSync(base, lenetText);
+    writeFileSync(spec, specText);
+    let since = client.published.length;
+    await client.open(uriOf(spec), specText);
+    expect(await codes(since)).toEqual(['NETC4004']);
+    // the base's buffer, open and changed, then closed: the variant reads the disk again
+    since = client.published.length;
+    await client.open(uriOf(base), lenetText.replace('units: 84', 'units: 0'));
+    expect(await codes(since)).toContain('NETC2006');
+    since = client.published.length;
+    await client.close(uriOf(base));
+    expect(await codes(since)).toEqual(['NETC4004']);
+    // the base saved by another program
+    since = client.published.length;
+    writeFileSync(base, lenetText.replace('  - { name: flat, op: flatten }\n', '  - { name: flat, op: flatten }\n  - { name: flat2, op: flatten }\n'));
+    await client.filesChanged([uriOf(base)]);
+    expect(await codes(since)).toEqual([]);
+    // and a hover after a change on disk, without a notification, sees it too
+    writeFileSync(base, lenetText);
+    const h = await client.hover(uriOf(spec), positionOf(specText, 'f5', 1));
+    expect((h?.contents as { value: string }).value).toContain('as of the last version without errors');
+  });
+});
