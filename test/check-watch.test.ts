@@ -55,4 +55,19 @@ describe('netc check --watch', () => {
     }
     expect(await exited).toBe(0);
   });
+
+  it('with --format sarif, keeps stdout for the log and says it is watching on stderr', { timeout: 60_000 }, async () => {
+    const child = spawn(process.execPath, ['bin/netc.js', 'check', '--watch', '--format', 'sarif', 'specs/lenet5.yaml']);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const deadline = Date.now() + 30_000;
+    while (!/watching 1 file for changes/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/^watching 1 file for changes; Ctrl-C stops\n$/);
+    expect(JSON.parse(stdout)).toMatchObject({ version: '2.1.0', runs: [{ results: [] }] });
+  });
 });

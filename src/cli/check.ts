@@ -52,7 +52,7 @@ export async function runCheck(argv: string[]): Promise<number> {
         const results = files.map((f) => analyze(f));
         return { output: report(results, format, quiet), files: [...files, ...results.flatMap((r) => [...r.sources.keys()])] };
       },
-      { debounceMs: 150, out: process.stdout },
+      { debounceMs: 150, out: process.stdout, status: format === 'text' ? process.stdout : process.stderr },
     );
   }
   const results = files.map((f) => analyze(f));

@@ -12,6 +12,8 @@ export interface WatchOptions {
   /** wait this long after the last change before checking again (ms) */
   readonly debounceMs: number;
   readonly out: NodeJS.WriteStream;
+  /** where the line "watching N files" goes: stderr when stdout carries JSON or SARIF */
+  readonly status: NodeJS.WriteStream;
 }
 
 /** One check: what to print, and every file it read (the specs and their bases). */
@@ -29,7 +31,8 @@ export function watchChecks(check: () => CheckRun, options: WatchOptions): Promi
     const r = check();
     const clear = options.out.isTTY ? '\x1b[2J\x1b[3J\x1b[H' : '';
     names = new Set(r.files.map((f) => resolve(f)));
-    options.out.write(`${clear}${r.output}watching ${names.size} file${names.size === 1 ? '' : 's'} for changes; Ctrl-C stops\n`);
+    options.out.write(`${clear}${r.output}`);
+    options.status.write(`watching ${names.size} file${names.size === 1 ? '' : 's'} for changes; Ctrl-C stops\n`);
     follow();
   };
   const changed = (dir: string, name: string | null) => {
