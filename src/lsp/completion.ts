@@ -3,8 +3,11 @@
  * put at the cursor and the text parsed: the placeholder is then a key (`fi|` on a layer's line,
  * a blank line in a mapping) or a value (`op: |`, `inputs: [a, |`), with the path it sits at.
  * Keys come from the schema of the mapping there (a layer's by its op), values from the
- * schema's fixed sets (ops, activations, losses), layer names where a layer is referenced.
+ * schema's fixed sets (ops, activations, losses), layer names where a layer is referenced, the
+ * specs beside this one at `extends:`.
  */
+import { readdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ACTIVATIONS } from '../ir/ops/activation.js';
@@ -53,6 +56,9 @@ export function complete(
         textEdit: edit(c.label, `${c.label}: `),
       }));
   }
+  if (path.length === 1 && path[0] === 'extends') {
+    return specFiles(file).map((label) => ({ label, kind: CompletionItemKind.File, textEdit: edit(label) }));
+  }
   if (isLayerReference(path)) {
     return references(self, texts, path).map((label) => ({ label, kind: CompletionItemKind.Reference, detail: 'layer', textEdit: edit(label) }));
   }
@@ -62,6 +68,16 @@ export function complete(
     ...(documentation(c) ? { documentation: documentation(c)! } : {}),
     textEdit: edit(c.label),
   }));
+}
+
+/** The specs beside `file` that it may extend, as `./name.yaml`. */
+function specFiles(file: string): string[] {
+  try {
+    const names = readdirSync(dirname(file), { withFileTypes: true }).filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && e.name !== basename(file));
+    return names.map((e) => `./${e.name}`).sort();
+  } catch {
+    return []; // a folder that is gone or unreadable: nothing to offer
+  }
 }
 
 /** An activation's formula, else the schema's note. */

@@ -163,6 +163,14 @@ describe('netc lsp completion of training and variants', () => {
     expect(await labels(8, 2)).not.toContain('loss');
   });
 
+  it('offers the specs beside it at extends:', async () => {
+    writeFileSync(join(dir, 'train-typing.yaml'), ''); // on disk too, and still not offered to itself
+    const files = await labels(0, 9);
+    expect(files).toContain('./base.yaml');
+    expect(files).toContain('./variant.yaml');
+    expect(files).not.toContain('./train-typing.yaml');
+  });
+
   it('offers the base’s layer names in patch: and remove:', async () => {
     const names = ['c1', 's2', 'c3', 's4', 'flat', 'f5', 'f6', 'out'];
     expect(await labels(3, 2)).toEqual(names);
