@@ -47,6 +47,14 @@ describe('netc lsp diagnostics', () => {
     expect(d.diagnostics[0]!.message).toEqual(expect.stringMatching(/needs a flat input/));
   });
 
+  it('checks an unsaved, untitled buffer, reading its bases from the working folder', async () => {
+    const uri = 'untitled:Untitled-1';
+    await client.open(uri, 'extends: ./specs/lenet5.yaml\nname: u\npatch:\n  f5: { units: 0 }\n');
+    const d = await client.diagnostics(uri, 1);
+    expect(d.diagnostics.map((x) => [x.code, x.range.start.line])).toEqual([['NETC2006', 3]]);
+    await client.close(uri);
+  });
+
   it('passes related places through as related information', async () => {
     await client.open(uriOf(dupKeys), readFileSync(dupKeys, 'utf8'));
     const d = await client.diagnostics(uriOf(dupKeys), 1);
