@@ -79,7 +79,7 @@ describe('netc check', () => {
   it.each([
     [['check'], /name at least one spec file/],
     [['check', '--jsn', 'specs/lenet5.yaml'], /Unknown option '--jsn'/],
-    [['check', '--format', 'xml', 'specs/lenet5.yaml'], /--format must be text, json or github/],
+    [['check', '--format', 'xml', 'specs/lenet5.yaml'], /--format must be text, json, github or sarif/],
     [['check', 'nothing/*.yaml'], /no files match 'nothing\/\*\.yaml'/],
     [['chek'], /unknown command 'chek'/],
   ])('a wrong command line %j exits 2 with usage', async (argv, message) => {
@@ -98,6 +98,17 @@ describe('netc check', () => {
     expect(bad.stdout).toContain('error NETC3003');
     expect(bad.stdout + bad.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
     expect(spawnCli(['--help']).stdout).toMatch(/usage: netc <command>/);
+  });
+
+  it('documents lsp, --format sarif and --watch in the help', async () => {
+    const lsp = await runCli(['lsp', '--help']);
+    expect(lsp.code).toBe(0);
+    expect(lsp.stdout).toMatch(/usage: netc lsp \[--stdio\]/);
+    expect((await runCli(['--help'])).stdout).toMatch(/^ {2}lsp +run the language server/m);
+    const check = (await runCli(['check', '--help'])).stdout;
+    expect(check).toMatch(/--format FORMAT +text \(default\), json, github \(GitHub Actions annotations\), or\n +sarif/);
+    expect(check).toMatch(/--watch +check again whenever a spec or a spec it extends is saved/);
+    expect((await runCli(['lsp', '--socket', '1'])).code).toBe(2);
   });
 });
 

@@ -6,6 +6,7 @@ import { ACTIVATIONS } from '../src/ir/ops/activation.js';
 import { LOSSES } from '../src/ir/ops/losses.js';
 import { PASSES } from '../src/passes/manager.js';
 import { allOptimizers } from '../src/ir/optimizers/index.js';
+import { runCli } from './helpers/cli.js';
 
 const readme = readFileSync('README.md', 'utf8');
 
@@ -26,5 +27,12 @@ describe('README', () => {
   });
   it.each(PASSES.map((p) => p.name))('documents the %s pass', (pass) => {
     expect(readme).toMatch(new RegExp(`^\\| \`${pass}\` \\|`, 'm'));
+  });
+  it('lists every command of netc --help in its command line tour', async () => {
+    const help = (await runCli(['--help'])).stdout;
+    const commands = [...help.split('commands:')[1]!.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]!);
+    expect(commands).toContain('lsp');
+    const tour = readme.split('## The command line')[1]!.split('```')[1]!;
+    for (const c of commands) expect(tour).toMatch(new RegExp(`^netc ${c} `, 'm'));
   });
 });

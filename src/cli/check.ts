@@ -1,30 +1,38 @@
 /**
  * `netc check <files or globs...>`: validate and shape-check specs. For each valid spec, a
  * summary in the spirit of Keras's model.summary(); for each invalid one, every diagnostic.
- * `--json` prints one JSON document; `--format github` prints GitHub Actions annotations.
+ * `--json` prints one JSON document; `--format github` prints GitHub Actions annotations;
+ * `--format sarif` a SARIF 2.1.0 log. `--watch` checks again on every save.
  */
 import { analyze, type Analysis } from '../driver/analyze.js';
 import { UsageError, parse } from './args.js';
 import { expandFiles } from './files.js';
 import { num, style, table } from './output.js';
 import { diagnosticText } from './print-diagnostics.js';
+import { sarifLog } from './sarif.js';
 import type { Summary } from '../ir/summary.js';
 
-export const checkUsage = `usage: netc check [--json | --format text|json|github] [--quiet] <files or globs...>
+export const checkUsage = `usage: netc check [--json | --format text|json|github|sarif] [--quiet] [--watch] <files or globs...>
 
 Validates each spec (YAML, schema, names, shapes, and the fit to its data set) and prints a
 summary of its layers, or every error with the line to fix.
 
   --json             print one JSON document (the same as --format json)
-  --format FORMAT    text (default), json, or github (GitHub Actions annotations)
+  --format FORMAT    text (default), json, github (GitHub Actions annotations), or
+                     sarif (SARIF 2.1.0, for GitHub code scanning)
   --quiet            print only diagnostics, no summaries
+  --watch            check again whenever a spec or a spec it extends is saved, clearing the
+                     screen each time; Ctrl-C stops (exit status 0)
 Exit status: 0 no errors, 1 errors in a spec, 2 a wrong command line.`;
+
+const FORMATS = ['text', 'json', 'github', 'sarif'];
 
 export async function runCheck(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     json: { type: 'boolean' },
     format: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
+    watch: { type: 'boolean', short: 'w' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -32,15 +40,31 @@ export async function runCheck(argv: string[]): Promise<number> {
     return 0;
   }
   const format = values.json ? 'json' : ((values.format as string | undefined) ?? 'text');
-  if (!['text', 'json', 'github'].includes(format)) throw new UsageError(`--format must be text, json or github, not '${format}'`);
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be text, json, github or sarif, not '${format}'`);
   if (values.json && values.format && values.format !== 'json') throw new UsageError('--json and --format disagree; use one');
   if (positionals.length === 0) throw new UsageError('name at least one spec file');
   const files = await expandFiles(positionals);
+  const quiet = Boolean(values.quiet);
+  if (values.watch) {
+    const { watchChecks } = await import('./watch.js');
+    return watchChecks(
+      () => {
+        const results = files.map((f) => analyze(f));
+        return { output: report(results, format, quiet), files: [...files, ...results.flatMap((r) => [...r.sources.keys()])] };
+      },
+      { debounceMs: 150, out: process.stdout, status: format === 'text' ? process.stdout : process.stderr },
+    );
+  }
   const results = files.map((f) => analyze(f));
-  if (format === 'json') process.stdout.write(JSON.stringify(checkJson(results), null, 2) + '\n');
-  else if (format === 'github') process.stdout.write(githubAnnotations(results));
-  else process.stdout.write(checkText(results, Boolean(values.quiet)));
+  process.stdout.write(report(results, format, quiet));
   return results.every((r) => r.ok) ? 0 : 1;
+}
+
+function report(results: readonly Analysis[], format: string, quiet: boolean): string {
+  if (format === 'json') return JSON.stringify(checkJson(results), null, 2) + '\n';
+  if (format === 'sarif') return JSON.stringify(sarifLog(results), null, 2) + '\n';
+  if (format === 'github') return githubAnnotations(results);
+  return checkText(results, quiet);
 }
 
 export function checkJson(results: readonly Analysis[]) {

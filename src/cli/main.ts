@@ -52,6 +52,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'write a trained model as a TensorFlow.js Layers model',
     load: () => import('./export.js').then((m) => ({ usage: m.exportUsage, run: m.runExport })),
   },
+  lsp: {
+    summary: 'run the language server (stdio) for editors: diagnostics, hover, completion, definitions',
+    load: () => import('./lsp.js').then((m) => ({ usage: m.lspUsage, run: m.runLsp })),
+  },
   'import-tfjs': {
     summary: 'turn a TensorFlow.js Layers model into a spec (and its weights into a checkpoint)',
     load: () => import('./import-tfjs.js').then((m) => ({ usage: m.importTfjsUsage, run: m.runImportTfjs })),

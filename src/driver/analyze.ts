@@ -27,11 +27,17 @@ export interface Analysis {
 
 /**
  * `batches` are the batch sizes the module will be compiled for (default: the spec's
- * batch_size and DEFAULT_INFER_BATCH), for the check that its memory fits the limit.
+ * batch_size and DEFAULT_INFER_BATCH), for the check that its memory fits the limit. `texts`
+ * stand for files by absolute path (an editor's unsaved buffers), the rest is read from disk.
  */
-export function analyze(file: string, options: LowerOptions = { training: true }, batches: Partial<ArenaBatches> = {}): Analysis {
+export function analyze(
+  file: string,
+  options: LowerOptions = { training: true },
+  batches: Partial<ArenaBatches> = {},
+  texts: ReadonlyMap<string, string> = new Map(),
+): Analysis {
   // The registry's schema, not the committed file's: a layer registered at run time is valid.
-  const load = loadSpec(file, { schema: specSchema() });
+  const load = loadSpec(file, { schema: specSchema(), texts });
   if (!load.loaded) return finish(file, load.diagnostics, load.sources);
   const lowered = lower(load.loaded, options);
   const diagnostics = [...load.diagnostics, ...lowered.diagnostics];

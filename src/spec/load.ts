@@ -114,12 +114,17 @@ export function readSpecFile(file: string): FileRead {
 export interface SpecLoadOptions {
   /** the schema to validate with: the one the op registry builds (default: the committed file) */
   readonly schema?: Schema;
+  /**
+   * Texts that stand for files, by absolute path: an editor's unsaved buffers. A file found here
+   * is read from here (a spec and the bases it extends alike); any other from disk.
+   */
+  readonly texts?: ReadonlyMap<string, string>;
 }
 
 export function loadSpec(file: string, options: SpecLoadOptions = {}): LoadResult {
   const sources = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
-  const r = resolveFile(file, [], sources, diagnostics);
+  const r = resolveFile(file, [], sources, diagnostics, options.texts ?? new Map());
   if (!r.doc || hasErrors(diagnostics)) return { diagnostics, sources };
   diagnostics.push(...validateSpec(r.doc, r.map, options.schema));
   if (hasErrors(diagnostics)) return { diagnostics, sources };
@@ -131,9 +136,10 @@ export function loadSpec(file: string, options: SpecLoadOptions = {}): LoadResul
 }
 
 /** Read one file and everything it extends, merged, not yet validated. */
-function resolveFile(file: string, chain: string[], sources: Map<string, string>, out: Diagnostic[]): Resolved {
+function resolveFile(file: string, chain: string[], sources: Map<string, string>, out: Diagnostic[], texts: ReadonlyMap<string, string>): Resolved {
   const map = new SourceMap(file);
-  const read = readSpecFile(file);
+  const open = texts.get(resolve(file));
+  const read = open !== undefined ? { text: open } : readSpecFile(file);
   if (!('text' in read)) {
     if ('notAFile' in read) out.push(Messages.NotAFile.at(undefined, file, read.notAFile));
     else if ('tooLarge' in read) out.push(Messages.FileTooLarge.at({ file, line: 1, column: 1, length: 0 }, read.tooLarge, SOURCE_LIMITS.maxBytes));
@@ -156,10 +162,18 @@ function resolveFile(file: string, chain: string[], sources: Map<string, string>
     }
     return { doc, map: parsed.map };
   }
-  return extend(file, doc, parsed.map, chain, sources, out);
+  return extend(file, doc, parsed.map, chain, sources, out, texts);
 }
 
-function extend(file: string, doc: Doc, map: SourceMap, chain: string[], sources: Map<string, string>, out: Diagnostic[]): Resolved {
+function extend(
+  file: string,
+  doc: Doc,
+  map: SourceMap,
+  chain: string[],
+  sources: Map<string, string>,
+  out: Diagnostic[],
+  texts: ReadonlyMap<string, string>,
+): Resolved {
   const at = (path: PathSegment[], which: 'key' | 'value' = 'value') => map.locate(path, which);
   if (typeof doc.extends !== 'string' || doc.extends === '') {
     out.push(Messages.WrongType.at(at(['extends']), "'extends'", 'the path of a base spec', JSON.stringify(doc.extends)));
@@ -176,7 +190,7 @@ function extend(file: string, doc: Doc, map: SourceMap, chain: string[], sources
     out.push(Messages.ExtendsCycle.at(at(['extends']), names.map((p) => p.split(/[\\/]/).pop()!)));
     return { map };
   }
-  const kind = fileKind(baseFile);
+  const kind = texts.has(resolve(baseFile)) ? 'file' : fileKind(baseFile);
   if (kind === 'missing') {
     out.push(Messages.ExtendsMissing.at(at(['extends']), doc.extends));
     return { map };
@@ -185,7 +199,7 @@ function extend(file: string, doc: Doc, map: SourceMap, chain: string[], sources
     out.push(Messages.ExtendsNotAFile.at(at(['extends']), doc.extends, kind));
     return { map };
   }
-  const base = resolveFile(baseFile, here, sources, out);
+  const base = resolveFile(baseFile, here, sources, out, texts);
   if (!base.doc) {
     out.push(Messages.BaseHasErrors.at(at(['extends']), baseFile));
     return { map };
