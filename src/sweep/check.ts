@@ -7,8 +7,8 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { hasErrors, type Diagnostic, type SourceLoc } from '../diagnostics/diagnostics.js';
+import { join, resolve } from 'node:path';
+import { hasErrors, sortDiagnostics, type Diagnostic, type SourceLoc } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 import { analyze } from '../driver/analyze.js';
 import { combinations, describeValues, trials, type AxisValues, type Trial } from './expand.js';
@@ -85,7 +85,7 @@ export function checkSweep(file: string): Checked {
   for (const { d, more } of seen.values()) {
     diagnostics.push(more === 0 ? d : { ...d, message: `${d.message} (and ${more} other combination${more === 1 ? '' : 's'} with this value)` });
   }
-  if (hasErrors(diagnostics)) return { diagnostics, sources };
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), sources };
   const plan: Plan = { sweep, trials: list, combinations: facts, baseSeed: train.seed ?? 0, baseEpochs: train.epochs ?? 1 };
   return { plan, diagnostics, sources };
 }
@@ -96,7 +96,8 @@ export function checkSweep(file: string): Checked {
  * combination's, shown at its first axis, with a note where the analysis found it.
  */
 function relocate(sweep: Sweep, values: AxisValues, trialFile: string, lines: ReadonlyMap<number, TrialLine>, d: Diagnostic): Diagnostic {
-  const problem = `${d.code} ${d.message}`;
+  // the trial extends the base by its absolute path; say it as the sweep file's reader knows it
+  const problem = `${d.code} ${d.message.replaceAll(resolve(sweep.base), sweep.base)}`;
   if (d.loc?.file === trialFile) {
     const line = lines.get(d.loc.line);
     if (line && line.axis !== 'base') {

@@ -5,10 +5,11 @@
  * child: each stops after its current step with a checkpoint (a second one would make it quit
  * without), and the next run of the sweep goes on from there.
  *
- * The default split of the cores, measured on this project's 2-core machine (lenet5, 2 epochs
- * of 3,000 images, 4 trials): 2 trials × 1 thread took 39.4 s, 1 trial × 2 threads 52.9 s —
- * separate processes need no synchronisation between steps, so one thread per trial and as many
- * trials as cores is the default (src/cli/sweep.ts).
+ * The default split of the cores, measured on this project's 2-core machine while other work
+ * ran on it (`netc sweep` of lenet5 with 2 trials of 1 epoch on 3,000 images, the whole command):
+ * 2 trials × 1 thread took 25.0 s, 1 trial × 2 threads 64.9 s. Separate processes need no
+ * synchronisation between steps and a busy core slows one trial, not both: one thread per trial
+ * and as many trials as cores is the default (src/cli/sweep.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { packageFile } from '../runtime/package-root.js';
