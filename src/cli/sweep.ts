@@ -10,7 +10,8 @@ import { checkSweep, type Plan } from '../sweep/check.js';
 import { describeValues } from '../sweep/expand.js';
 import { defaultSweepFolder, openSweepFolder, trialState } from '../sweep/folder.js';
 import { emitIndexedJob } from '../sweep/k8s.js';
-import { progressLine, runLocal } from '../sweep/local.js';
+import { progressLine, runLocal, type ExecutorEvents } from '../sweep/local.js';
+import { runSlurm } from '../sweep/slurm.js';
 import { collectResults, writeResults, type Results } from '../sweep/results.js';
 import { sweepReportHtml } from '../sweep/report.js';
 import { runTrial } from '../sweep/run-trial.js';
@@ -31,13 +32,15 @@ trial, results.csv, results.json and report.html. Every trial is checked before 
   --threads-per-trial N     kernel threads per trial (default 1: measured faster on a busy 2-core machine)
   --summary                 print the results table of the sweep folder (--out, or the newest one)
   --no-progress             no live progress line, only a line per trial
-  --executor NAME           local (default) or k8s (with --emit)
+  --executor NAME           local (default), slurm (one job array) or k8s (with --emit)
+  --partition NAME          slurm: the partition (default: the cluster's default)
+  --time LIMIT              slurm: each task's time limit, as sbatch takes it (e.g. 1:00:00)
   --emit DIR                k8s: write DIR/job.yaml, a Kubernetes Indexed Job, and run nothing
   --image NAME              k8s: the container image that holds netc and the specs
   --claim NAME              k8s: the PersistentVolumeClaim with the specs and the sweep folder (default netc-sweeps)
   --mount PATH              k8s: where the claim is mounted (default /work)
-  --cpus-per-task N         k8s: CPUs per trial's pod (default 1)
-  --max-parallel N          k8s: pods at once (default: all trials)
+  --cpus-per-task N         slurm, k8s: CPUs (and kernel threads) per trial (default 1)
+  --max-parallel N          slurm, k8s: trials at once (default: all trials)
   --trial I                 run only trial I in --out (what each executor's task runs)
 Ctrl-C stops every running trial after its current step, with a checkpoint; run the same
 command with --out to go on.`;
@@ -56,6 +59,8 @@ export async function runSweep(argv: string[]): Promise<number> {
     mount: { type: 'string' },
     'cpus-per-task': { type: 'string' },
     'max-parallel': { type: 'string' },
+    partition: { type: 'string' },
+    time: { type: 'string' },
     trial: { type: 'string' },
     'progress-json': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -69,7 +74,7 @@ export async function runSweep(argv: string[]): Promise<number> {
   const parallel = numberOption(values, 'parallel', { integer: true, min: 1, max: 256 }) ?? Math.max(1, Math.floor(availableParallelism() / threads));
   const trial = numberOption(values, 'trial', { integer: true, min: 0 });
   const executor = typeof values.executor === 'string' ? values.executor : 'local';
-  if (!['local', 'k8s'].includes(executor)) throw new UsageError(`--executor must be local or k8s, not '${executor}'`);
+  if (!['local', 'slurm', 'k8s'].includes(executor)) throw new UsageError(`--executor must be local, slurm or k8s, not '${executor}'`);
   const out = typeof values.out === 'string' ? values.out : undefined;
   if (trial !== undefined && !out) throw new UsageError('--trial runs one trial of a sweep folder: give it with --out');
 
@@ -88,15 +93,33 @@ export async function runSweep(argv: string[]): Promise<number> {
     return 1;
   }
   if (trial !== undefined) return oneTrial(plan, dir, trial, threads, Boolean(values['progress-json']));
-  return sweepLocally(plan, dir, { parallel, threads, progress: !values['no-progress'] });
+  const progress = !values['no-progress'];
+  if (executor === 'local') {
+    const how = `${parallel} at once, ${threads} thread${threads === 1 ? '' : 's'} each`;
+    return sweepWith(plan, dir, how, progress, (shouldStop, events) => runLocal(plan, dir, { parallel, threads, shouldStop }, events));
+  }
+  const cpus = numberOption(values, 'cpus-per-task', { integer: true, min: 1, max: 256 }) ?? 1;
+  const maxParallel = numberOption(values, 'max-parallel', { integer: true, min: 1 }) ?? plan.trials.length;
+  const slurm = { cpusPerTask: cpus, maxParallel, partition: str(values.partition), time: str(values.time) };
+  const how = `a Slurm job array, ${maxParallel} at once, ${cpus} CPU${cpus === 1 ? '' : 's'} each`;
+  return sweepWith(plan, dir, how, progress, async (shouldStop, events) => {
+    const r = await runSlurm(plan, dir, { ...slurm, shouldStop }, events);
+    if (r.job) process.stdout.write(`Slurm job ${r.job}${r.stopped ? ' goes on running on the cluster (scancel it to stop it)' : ' has ended'}\n`);
+    return r;
+  });
 }
 
-async function sweepLocally(plan: Plan, dir: string, o: { parallel: number; threads: number; progress: boolean }): Promise<number> {
+const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+
+type Executor = (shouldStop: () => boolean, events: ExecutorEvents) => Promise<{ stopped: boolean }>;
+
+/** Run the sweep's unfinished trials with an executor, showing progress; then results and report. */
+async function sweepWith(plan: Plan, dir: string, how: string, progress: boolean, execute: Executor): Promise<number> {
   const out = process.stdout;
   const already = plan.trials.filter((t) => trialState(dir, t) === 'done').length;
   out.write(
     `sweep ${plan.sweep.name}: ${plan.trials.length} trials (${plan.combinations.length} combinations × ${plan.trials.length / plan.combinations.length} seeds)` +
-      `${already ? `, ${already} already done` : ''}; ${o.parallel} at once, ${o.threads} thread${o.threads === 1 ? '' : 's'} each\nsweep folder: ${dir}\n`,
+      `${already ? `, ${already} already done` : ''}; ${how}\nsweep folder: ${dir}\n`,
   );
   let stop = false;
   const onSigint = () => {
@@ -105,10 +128,10 @@ async function sweepLocally(plan: Plan, dir: string, o: { parallel: number; thre
   };
   process.on('SIGINT', onSigint);
   const id = (i: number) => plan.trials[i]!.id;
-  const bar = new SweepProgress(out, plan.trials.length, already, id, o.progress);
+  const bar = new SweepProgress(out, plan.trials.length, already, id, progress);
   let stopped: boolean;
   try {
-    ({ stopped } = await runLocal(plan, dir, { parallel: o.parallel, threads: o.threads, shouldStop: () => stop }, {
+    ({ stopped } = await execute(() => stop, {
       onStart: (i) => bar.start(i),
       onProgress: (i, p) => bar.progress(i, p),
       onEnd: (i, state) => bar.end(i, state, trialLine(plan, dir, i, state)),
@@ -123,7 +146,7 @@ async function sweepLocally(plan: Plan, dir: string, o: { parallel: number; thre
   printTable(r);
   out.write(`results: ${join(dir, 'results.csv')}, ${join(dir, 'results.json')}\nreport: ${join(dir, 'report.html')}\n`);
   if (stopped) {
-    out.write(`stopped; the running trials saved checkpoints. Go on with: netc sweep ${plan.sweep.file} --out ${dir}\n`);
+    out.write(`stopped. Go on with: netc sweep ${plan.sweep.file} --out ${dir}\n`);
     return 130;
   }
   const failed = r.trials.filter((t) => t.state === 'failed').length;

@@ -21,9 +21,9 @@ export type TrialEnd = RunEnd | { readonly kind: 'skipped' };
 export async function runTrial(plan: Plan, dir: string, index: number, threads: number, hooks: RunHooks = {}): Promise<TrialEnd> {
   const trial = plan.trials[index]!;
   const folder = trialDir(dir, trial);
+  if (trialState(dir, trial) === 'done') return { kind: 'skipped' };
+  rmSync(join(folder, FAILED), { force: true }); // a failed trial is tried again, from its checkpoint if it has one
   const state = trialState(dir, trial);
-  if (state === 'done') return { kind: 'skipped' };
-  rmSync(join(folder, FAILED), { force: true }); // a failed trial is tried again
   let prepared: TrainRun | Refusal | Finished;
   if (state === 'partial') {
     prepared = await resumeRun(folder, { threads });
