@@ -81,7 +81,7 @@ function tradeoffChart(combos: readonly CombinationResult[], cost: 'params' | 's
     label: describeValues(c.values),
     front: c[flag] ? 'on the Pareto front' : 'dominated',
   }));
-  const x = { field: 'cost', type: 'quantitative' as const, title, scale: { zero: false, type: cost === 'params' ? ('log' as const) : ('linear' as const) } };
+  const x = { field: 'cost', type: 'quantitative' as const, title, scale: { zero: false, padding: 24 } };
   const y = { field: 'accuracy', type: 'quantitative' as const, title: 'test accuracy', scale: { zero: false }, axis: { format: '.1%' } };
   return {
     width: 380,
@@ -91,7 +91,7 @@ function tradeoffChart(combos: readonly CombinationResult[], cost: 'params' | 's
       { transform: [{ filter: "datum.front == 'on the Pareto front'" }], mark: { type: 'line', color: '#2e9e44', strokeDash: [4, 3] }, encoding: { x, y, order: { field: 'cost' } } },
       {
         mark: { type: 'point', filled: true, size: 70 },
-        encoding: { x, y, color: { field: 'front', type: 'nominal', title: null, scale: { domain: ['on the Pareto front', 'dominated'], range: ['#2e9e44', '#9ca3af'] } }, tooltip: { field: 'label' } },
+        encoding: { x, y, color: { field: 'front', type: 'nominal', title: null, scale: { domain: ['on the Pareto front', 'dominated'], range: ['#2e9e44', '#9ca3af'] }, legend: { orient: 'bottom' } }, tooltip: { field: 'label' } },
       },
       { mark: { type: 'text', dy: -9, fontSize: 9 }, encoding: { x, y, text: { field: 'label' } } },
     ],
@@ -116,7 +116,7 @@ function curvesChart(r: Results, best: readonly CombinationResult[]): TopLevelSp
     encoding: {
       x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1, format: 'd' } },
       y: { field: 'accuracy', type: 'quantitative', title: 'validation accuracy', scale: { zero: false }, axis: { format: '.1%' } },
-      color: { field: 'combination', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 1 } },
+      color: { field: 'combination', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 1, labelLimit: 600 } },
     },
   };
 }

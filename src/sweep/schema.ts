@@ -77,3 +77,6 @@ export const SWEEP_SCHEMA: Schema = {
     },
   },
 };
+
+/** specs/netc-sweep.schema.json as `npm run generate` writes it. */
+export const sweepSchemaText = () => JSON.stringify(SWEEP_SCHEMA, null, 2) + '\n';

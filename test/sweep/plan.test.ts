@@ -11,9 +11,19 @@ import { trials } from '../../src/sweep/expand.js';
 import { indexedJob } from '../../src/sweep/k8s.js';
 import { paretoFront } from '../../src/sweep/pareto.js';
 import { spread } from '../../src/sweep/results.js';
+import { sweepSchemaText } from '../../src/sweep/schema.js';
 import { trialSpec } from '../../src/sweep/trial-spec.js';
 import { runCli } from '../helpers/cli.js';
 import { tinySweep } from '../helpers/sweep.js';
+
+describe('specs/netc-sweep.schema.json', () => {
+  it('is what npm run generate writes from src/sweep/schema.ts', () => {
+    expect(readFileSync('specs/netc-sweep.schema.json', 'utf8')).toBe(sweepSchemaText());
+  });
+  it('is named by the shipped sweeps for editors', () => {
+    expect(readFileSync('specs/sweeps/lenet5-activations.yaml', 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../netc-sweep.schema.json');
+  });
+});
 
 describe('the Pareto front', () => {
   it.each([
