@@ -2,7 +2,7 @@
  * The pieces of a sweep that need no training: the Pareto front on a hand-made set, the order
  * and draws of the trials, the trial spec a combination becomes, and the Kubernetes Job.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,20 @@ describe('specs/netc-sweep.schema.json', () => {
   });
   it('is named by the shipped sweeps for editors', () => {
     expect(readFileSync('specs/sweeps/lenet5-activations.yaml', 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../netc-sweep.schema.json');
+  });
+});
+
+describe("the README's sweep file", () => {
+  it('is valid, and is the grid times the random samples times the seeds', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const at = readme.indexOf('name: lenet5-activations                 # default');
+    const text = readme.slice(readme.lastIndexOf('```yaml', at) + 8, readme.indexOf('```', at));
+    const file = join(tinySweep(''), '..', '..', 'readme-sweep.yaml');
+    mkdirSync(join(file, '..', 'sweeps'), { recursive: true });
+    writeFileSync(join(file, '..', 'sweeps', 'x.yaml'), text.replace('../lenet5.yaml', join(process.cwd(), 'specs/lenet5.yaml')));
+    const c = checkSweep(join(file, '..', 'sweeps', 'x.yaml'));
+    expect(c.diagnostics).toEqual([]);
+    expect(c.plan!.trials).toHaveLength(2 * 2 * 2 * 8 * 3);
   });
 });
 
