@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tinySweep } from '../helpers/sweep.js';
@@ -96,4 +97,28 @@ describe('netc sweep, locally', () => {
     expect(r.stderr).toMatch(/sweep\.yaml:6:18: error NETC6104: the trial h\.units=0 is not a valid spec: NETC2006 'units' of layer 'h' must be ≥ 1 \(it is 0\)/);
     expect(existsSync(join(bad, '..', 'never'))).toBe(false);
   });
+
+  it('stops every trial cleanly on Ctrl-C, with a checkpoint, and goes on when run again', async () => {
+    const long = tinySweep(`  grid:\n    h.units: [4, 12]\n  epochs: 400\n`);
+    const dir = join(long, '..', 'out');
+    const child = spawn(process.execPath, ['bin/netc.js', 'sweep', long, '--out', dir, '--no-progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += String(b)));
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    const started = Date.now();
+    while (!['trial-000', 'trial-001'].every((t) => existsSync(join(dir, t, 'checkpoint.netc'))) && Date.now() - started < 60_000) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGINT'); // what a terminal's Ctrl-C sends the command (its trials run in groups of their own)
+    expect(await exited).toBe(130);
+    expect(stdout).toContain(`stopped. Go on with: netc sweep ${long} --out ${dir}`);
+    const stoppedAt = json(join(dir, 'results.json')).trials;
+    expect(stoppedAt.map((t: { state: string }) => t.state)).toEqual(['partial', 'partial']);
+    const r = await runCli(['sweep', long, '--out', dir, '--no-progress']);
+    expect(r.code).toBe(0);
+    for (const t of json(join(dir, 'results.json')).trials) {
+      expect(t.state).toBe('done');
+      expect(t.epochs).toHaveLength(400);
+    }
+  }, 180_000);
 });
