@@ -7,7 +7,8 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Messages } from '../diagnostics/messages.js';
 import { checkSweep, type Plan } from '../sweep/check.js';
-import { describeValues } from '../sweep/expand.js';
+import { describeValues, trials } from '../sweep/expand.js';
+import { loadSweep } from '../sweep/sweep-file.js';
 import { defaultSweepFolder, openSweepFolder, trialState } from '../sweep/folder.js';
 import { emitIndexedJob } from '../sweep/k8s.js';
 import { progressLine, runLocal, type ExecutorEvents } from '../sweep/local.js';
@@ -78,7 +79,7 @@ export async function runSweep(argv: string[]): Promise<number> {
   const out = typeof values.out === 'string' ? values.out : undefined;
   if (trial !== undefined && !out) throw new UsageError('--trial runs one trial of a sweep folder: give it with --out');
 
-  const checked = checkSweep(positionals[0]!);
+  const checked = checkSweep(positionals[0]!, trial === undefined ? undefined : combinationOf(positionals[0]!, trial));
   if (!checked.plan) {
     printDiagnostics(checked.diagnostics, checked.sources);
     return 1;
@@ -107,6 +108,12 @@ export async function runSweep(argv: string[]): Promise<number> {
     if (r.job) process.stdout.write(`Slurm job ${r.job}${r.stopped ? ' goes on running on the cluster (scancel it to stop it)' : ' has ended'}\n`);
     return r;
   });
+}
+
+/** The combination of trial `index`, when the file loads and has that trial (else the full check says why). */
+function combinationOf(file: string, index: number): number | undefined {
+  const sweep = loadSweep(file).sweep;
+  return sweep ? trials(sweep)[index]?.combination : undefined;
 }
 
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);

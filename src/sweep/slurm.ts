@@ -13,7 +13,7 @@ import { prepareRunFolder } from '../driver/run-folder.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import { packageFile } from '../runtime/package-root.js';
 import type { Plan } from './check.js';
-import { readFailure, trialDir, trialState, writeFailure } from './folder.js';
+import { readFailure, readMetrics, trialDir, trialState, writeFailure } from './folder.js';
 import type { ExecutorEvents } from './local.js';
 
 export interface SlurmOptions {
@@ -77,6 +77,9 @@ export async function runSlurm(plan: Plan, dir: string, o: SlurmOptions, events:
         started.add(i);
         events.onStart?.(i);
       }
+      // a running task's progress, by the epochs its metrics.json holds
+      const epochs = state === 'R' ? readMetrics(trialDir(dir, plan.trials[i]!))?.epochs.length : undefined;
+      if (epochs !== undefined) events.onProgress?.(i, { epoch: epochs + 1, epochs: plan.sweep.epochs ?? plan.baseEpochs, batch: 0, batches: 1 });
       if (state !== undefined) continue;
       left.delete(i);
       events.onEnd?.(i, finished(plan, dir, job, i));
@@ -108,7 +111,17 @@ function finished(plan: Plan, dir: string, job: string, index: number): 'done' |
     } catch {
       log = 'no output';
     }
-    writeFailure(folder, { error: `Slurm task ${job}_${index} ended without a result: ${log}` });
+    writeFailure(folder, { error: `Slurm task ${job}_${index} ended without a result${accountedState(job, index)}: ${log}` });
   }
   return 'failed';
+}
+
+/** ", state TIMEOUT" from sacct, where the cluster keeps accounting (else nothing). */
+function accountedState(job: string, index: number): string {
+  try {
+    const state = execFileSync('sacct', ['-n', '-P', '-X', '-j', `${job}_${index}`, '-o', 'State'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return state ? `, state ${state.split('\n')[0]}` : '';
+  } catch {
+    return '';
+  }
 }
