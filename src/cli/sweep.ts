@@ -9,7 +9,7 @@ import { Messages } from '../diagnostics/messages.js';
 import { checkSweep, type Plan } from '../sweep/check.js';
 import { describeValues, trials } from '../sweep/expand.js';
 import { loadSweep } from '../sweep/sweep-file.js';
-import { defaultSweepFolder, openSweepFolder, trialState } from '../sweep/folder.js';
+import { defaultSweepFolder, openSweepFolder, PLAN, trialState } from '../sweep/folder.js';
 import { emitIndexedJob } from '../sweep/k8s.js';
 import { progressLine, runLocal, type ExecutorEvents } from '../sweep/local.js';
 import { runSlurm } from '../sweep/slurm.js';
@@ -202,8 +202,8 @@ async function oneTrial(plan: Plan, dir: string, index: number, threads: number,
 
 function summary(plan: Plan, out: string | undefined): number {
   const dir = out ?? newestFolder(plan.sweep.name);
-  if (!dir || !existsSync(dir)) {
-    printDiagnostics([Messages.SweepFolder.at(undefined, dir ?? join('sweeps', `${plan.sweep.name}-*`), 'there is no such sweep folder; run the sweep first, or name its folder with --out')]);
+  if (!dir || !existsSync(join(dir, PLAN))) {
+    printDiagnostics([Messages.SweepFolder.at(undefined, dir ?? join('sweeps', `${plan.sweep.name}-*`), 'is not a sweep folder (it has no plan.json); run the sweep first, or name its folder with --out')]);
     return 1;
   }
   const problem = openSweepFolder(dir, plan);

@@ -67,6 +67,9 @@ describe('netc sweep, locally', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^  h\.units +params +done +accuracy +std +seconds +Pareto$/m);
     expect(r.stdout).toMatch(/^  12 +243 +2\/2 +\d+\.\d\d% +±\d+\.\d\d +\d+\.\d/m);
+    const none = await runCli(['sweep', file, '--out', join(file, '..'), '--summary']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/error NETC6106: sweep folder .*: is not a sweep folder \(it has no plan\.json\)/);
   });
 
   it('records a failed trial with its error while the others go on', async () => {
