@@ -5,7 +5,7 @@
  * drawn and marked, and the validation curves of the best combinations.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { chartSvg } from '../report/charts.js';
+import { chartSvg, config } from '../report/charts.js';
 import { figure, page, stat, table, type Section } from '../report/html.js';
 import { esc } from '../report/markup.js';
 import { describeValues } from './expand.js';
@@ -84,6 +84,8 @@ function tradeoffChart(combos: readonly CombinationResult[], cost: 'params' | 's
   const x = { field: 'cost', type: 'quantitative' as const, title, scale: { zero: false, padding: 24 } };
   const y = { field: 'accuracy', type: 'quantitative' as const, title: 'test accuracy', scale: { zero: false }, axis: { format: '.1%' } };
   return {
+    config,
+    title: `Test accuracy against ${title}`,
     width: 380,
     height: 260,
     data: { values },
@@ -109,6 +111,8 @@ function curvesChart(r: Results, best: readonly CombinationResult[]): TopLevelSp
     }));
   });
   return {
+    config,
+    title: 'Validation accuracy of the best combinations',
     width: 560,
     height: 260,
     data: { values },
