@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/driver/analyze.js';
 import { formatWithSource } from '../src/diagnostics/diagnostics.js';
 import { allCodes } from '../src/diagnostics/messages.js';
+import { checkSweep } from '../src/sweep/check.js';
 
-const dirs = ['test/fixtures/invalid', 'test/fixtures/warnings'];
+const dirs = ['test/fixtures/invalid', 'test/fixtures/warnings', 'test/fixtures/invalid-sweeps'];
 const fixtures = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(d, f)));
 
 interface Expectation {
@@ -30,9 +31,16 @@ function expectations(file: string): Expectation[] {
   }));
 }
 
-/** What `netc check` prints for the file's diagnostics, with source lines. */
+/** A spec fixture as `netc check` sees it; a sweep fixture as `netc sweep` checks it before training. */
+function analyzed(file: string): { ok: boolean; diagnostics: ReturnType<typeof analyze>['diagnostics']; sources: ReadonlyMap<string, string> } {
+  if (!file.includes('/invalid-sweeps/')) return analyze(file);
+  const c = checkSweep(file);
+  return { ok: c.plan !== undefined, diagnostics: c.diagnostics, sources: c.sources };
+}
+
+/** What `netc check` (or `netc sweep`) prints for the file's diagnostics, with source lines. */
 function rendered(file: string): string {
-  const a = analyze(file);
+  const a = analyzed(file);
   return a.diagnostics.map((d) => formatWithSource(d, a.sources.get(d.loc?.file ?? file))).join('\n') + '\n';
 }
 
@@ -41,7 +49,7 @@ describe('invalid and warning fixtures', () => {
 
   for (const file of fixtures) {
     describe(basename(file), () => {
-      const a = analyze(file);
+      const a = analyzed(file);
       const want = expectations(file);
 
       it('declares what it must give', () => expect(want.length).toBeGreaterThan(0));
@@ -91,6 +99,7 @@ const EXERCISED_ELSEWHERE: Record<string, string> = {
   NETC8002: 'a model.json or weight file netc import-tfjs cannot read: test/interop/tfjs-import-refusals.test.ts (each refusal) and tfjs-import.test.ts',
   NETC8003: 'a Keras layer with no netc equivalent: test/interop/tfjs-import-refusals.test.ts (each refusal) and tfjs-import.test.ts',
   NETC8004: "neither @tensorflow/tfjs nor tfjs-node imports: test/interop/tfjs-backend.test.ts ('says what to install when neither imports')",
+  NETC6106: "a sweep folder made for another sweep: test/sweep/local.test.ts ('refuses a folder of another sweep')",
   NETC9001: 'a pass that breaks the graph: the verifier tests',
   NETC9002: 'internal errors are bugs; nothing a spec can do reaches them',
 };

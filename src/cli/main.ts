@@ -32,6 +32,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'train a spec on its data set, with progress, evaluation and checkpoints',
     load: () => import('./train.js').then((m) => ({ usage: m.trainUsage, run: m.runTrain })),
   },
+  sweep: {
+    summary: 'train many variants of a spec (a grid or random sample of its keys, times seeds) and compare them',
+    load: () => import('./sweep.js').then((m) => ({ usage: m.sweepUsage, run: m.runSweep })),
+  },
   eval: {
     summary: 'evaluate a trained model: test loss, accuracy and confusion matrix',
     load: () => import('./eval.js').then((m) => ({ usage: m.evalUsage, run: m.runEval })),

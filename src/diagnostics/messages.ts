@@ -7,7 +7,7 @@
  *   3xxx  the graph: layer names, references, cycles, arity
  *   4xxx  shapes
  *   5xxx  training setup: loss, data set and the network's input and output
- *   6xxx  extends and patch
+ *   6xxx  extends and patch; 61xx sweep files
  *   7xxx  data files and checkpoints
  *   8xxx  TensorFlow.js: export, import and the tfjs backend
  *   9xxx  internal errors (a bug in netc, not in the spec)
@@ -312,6 +312,24 @@ export const Messages = {
     'error',
     (path: string, what: string) => `'extends' names ${q(path)}, which is ${what}, not a spec file`,
   ),
+
+  // 61xx: sweep files (a sweep's trials are its base spec with a patch each)
+  SweepAxisName: def(
+    6101,
+    'error',
+    (axis: string) =>
+      `sweep axis ${q(axis)} is neither '<layer>.<attribute>' nor 'train.<key>[.<key>...]'; write e.g. 'c1.filters' or 'train.optimizer.learning_rate'`,
+  ),
+  SweepAxisTwice: def(6102, 'error', (axis: string) => `sweep axis ${q(axis)} is given twice (in grid and in random); keep one`),
+  SweepRange: def(6103, 'error', (axis: string, problem: string) => `the range of sweep axis ${q(axis)} ${problem}`),
+  SweepTrialInvalid: def(
+    6104,
+    'error',
+    (values: string, problem: string) => `the trial ${values} is not a valid spec: ${problem}; change or remove this value`,
+  ),
+  SweepTooManyTrials: def(6105, 'error', (count: number, limit: number) => `the sweep has ${count} trials, more than the limit of ${limit}; sweep fewer values or seeds`),
+  SweepFolder: def(6106, 'error', (path: string, problem: string) => `sweep folder ${path}: ${problem}`),
+  SweepSetting: def(6107, 'error', (key: string, problem: string) => `${q(key)} ${problem}`),
 
   // 7xxx: data files and checkpoints (used by train, eval, predict)
   DataFile: def(7001, 'error', (path: string, problem: string) => `${path}: ${problem}`),

@@ -16,7 +16,8 @@ export const RED = '#d62728';
 const TRAIN = '#1f77b4';
 const VALIDATION = '#ff7f0e';
 
-const config = {
+/** Every chart's look: the page's font, light grid lines, legends below. */
+export const config = {
   font: PAGE_FONT,
   view: { stroke: '#e5e7eb' },
   axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#eef0f3' },
