@@ -32,6 +32,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'train a spec on its data set, with progress, evaluation and checkpoints',
     load: () => import('./train.js').then((m) => ({ usage: m.trainUsage, run: m.runTrain })),
   },
+  bench: {
+    summary: 'measure training and inference images/s and peak memory of specs, on a backend',
+    load: () => import('./bench.js').then((m) => ({ usage: m.benchUsage, run: m.runBench })),
+  },
   eval: {
     summary: 'evaluate a trained model: test loss, accuracy and confusion matrix',
     load: () => import('./eval.js').then((m) => ({ usage: m.evalUsage, run: m.runEval })),
