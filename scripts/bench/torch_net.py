@@ -180,8 +180,15 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--steps", type=int, default=30)
     p.add_argument("--batch", type=int, default=0, help="default: the spec's batch_size")
+    p.add_argument("--count", action="store_true", help="print the trainable parameters and output shape, and stop")
     a = p.parse_args()
     net = json.load(open(a.net))
+    if a.count:  # what test/bench-suite.test.ts compares with netc's own figures
+        model = Net(net)
+        h, w, c = net["input"]
+        out = model(torch.rand(2, c, h, w))
+        print(json.dumps({"params": sum(x.numel() for x in model.parameters() if x.requires_grad), "output": list(out.shape[1:])}))
+        return
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     batch = a.batch or net["batch_size"]
