@@ -5,7 +5,7 @@
  * change the spec and run `npx netc compile` (or `npm run generate`) instead.
  *
  * Arena: 26,342,512 floats (100.5 MiB).
- * Training step at batch 128: 6,926,852 floats planned for 17,184,513 in buffers.
+ * Training step at batch 64: 3,463,428 floats planned for 8,592,257 in buffers.
  */
 import { Act, CompiledModel, type ModelInfo, type ModelOptions } from '../src/runtime/index.js';
 /** Parameter offsets in the arena (float32 elements); parameters persist between steps. */
@@ -27,56 +27,56 @@ const P = {
   out_w: 116976, // out.w: 64×10
   out_b: 117616, // out.b: 10
 } as const;
-/** The training step's buffers at batch 128; buffers whose lives do not overlap share memory. */
+/** The training step's buffers at batch 64; buffers whose lives do not overlap share memory. */
 const T = {
-  input: 7059192, // input: N×28×28×1
+  input: 3647224, // input: N×28×28×1
   c1: 235256, // c1: N×28×28×16
-  c2: 1840888, // c2: N×28×28×16
-  p1: 6657784, // p1: N×14×14×16
-  c3: 3446520, // c3: N×14×14×32
-  c4: 4249336, // c4: N×14×14×32
-  p2: 6256376, // p2: N×7×7×32
-  c5: 5052152, // c5: N×7×7×64
-  p3: 5453560, // p3: N×3×3×64
-  flat: 5453560, // flat: N×576, a view of p3
-  f1: 5527288, // f1: N×128
-  f2: 5543672, // f2: N×64
-  out: 7160824, // out: N×10
-  labels: 7159544, // labels: N×10
-  loss: 7162104, // loss: scalar
-  grad_out: 5560056, // grad.out: N×10
-  grad_f2: 5551864, // grad.f2: N×64
+  c2: 1038072, // c2: N×28×28×16
+  p1: 3446520, // p1: N×14×14×16
+  c3: 1840888, // c3: N×14×14×32
+  c4: 2242296, // c4: N×14×14×32
+  p2: 3245816, // p2: N×7×7×32
+  c5: 2643704, // c5: N×7×7×64
+  p3: 2844408, // p3: N×3×3×64
+  flat: 2844408, // flat: N×576, a view of p3
+  f1: 2881272, // f1: N×128
+  f2: 2889464, // f2: N×64
+  out: 3698040, // out: N×10
+  labels: 3697400, // labels: N×10
+  loss: 3698680, // loss: scalar
+  grad_out: 2897656, // grad.out: N×10
+  grad_f2: 2893560, // grad.f2: N×64
   grad_out_w: 234604, // grad.out.w: 64×10
   grad_out_b: 235244, // grad.out.b: 10
-  grad_f2_pre: 5560056, // grad.f2.pre: N×64
-  grad_f1: 5543672, // grad.f1: N×128
+  grad_f2_pre: 2897656, // grad.f2.pre: N×64
+  grad_f1: 2889464, // grad.f1: N×128
   grad_f2_w: 226348, // grad.f2.w: 128×64
   grad_f2_b: 234540, // grad.f2.b: 64
-  grad_f1_pre: 5560056, // grad.f1.pre: N×128
-  grad_flat: 5854968, // grad.flat: N×576
+  grad_f1_pre: 2897656, // grad.f1.pre: N×128
+  grad_flat: 3045112, // grad.flat: N×576
   grad_f1_w: 152492, // grad.f1.w: 576×128
   grad_f1_b: 226220, // grad.f1.b: 128
-  grad_p3: 5854968, // grad.p3: N×3×3×64, a view of grad.flat
-  grad_c5: 5453560, // grad.c5: N×7×7×64
-  grad_c5_pre: 5854968, // grad.c5.pre: N×7×7×64
+  grad_p3: 3045112, // grad.p3: N×3×3×64, a view of grad.flat
+  grad_c5: 2844408, // grad.c5: N×7×7×64
+  grad_c5_pre: 3045112, // grad.c5.pre: N×7×7×64
   grad_c5_w: 133996, // grad.c5.w: 3×3×32×64
-  grad_p2: 6256376, // grad.p2: N×7×7×32
+  grad_p2: 3245816, // grad.p2: N×7×7×32
   grad_c5_b: 152428, // grad.c5.b: 64
-  grad_c4: 5052152, // grad.c4: N×14×14×32
-  grad_c4_pre: 5854968, // grad.c4.pre: N×14×14×32
+  grad_c4: 2643704, // grad.c4: N×14×14×32
+  grad_c4_pre: 3045112, // grad.c4.pre: N×14×14×32
   grad_c4_w: 124748, // grad.c4.w: 3×3×32×32
-  grad_c3: 4249336, // grad.c3: N×14×14×32
+  grad_c3: 2242296, // grad.c3: N×14×14×32
   grad_c4_b: 133964, // grad.c4.b: 32
-  grad_c3_pre: 5052152, // grad.c3.pre: N×14×14×32
+  grad_c3_pre: 2643704, // grad.c3.pre: N×14×14×32
   grad_c3_w: 120108, // grad.c3.w: 3×3×16×32
-  grad_p1: 5854968, // grad.p1: N×14×14×16
+  grad_p1: 3045112, // grad.p1: N×14×14×16
   grad_c3_b: 124716, // grad.c3.b: 32
-  grad_c2: 3446520, // grad.c2: N×28×28×16
-  grad_c2_pre: 5052152, // grad.c2.pre: N×28×28×16
+  grad_c2: 1840888, // grad.c2: N×28×28×16
+  grad_c2_pre: 2643704, // grad.c2.pre: N×28×28×16
   grad_c2_w: 117788, // grad.c2.w: 3×3×16×16
-  grad_c1: 1840888, // grad.c1: N×28×28×16
+  grad_c1: 1038072, // grad.c1: N×28×28×16
   grad_c2_b: 120092, // grad.c2.b: 16
-  grad_c1_pre: 3446520, // grad.c1.pre: N×28×28×16
+  grad_c1_pre: 1840888, // grad.c1.pre: N×28×28×16
   grad_c1_w: 117628, // grad.c1.w: 3×3×1×16
   grad_c1_b: 117772, // grad.c1.b: 16
 } as const;
@@ -139,7 +139,7 @@ export const info: ModelInfo = {
   netcVersion: '0.1.0',
   inputShape: [28, 28, 1],
   classes: 10,
-  batchSize: 128,
+  batchSize: 64,
   inferBatch: 1000,
   arenaFloats: 26342512,
   parameters: [
@@ -181,7 +181,7 @@ export class VggMini extends CompiledModel {
     super(info, options);
   }
 
-  /** Forward, loss and backward for n ≤ 128 examples: 46 steps. */
+  /** Forward, loss and backward for n ≤ 64 examples: 46 steps. */
   protected override trainSchedule(n: number): void {
     const k = this.kernels;
     // c1: conv2d {activation=relu, filters=16, kernel=[3,3], padding=[1,1,1,1], stride=[1,1]}: N×28×28×1, 3×3×1×16, 16 → N×28×28×16

@@ -18,18 +18,18 @@ import { holdOut, type Dataset } from '../runtime/data/dataset.js';
 import { prepareTfjsBackend } from '../runtime/kernels/tfjs/engine.js';
 import type { CompiledModel } from '../runtime/model.js';
 import { packageVersion } from '../runtime/package-root.js';
+import { KernelProfiler, type ScheduleLabels } from '../runtime/profiler.js';
 import { EarlyStopping, type Verdict } from '../runtime/training/early-stopping.js';
 import { evaluate, trainLoop, type EpochMetrics, type StepReport } from '../runtime/training/loop.js';
 import { restoreTraining, saveTraining } from '../runtime/training/resume.js';
 import { scheduledRate, type StepPosition } from '../runtime/training/schedule.js';
 import type { LoadedSpec } from '../spec/types.js';
 import { analyze } from './analyze.js';
-import { profileLabels } from './profile-labels.js';
-import { chromeTrace } from './trace.js';
-import { KernelProfiler, type ScheduleLabels } from '../runtime/profiler.js';
 import { loadSpecData } from './data.js';
 import { compileAndLoad, type ModelModule } from './load.js';
+import { profileLabels } from './profile-labels.js';
 import { BEST_CHECKPOINT, CHECKPOINT, METRICS, TRACE, newRunFolder, prepareRunFolder, runFolderBytes, SPEC, writeJson, type Metrics } from './run-folder.js';
+import { chromeTrace } from './trace.js';
 
 /** How a run trains: the spec's values with the command line's overrides applied. */
 export interface RunSettings {
