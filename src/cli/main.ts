@@ -36,6 +36,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'train many variants of a spec (a grid or random sample of its keys, times seeds) and compare them',
     load: () => import('./sweep.js').then((m) => ({ usage: m.sweepUsage, run: m.runSweep })),
   },
+  bench: {
+    summary: 'measure training and inference images/s and peak memory of specs, on a backend',
+    load: () => import('./bench.js').then((m) => ({ usage: m.benchUsage, run: m.runBench })),
+  },
   eval: {
     summary: 'evaluate a trained model: test loss, accuracy and confusion matrix',
     load: () => import('./eval.js').then((m) => ({ usage: m.evalUsage, run: m.runEval })),

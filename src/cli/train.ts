@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { augmenterOf, newRun, resumeRun, train, type Finished, type Refusal, type RunEnd, type TrainRun } from '../driver/train-run.js';
 import { datasetName } from '../driver/data.js';
 import { clock, percent } from '../driver/format.js';
-import { BEST_CHECKPOINT, SPEC } from '../driver/run-folder.js';
+import { profileSummary } from '../driver/profile-summary.js';
+import { BEST_CHECKPOINT, SPEC, TRACE } from '../driver/run-folder.js';
 import { imageGridPng, pixelRange } from '../report/digits.js';
 import { reportAfterTraining } from '../report/run-report.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
@@ -20,6 +21,7 @@ import { epochOrder, type EpochMetrics } from '../runtime/training/loop.js';
 import { numberOption, parse, UsageError } from './args.js';
 import { num, style } from './output.js';
 import { printDiagnostics } from './print-diagnostics.js';
+import { profileText } from './profile-table.js';
 import { ProgressBar } from './progress.js';
 
 export const trainUsage = `usage: netc train <spec.yaml> [options]
@@ -40,6 +42,10 @@ generated module and a checkpoint after every epoch. Options override the spec:
   --out DIR             the run folder to write
   --resume DIR          continue the run in DIR from its last checkpoint
   --no-progress         no live progress bar, only a line per epoch
+  --profile             time every kernel call: print the time per layer and per kernel (forward,
+                        backward, update) and write trace.json into the run folder (open it in
+                        https://ui.perfetto.dev); kernels are timed one by one, so training is
+                        a little slower than without
   --show-augment N      write augment.png into the run folder: the first N training images
                         as the first epoch distorts them (the spec's train.augment)
 Ctrl-C stops after the current step and writes a checkpoint to resume from.`;
@@ -56,6 +62,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     out: { type: 'string', short: 'o' },
     resume: { type: 'string' },
     'no-progress': { type: 'boolean' },
+    profile: { type: 'boolean' },
     'show-augment': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -80,7 +87,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     for (const o of ['batch-size', 'learning-rate', 'seed', 'limit', 'out', 'backend'] as const) {
       if (values[o] !== undefined) throw new UsageError(`--${o} cannot change when resuming: the run continues with its own settings`);
     }
-    prepared = await resumeRun(values.resume, { epochs, threads });
+    prepared = await resumeRun(values.resume, { epochs, threads, profile: values.profile === true });
     if ('finished' in prepared) {
       const { epochs: n, early } = prepared.finished;
       process.stdout.write(
@@ -93,7 +100,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   } else {
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name the spec to train' : 'train takes one spec');
     const out = typeof values.out === 'string' ? values.out : undefined;
-    prepared = await newRun(positionals[0]!, { epochs, batchSize, learningRate, seed, limit, backend, threads, out });
+    prepared = await newRun(positionals[0]!, { epochs, batchSize, learningRate, seed, limit, backend, threads, out, profile: values.profile === true });
   }
   if (!('module' in prepared)) {
     printDiagnostics(prepared.diagnostics, prepared.sources);
@@ -159,6 +166,7 @@ async function trainPrinting(run: TrainRun, progress: boolean, showAugment: numb
     out.write(`stopped at epoch ${end.at.epoch + 1}, step ${end.at.batch}; the checkpoint is saved. Resume with: netc train --resume ${run.dir}\n`);
     return 130;
   }
+  if (end.profile) out.write(`${profileText(profileSummary(end.profile))}\ntrace: ${join(run.dir, TRACE)} (open it in https://ui.perfetto.dev)\n`);
   return 0;
 }
 

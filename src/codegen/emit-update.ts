@@ -14,14 +14,15 @@
  */
 import type { CodeBlockWriter } from 'ts-morph';
 import { optimizerInfo, type ResolvedOptimizer } from '../ir/optimizers/index.js';
-import type { UpdateArg } from '../ir/optimizers/registry.js';
+import type { UpdateArg, UpdateCall } from '../ir/optimizers/registry.js';
 import { stringLiteral } from './names.js';
 
 /** A trained parameter as its update reads it: a comment, its size, and its buffers as expressions. */
 export interface UpdateTarget {
   /** `c1.w: 5×5×1×6` */
   readonly comment: string;
-  readonly size: number;
+  /** the optimizer's calls on it (./schedule.ts) */
+  readonly calls: readonly UpdateCall[];
   /** `P.c1_w` */
   readonly param: string;
   /** `T.grad_c1_w` */
@@ -37,8 +38,8 @@ export function optimizerLiteral(o: ResolvedOptimizer): string {
 }
 
 /** The body of `updateSchedule(lr, step)`: the optimizer's calls for each trained parameter. */
-export function writeUpdateSchedule(w: CodeBlockWriter, o: ResolvedOptimizer, targets: readonly UpdateTarget[]): void {
-  const calls = targets.map((t) => [t, o.def.update(o.hyper, t.size)] as const);
+export function writeUpdateSchedule(w: CodeBlockWriter, targets: readonly UpdateTarget[]): void {
+  const calls = targets.map((t) => [t, t.calls] as const);
   // strict mode rejects an unused parameter; say it is unused on purpose
   const uses = (kind: 'learningRate' | 'step') => calls.some(([, cs]) => cs.some((c) => c.args.some((a) => typeof a === 'object' && kind in a)));
   if (targets.length > 0) w.writeLine('const k = this.kernels;');

@@ -35,6 +35,7 @@ import type { Spec } from '../spec/types.js';
 import { optimizerLiteral, writeUpdateSchedule } from './emit-update.js';
 import type { ParamSlot } from './layout.js';
 import { className, commentText, Names, stringLiteral } from './names.js';
+import { scheduledNodes, scheduledUpdates } from './schedule.js';
 
 export interface EmitInput {
   readonly spec: Spec;
@@ -272,14 +273,9 @@ function schedule(w: CodeBlockWriter, g: Graph, P: Names, X: Names, x: 'T' | 'I'
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const bufRef = (id: string) => (byId.get(id)!.op === 'param' ? `P.${P.of(id)}` : `${x}.${X.of(id)}`);
   w.writeLine('const k = this.kernels;');
-  for (const node of g.nodes) {
-    if (node.op === 'input' || node.op === 'param') continue;
-    const def = getOp(node.op)!;
+  for (const { node, calls } of scheduledNodes(g)) {
     w.writeLine(`// ${describe(node, byId)}`);
-    if (def.alias) continue;
-    for (const call of def.kernel!(node, node.inputs.map((i) => byId.get(i)!.type))) {
-      w.writeLine(`k.${call.kernel}(${call.args.map((a) => argText(a, bufRef)).join(', ')});`);
-    }
+    for (const call of calls) w.writeLine(`k.${call.kernel}(${call.args.map((a) => argText(a, bufRef)).join(', ')});`);
   }
 }
 
@@ -303,14 +299,12 @@ function describe(node: Node, byId: ReadonlyMap<string, Node>): string {
 /** The optimizer's step on each trained parameter, its buffers named as the module names them. */
 function update(w: CodeBlockWriter, input: EmitInput, P: Names, T: Names, stateNames: Map<ParamSlot, string[]>): void {
   const grads = input.train?.outputs.gradients ?? {};
-  const targets = input.params
-    .filter((p) => grads[p.node.id] !== undefined)
-    .map((p) => ({
-      comment: `${commentText(p.node.id)}: ${formatShape(p.node.type.shape)}`,
-      size: p.size,
-      param: `P.${P.of(p.node.id)}`,
-      gradient: `T.${T.of(grads[p.node.id]!)}`,
-      state: stateNames.get(p)!.map((x) => `S.${x}`),
-    }));
-  writeUpdateSchedule(w, input.optimizer, targets);
+  const targets = scheduledUpdates(input.optimizer, input.params, grads).map(({ slot, calls }) => ({
+    comment: `${commentText(slot.node.id)}: ${formatShape(slot.node.type.shape)}`,
+    calls,
+    param: `P.${P.of(slot.node.id)}`,
+    gradient: `T.${T.of(grads[slot.node.id]!)}`,
+    state: stateNames.get(slot)!.map((x) => `S.${x}`),
+  }));
+  writeUpdateSchedule(w, targets);
 }

@@ -12,8 +12,8 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 import { packageFile, packageRoot, packageVersion } from '../runtime/package-root.js';
 import { emitModule } from '../codegen/emit.js';
-import { layoutOptimizerState, layoutParameters } from '../codegen/layout.js';
-import { resolveOptimizer } from '../ir/optimizers/index.js';
+import { layoutOptimizerState, layoutParameters, type ParamSlot } from '../codegen/layout.js';
+import { resolveOptimizer, type ResolvedOptimizer } from '../ir/optimizers/index.js';
 import { checkArena, DEFAULT_INFER_BATCH } from './memory-limit.js';
 
 export interface CompileOptions {
@@ -46,6 +46,9 @@ export interface Compiled {
   /** why no module was emitted though there were no errors */
   readonly stoppedBecause?: string;
   readonly arenaFloats?: number;
+  /** the parameters' slots and the optimizer, as the module's update schedule uses them */
+  readonly params?: readonly ParamSlot[];
+  readonly optimizer?: ResolvedOptimizer;
 }
 
 export { DEFAULT_INFER_BATCH };
@@ -137,7 +140,7 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
     batchSize,
     classes: exampleShape(prediction.type.shape).reduce((a, d) => a * d, 1),
   });
-  return { ...base, source, arenaFloats };
+  return { ...base, source, arenaFloats, params, optimizer };
 }
 
 /** The spec's path relative to netc's folder when inside it (stable in committed modules). */

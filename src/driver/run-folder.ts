@@ -13,6 +13,8 @@ export const CHECKPOINT = 'checkpoint.netc';
 export const BEST_CHECKPOINT = 'best.netc';
 export const METRICS = 'metrics.json';
 export const SPEC = 'spec.yaml';
+/** written by `netc train --profile`: a Chrome trace of every kernel call */
+export const TRACE = 'trace.json';
 
 export interface Metrics {
   readonly spec: string;

@@ -18,6 +18,7 @@ import { holdOut, type Dataset } from '../runtime/data/dataset.js';
 import { prepareTfjsBackend } from '../runtime/kernels/tfjs/engine.js';
 import type { CompiledModel } from '../runtime/model.js';
 import { packageVersion } from '../runtime/package-root.js';
+import { KernelProfiler, type ScheduleLabels } from '../runtime/profiler.js';
 import { EarlyStopping, type Verdict } from '../runtime/training/early-stopping.js';
 import { evaluate, trainLoop, type EpochMetrics, type StepReport } from '../runtime/training/loop.js';
 import { restoreTraining, saveTraining } from '../runtime/training/resume.js';
@@ -26,7 +27,9 @@ import type { LoadedSpec } from '../spec/types.js';
 import { analyze } from './analyze.js';
 import { loadSpecData } from './data.js';
 import { compileAndLoad, type ModelModule } from './load.js';
-import { BEST_CHECKPOINT, CHECKPOINT, METRICS, newRunFolder, prepareRunFolder, runFolderBytes, SPEC, writeJson, type Metrics } from './run-folder.js';
+import { profileLabels } from './profile-labels.js';
+import { BEST_CHECKPOINT, CHECKPOINT, METRICS, TRACE, newRunFolder, prepareRunFolder, runFolderBytes, SPEC, writeJson, type Metrics } from './run-folder.js';
+import { chromeTrace } from './trace.js';
 
 /** How a run trains: the spec's values with the command line's overrides applied. */
 export interface RunSettings {
@@ -50,6 +53,8 @@ export interface RunOverrides {
   readonly threads: number;
   /** the run folder (default: runs/<name>-<time>/) */
   readonly out?: string | undefined;
+  /** time every kernel call; the run folder gets trace.json */
+  readonly profile?: boolean | undefined;
 }
 
 /** A run ready to train: its folder prepared, its module compiled and loaded. */
@@ -69,6 +74,8 @@ export interface TrainRun {
   readonly params: number;
   /** the analysis's warnings, to show before training */
   readonly warnings: Refusal;
+  /** when profiling: the layer and phase of each kernel call of the module's schedules */
+  readonly profileLabels?: ScheduleLabels;
 }
 
 /** Diagnostics for a person, with the texts of the files they point into. */
@@ -100,7 +107,8 @@ export async function newRun(file: string, o: RunOverrides): Promise<TrainRun | 
   writeFileAtomic(join(dir, SPEC), resolvedSpec);
   const loaded = await compileAndLoad(file, dir, { batchSize: settings.batchSize });
   if (!('module' in loaded)) return { diagnostics: loaded.compiled.diagnostics, sources: a.sources };
-  return { dir, file, loaded: a.loaded, module: loaded.module, settings, resolvedSpec, params: a.summary?.params ?? 0, warnings: { diagnostics: warnings, sources: a.sources } };
+  const profiled = o.profile ? { profileLabels: profileLabels(loaded.compiled) } : {};
+  return { dir, file, loaded: a.loaded, module: loaded.module, settings, resolvedSpec, params: a.summary?.params ?? 0, warnings: { diagnostics: warnings, sources: a.sources }, ...profiled };
 }
 
 /** A run folder whose epochs are all trained: nothing to resume. */
@@ -110,7 +118,7 @@ export interface Finished {
 }
 
 /** Set up the run in folder `dirArg` to go on from its checkpoint (to `epochs` in all, if given). */
-export async function resumeRun(dirArg: string, o: { readonly epochs?: number | undefined; readonly threads: number }): Promise<TrainRun | Refusal | Finished> {
+export async function resumeRun(dirArg: string, o: { readonly epochs?: number | undefined; readonly threads: number; readonly profile?: boolean | undefined }): Promise<TrainRun | Refusal | Finished> {
   const dir = resolve(dirArg);
   const ckpt = join(dir, CHECKPOINT);
   let c;
@@ -159,6 +167,7 @@ export async function resumeRun(dirArg: string, o: { readonly epochs?: number | 
     ...(metrics ? { metrics } : {}),
     params: a.summary?.params ?? 0,
     warnings: { diagnostics: a.diagnostics, sources: a.sources },
+    ...(o.profile ? { profileLabels: profileLabels(loaded.compiled) } : {}),
   };
 }
 
@@ -183,6 +192,8 @@ export type RunEnd =
       readonly testImages: number;
       /** when early stopping ended the run: after which epoch, and the best one (kept as best.netc) */
       readonly early?: { readonly epoch: number; readonly best: number };
+      /** when profiling: the kernel times, also written to the run folder's trace.json */
+      readonly profile?: KernelProfiler;
     }
   | { readonly kind: 'stopped'; readonly at: Progress }
   | ({ readonly kind: 'failed' } & Refusal);
@@ -205,7 +216,13 @@ export async function train(run: TrainRun, hooks: RunHooks = {}): Promise<RunEnd
       const misfit = restoreTraining(model, run.start);
       if (misfit) return failed(Messages.Checkpoint.at(undefined, join(run.dir, CHECKPOINT), `does not fit the run's spec.yaml (${misfit}); was the spec edited?`));
     }
-    return await trainModel(run, model, data, hooks);
+    const profiler = run.profileLabels ? new KernelProfiler(run.profileLabels) : undefined;
+    model.profile(profiler);
+    const end = await trainModel(run, model, data, hooks);
+    if (!profiler || end.kind !== 'done') return end;
+    const about = { spec: run.loaded.spec.name, backend: s.backend, threads: model.threads, batch_size: s.batchSize, steps: profiler.steps };
+    writeFileAtomic(join(run.dir, TRACE), JSON.stringify(chromeTrace(profiler, about)));
+    return { ...end, profile: profiler };
   } finally {
     model.close();
   }

@@ -4,4 +4,5 @@ export { Act, type Kernels, type Arena, type Backend } from './kernels/types.js'
 export { getBackend, backendNames } from './backend.js';
 export { referenceBackend } from './kernels/reference/backend.js';
 export { Random, hashSeed } from './random.js';
+export { KernelProfiler, type CallLabel, type ScheduleLabels } from './profiler.js';
 export { prepareTfjsBackend, type TfjsEngine } from './kernels/tfjs/engine.js';

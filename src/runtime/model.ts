@@ -7,6 +7,7 @@
  */
 import { defaultBackend, defaultThreads, getBackend } from './backend.js';
 import type { Backend, Kernels } from './kernels/types.js';
+import type { KernelProfiler } from './profiler.js';
 import { hashSeed, Random } from './random.js';
 
 export type Init =
@@ -103,7 +104,10 @@ export abstract class CompiledModel {
   /** correct predictions in the last training step's batch */
   lastCorrect = 0;
   protected readonly arena: Float32Array;
-  protected readonly kernels: Kernels;
+  /** what the schedules call: the backend's kernels, or a profiler's timing wrapper of them */
+  protected kernels: Kernels;
+  private readonly backendKernels: Kernels;
+  private profiler: KernelProfiler | undefined;
   /** the seed dropout draws this step's masks from */
   protected stepSeed = 0;
   private readonly seed: number;
@@ -125,12 +129,22 @@ export abstract class CompiledModel {
     const allocation = backend.allocate({ floats: info.arenaFloats, scratchFloats: 4 * largest + 64, threads: options.threads ?? defaultThreads() });
     this.arena = allocation.arena;
     this.kernels = allocation.kernels;
+    this.backendKernels = allocation.kernels;
     this.threads = allocation.threads;
     this.release = () => allocation.close();
     this.seed = options.seed ?? 0;
     this.learningRate = options.learningRate ?? info.optimizer?.learningRate ?? 0;
     this.imageSize = info.inputShape.reduce((a, d) => a * d, 1);
     this.initParameters(this.seed);
+  }
+
+  /**
+   * Time every kernel call with `profiler` from now on (see ./profiler.ts); undefined stops. Off,
+   * the schedules call the backend's kernels directly and nothing is measured.
+   */
+  profile(profiler: KernelProfiler | undefined): void {
+    this.profiler = profiler;
+    this.kernels = profiler ? profiler.wrap(this.backendKernels) : this.backendKernels;
   }
 
   /** Forward, loss and backward for n examples already in the arena. */
@@ -182,7 +196,9 @@ export abstract class CompiledModel {
     this.arena.set(images.subarray(0, n * this.imageSize), io.trainImages);
     this.arena.set(labels.subarray(0, n * this.info.classes), io.trainLabels);
     this.stepSeed = hashSeed(this.seed, `step ${this.step}`);
+    this.profiler?.enter('train');
     this.trainSchedule(n);
+    this.profiler?.leave();
     this.lastCorrect = this.kernels.countCorrect(io.scores!, io.trainLabels, n, this.info.classes);
     return this.arena[io.loss]!;
   }
@@ -190,7 +206,9 @@ export abstract class CompiledModel {
   /** Apply one optimizer step with the gradients of the last computeGradients. */
   applyUpdate(): void {
     this.step++;
+    this.profiler?.enter('update');
     this.updateSchedule(this.learningRate, this.step);
+    this.profiler?.leave();
   }
 
   /** One training step on a batch of n ≤ batchSize examples; returns the batch's loss. */
@@ -222,7 +240,9 @@ export abstract class CompiledModel {
     for (let start = 0; start < n; start += this.info.inferBatch) {
       const m = Math.min(this.info.inferBatch, n - start);
       this.arena.set(images.subarray(start * this.imageSize, (start + m) * this.imageSize), this.info.io.inferImages);
+      this.profiler?.enter('infer');
       this.inferSchedule(m);
+      this.profiler?.leave();
       out.set(this.view(this.info.io.prediction, m * this.info.classes), start * this.info.classes);
     }
     return out;

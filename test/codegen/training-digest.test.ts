@@ -71,6 +71,8 @@ const SPEC_DIGESTS: Record<string, Record<string, string>> = {
   'lenet5-wide': { fast: '674323e698f0e4f2', reference: '2d1d8c39849d2cdd' },
   // recorded when it came (batch normalization, no biases, one-cycle and label smoothing live in the training loop, not these steps)
   'mnist-fast': { fast: '6ad67123a6f7d43d', reference: '60df672cc9012924' },
+  // recorded when it came, for the benchmark
+  'vgg-mini': { fast: 'e3c1cf7b8d6faa97', reference: '4c9bbc3bf6598e1d' },
 };
 
 const specs = readdirSync('specs').filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();

@@ -49,6 +49,18 @@ describe('netc train', () => {
     expect(params(again)).toEqual(params(straight));
   });
 
+  it('--profile prints the time per layer and writes trace.json, and trains the same bits', async () => {
+    const profiled = tmp();
+    const r = await runCli([...base, '--epochs', '2', '--out', profiled, '--profile']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^profile: 12 training steps, [\d.]+ ms per step/m);
+    for (const layer of ['c1', 's2', 'c3', 's4', 'f5', 'f6', 'out', 'loss']) expect(r.stdout).toMatch(new RegExp(`^\\s+${layer}\\s+[\\d.]+\\s+[\\d.]+`, 'm'));
+    expect(r.stdout).toContain(`trace: ${join(profiled, 'trace.json')}`);
+    const trace = JSON.parse(readFileSync(join(profiled, 'trace.json'), 'utf8')) as { traceEvents: { name: string; ph: string }[] };
+    expect(trace.traceEvents.filter((e) => e.name === 'conv2dGradFilter' && e.ph === 'X')).toHaveLength(2 * 12);
+    expect(params(profiled)).toEqual(params(straight));
+  });
+
   it('--backend reference trains to the same figures and weights, within float32 rounding', async () => {
     const ref = tmp();
     expect((await runCli([...base, '--epochs', '2', '--out', ref, '--backend', 'reference'])).code).toBe(0);

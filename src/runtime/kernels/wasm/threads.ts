@@ -1,9 +1,15 @@
 /**
  * The fast backend's threads. The main thread computes its share of each large kernel call while
- * T − 1 workers, which spin on a control block in the shared memory, compute theirs; a fork and
- * join costs a few microseconds. Work is split over outputs (rows of pixels, rows of a weight
+ * T − 1 workers compute theirs; work is split over outputs (rows of pixels, rows of a weight
  * gradient), so every output is one thread's sum in one order: the same inputs give the same
  * bits whatever the thread count.
+ *
+ * Waiting: jobs come microseconds apart during a training step, so both sides first spin for
+ * about as long as a fork and join costs, then block in Atomics.wait — a worker on the job
+ * counter, the main thread on the done counter, which the last worker to finish notifies. On a
+ * busy machine a thread that spins holds a core that the thread it waits for needs (with one
+ * competing process, two spinning threads trained LeNet-5 at a third of one thread's speed);
+ * one that blocks gives the core back after a few microseconds.
  */
 import { Worker } from 'node:worker_threads';
 import './webassembly-api.js';
@@ -12,18 +18,24 @@ import './webassembly-api.js';
 const CTRL = 32768;
 /** Below this many multiply-adds (or elements), a call runs on the main thread alone. */
 const PARALLEL_WORK = 32768;
+/**
+ * Polls of the control block before blocking: a few microseconds, about one fork and join. Longer
+ * spins win nothing on a quiet machine (a wake-up from Atomics.wait costs tens of microseconds
+ * once per wait, against kernels of hundreds) and lose a core's share on a busy one.
+ */
+export const SPINS = 2000;
 
 /** The module's exported kernels, called from JavaScript with numbers. */
 export type Exports = Record<string, (...args: number[]) => number>;
 
 /**
- * The worker: instantiate the module on the shared memory, then forever wait for a job
- * (spinning briefly first, since jobs come microseconds apart during a training step), run its
- * share, and count itself done. Written as a string so it runs the same from dist/ and src/.
+ * The worker: instantiate the module on the shared memory, then forever wait for a job (spinning
+ * briefly, then blocking on the job counter), run its share, and count itself done; the last one
+ * done wakes the main thread. Written as a string so it runs the same from dist/ and src/.
  */
 const WORKER = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl: ctrlByte, arena, index, names } = workerData;
+const { module, memory, ctrl: ctrlByte, arena, index, names, spins: SPINS } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel abort'); } } });
 const ex = instance.exports;
 ex.setArena(arena);
@@ -35,7 +47,8 @@ let seen = 0;
 for (;;) {
   let spins = 0;
   while (Atomics.load(ctrl, 0) === seen) {
-    if (++spins > 200000) { Atomics.wait(ctrl, 0, seen, 100); spins = 0; }
+    // wait() sleeps only while the counter still reads 'seen': a job posted in between is not missed
+    if (++spins > SPINS) Atomics.wait(ctrl, 0, seen);
   }
   seen = Atomics.load(ctrl, 0);
   if (Atomics.load(ctrl, 4) === 1) break;
@@ -47,7 +60,7 @@ for (;;) {
     a[n] = index;
     a[n + 1] = T;
     ex[names[ctrl[2]]].apply(null, a);
-    Atomics.add(ctrl, 1, 1);
+    if (Atomics.add(ctrl, 1, 1) === T - 2) Atomics.notify(ctrl, 1);
   }
 }
 `;
@@ -73,7 +86,7 @@ export function startThreads(module: WebAssembly.Module, memory: WebAssembly.Mem
   const args = new Float64Array(memory.buffer, CTRL + 64, 40);
   const workers: Worker[] = [];
   for (let i = 1; i < threads; i++) {
-    const w = new Worker(WORKER, { eval: true, workerData: { module, memory, ctrl: CTRL, arena: arenaByte, index: i, names } });
+    const w = new Worker(WORKER, { eval: true, workerData: { module, memory, ctrl: CTRL, arena: arenaByte, index: i, names, spins: SPINS } });
     w.unref();
     workers.push(w);
   }
@@ -93,9 +106,7 @@ export function startThreads(module: WebAssembly.Module, memory: WebAssembly.Mem
       Atomics.add(ctrl, 0, 1);
       Atomics.notify(ctrl, 0);
       fn(...a, 0, T);
-      while (Atomics.load(ctrl, 1) < T - 1) {
-        // the workers finish their shares; they started when we did
-      }
+      join(ctrl, T - 1);
     },
     close() {
       Atomics.store(ctrl, 4, 1);
@@ -104,4 +115,13 @@ export function startThreads(module: WebAssembly.Module, memory: WebAssembly.Mem
       for (const w of workers) void w.terminate();
     },
   };
+}
+
+/** Wait until `workers` have counted themselves done in ctrl[1]: spin briefly, then block. */
+function join(ctrl: Int32Array, workers: number): void {
+  let spins = 0;
+  for (let done = Atomics.load(ctrl, 1); done < workers; done = Atomics.load(ctrl, 1)) {
+    // the last worker notifies after its count; wait() returns at once if a count came in between
+    if (++spins > SPINS) Atomics.wait(ctrl, 1, done);
+  }
 }
