@@ -32,7 +32,12 @@ export interface Analysis {
 export function analyze(file: string, options: LowerOptions = { training: true }, batches: Partial<ArenaBatches> = {}): Analysis {
   // The registry's schema, not the committed file's: a layer registered at run time is valid.
   const load = loadSpec(file, { schema: specSchema() });
-  if (!load.loaded) return finish(file, load.diagnostics, load.sources);
+  if (!load.loaded) {
+    // Every error in one run: what the schema rejected is left out, and the rest is checked.
+    const partial = load.partial;
+    const rest = partial ? lower(partial.loaded, { ...options, salvage: partial }).diagnostics : [];
+    return finish(file, [...load.diagnostics, ...rest], load.sources);
+  }
   const lowered = lower(load.loaded, options);
   const diagnostics = [...load.diagnostics, ...lowered.diagnostics];
   if (!lowered.graph) return finish(file, diagnostics, load.sources, { loaded: load.loaded });

@@ -18,6 +18,7 @@ import { parseSource, SOURCE_LIMITS, SourceMap, type PathSegment } from './sourc
 import { suggest } from '../diagnostics/suggest.js';
 import type { LoadedSpec, Spec } from './types.js';
 import { validateSpec, type Schema } from './validate.js';
+import { salvage, type Salvage } from './salvage.js';
 
 export const MAX_EXTENDS_DEPTH = 8;
 
@@ -27,6 +28,8 @@ export interface LoadResult {
   readonly diagnostics: Diagnostic[];
   /** every file read, by the name diagnostics use, for printing source lines */
   readonly sources: Map<string, string>;
+  /** when the schema found errors: what of the spec the later checks can still read */
+  readonly partial?: Salvage;
 }
 
 type Doc = Record<string, unknown>;
@@ -120,14 +123,23 @@ export function loadSpec(file: string, options: SpecLoadOptions = {}): LoadResul
   const sources = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const r = resolveFile(file, [], sources, diagnostics);
-  if (!r.doc || hasErrors(diagnostics)) return { diagnostics, sources };
+  // A mistake in a patch or remove leaves the rest of the variant to check.
+  if (!r.doc) return { diagnostics, sources };
   diagnostics.push(...validateSpec(r.doc, r.map, options.schema));
-  if (hasErrors(diagnostics)) return { diagnostics, sources };
-  for (const { path } of SHORTHANDS) {
-    const parent = path.slice(0, -1).reduce<unknown>((o, k) => (isMapping(o) && Object.hasOwn(o, k) ? o[k] : undefined), r.doc);
-    if (isMapping(parent)) expandShorthand(parent, path, r.map);
+  if (hasErrors(diagnostics)) {
+    const partial = salvage(file, r.doc, r.map, sources, options.schema);
+    if (partial) expandShorthands(partial.loaded.spec as unknown as Doc, r.map);
+    return { diagnostics, sources, ...(partial ? { partial } : {}) };
   }
+  expandShorthands(r.doc, r.map);
   return { loaded: { file, spec: r.doc as unknown as Spec, map: r.map, sources }, diagnostics, sources };
+}
+
+function expandShorthands(doc: Doc, map: SourceMap): void {
+  for (const { path } of SHORTHANDS) {
+    const parent = path.slice(0, -1).reduce<unknown>((o, k) => (isMapping(o) && Object.hasOwn(o, k) ? o[k] : undefined), doc);
+    if (isMapping(parent)) expandShorthand(parent, path, map);
+  }
 }
 
 /** Read one file and everything it extends, merged, not yet validated. */

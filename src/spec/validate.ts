@@ -80,7 +80,54 @@ export function validateSpec(doc: unknown, map: SourceMap, schema?: Schema): Dia
   // The schema's errors at a non-finite value repeat its diagnostic; they still take part in the
   // grouping, so that a oneOf around the value is explained by them rather than reported.
   const skip = new Set(nonFinite.map(([path]) => pointer(path)));
-  return [...out, ...mapErrors(validate.errors ?? [], doc, map, skip)];
+  const errors = validate.errors ?? [];
+  return [...out, ...mapErrors(errors, doc, map, skip), ...behindUnknownTags(errors, doc, map, validate, skip)];
+}
+
+/**
+ * An unknown op or optimizer name stops the schema from checking the rest of its mapping, so
+ * `{ name: Adam, lr: 0.01 }` would hide the `lr` until `Adam` is fixed. Where the name has a
+ * suggestion, the mapping is checked again as if it were written, and what that finds is reported
+ * too (everything but the name, which has its own diagnostic).
+ */
+function behindUnknownTags(errors: readonly ErrorObject[], doc: unknown, map: SourceMap, validate: ValidateFunction, skip: ReadonlySet<string>): Diagnostic[] {
+  const fixed = structuredClone(doc);
+  const under: string[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'discriminator' || e.params.error !== 'mapping' || typeof e.params.tagValue !== 'string') continue;
+    const options = discriminatorOptions(e);
+    const meant = suggest(e.params.tagValue, options);
+    const target = parsePointer(e.instancePath).reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], fixed);
+    if (meant === undefined || typeof target !== 'object' || target === null) continue;
+    (target as Record<string, unknown>)[String(e.params.tag)] = meant;
+    under.push(e.instancePath);
+  }
+  if (under.length === 0 || validate(fixed)) return [];
+  const inside = (validate.errors ?? []).filter((x) => under.some((p) => x.instancePath === p || x.instancePath.startsWith(p + '/')));
+  return mapErrors(inside, doc, map, skip);
+}
+
+/** The values a discriminator's tag may take: the const of each branch. */
+function discriminatorOptions(e: ErrorObject): string[] {
+  const tag = String(e.params.tag);
+  return (((e.parentSchema ?? {}) as Schema).oneOf as Schema[] | undefined ?? []).map((s) => String(((s.properties as Schema)[tag] as Schema).const));
+}
+
+/**
+ * Where the document breaks the schema, as paths: the value at fault, or for an unknown or a
+ * missing key the key itself. What the salvage of a broken spec leaves out to check the rest.
+ */
+export function schemaErrorPaths(doc: unknown, schema?: Schema): PathSegment[][] {
+  const validate = validator(schema);
+  const paths = nonFiniteNumbers(doc).map(([path]) => path);
+  if (validate(doc)) return paths;
+  for (const e of validate.errors ?? []) {
+    if (e.keyword === 'if' || e.keyword === 'not') continue;
+    const path: PathSegment[] = parsePointer(e.instancePath).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const key = e.keyword === 'additionalProperties' ? e.params.additionalProperty : e.keyword === 'required' ? e.params.missingProperty : undefined;
+    paths.push(key === undefined ? path : [...path, String(key)]);
+  }
+  return paths;
 }
 
 /**
@@ -191,9 +238,7 @@ function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | un
     case 'discriminator': {
       const tag = String(e.params.tag);
       const value = e.params.tagValue;
-      const options = ((parent.oneOf ?? []) as Schema[]).map((s) =>
-        String(((s.properties as Schema)[tag] as Schema).const),
-      );
+      const options = discriminatorOptions(e);
       if (e.params.error === 'mapping' && typeof value === 'string') {
         const loc = map.locate([...path, tag]);
         if (tag === 'op') return Messages.UnknownOp.at(loc, value, suggest(value, options), options);
@@ -237,9 +282,8 @@ function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | un
     case 'maxItems': {
       const n = Number(e.params.limit);
       const exact = parent.minItems !== undefined && parent.minItems === parent.maxItems;
-      const rule = exact
-        ? `exactly ${n} items (it has ${(e.data as unknown[]).length})`
-        : `${e.keyword === 'minItems' ? 'at least' : 'at most'} ${n} items (it has ${(e.data as unknown[]).length})`;
+      const items = `${n} item${n === 1 ? '' : 's'} (it has ${(e.data as unknown[]).length})`;
+      const rule = exact ? `exactly ${items}` : `${e.keyword === 'minItems' ? 'at least' : 'at most'} ${items}`;
       return Messages.WrongLength.at(at(), what, rule);
     }
     case 'propertyNames':
