@@ -258,7 +258,7 @@ function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | un
       return Messages.WrongType.at(at(), what, JSON.stringify(e.params.allowedValue), describeValue(e.data));
     case 'type':
     case 'oneOf':
-      return Messages.WrongType.at(at(), what, expectation(parent), describeValue(e.data));
+      return Messages.WrongType.at(at(), what, exampleOf(path) ?? expectation(parent), describeValue(e.data));
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -291,6 +291,27 @@ function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | un
     default:
       return Messages.SchemaViolation.at(at(), what, e.message ?? e.keyword);
   }
+}
+
+const LAYER_EXAMPLE = 'a mapping like `{ name: c1, op: conv2d, filters: 6, kernel: 5 }`';
+
+/**
+ * What to write at the places where a wrong kind of YAML is a common mistake (a layer written as
+ * a list, a number for the optimizer), as an example rather than the schema's alternatives.
+ */
+const EXAMPLES: readonly (readonly [RegExp, string])[] = [
+  [/^\/layers\/\d+$/, LAYER_EXAMPLE],
+  [/^\/insert_after\/[^/]+\/\d+$/, LAYER_EXAMPLE],
+  [/^\/layers$/, `a list of layers, each ${LAYER_EXAMPLE}`],
+  [/^\/input$/, 'a mapping like `{ shape: [28, 28, 1] }`'],
+  [/^\/train$/, 'a mapping like `{ dataset: mnist, epochs: 10 }`'],
+  [/^\/train\/optimizer$/, "an optimizer's name such as 'adam', or a mapping like `{ name: adam, learning_rate: 0.001 }`"],
+  [/^\/train\/dataset$/, "a data set's name such as 'mnist', or a mapping like `{ images: ./photos }`"],
+];
+
+function exampleOf(path: readonly PathSegment[]): string | undefined {
+  const p = pointer(path);
+  return EXAMPLES.find(([re]) => re.test(p))?.[1];
 }
 
 /** A short phrase for what a schema accepts: "an integer ≥ 1 or a list of 2 integers ≥ 1". */
@@ -337,7 +358,7 @@ function describeValue(v: unknown): string {
   if (typeof v === 'string') return `the text '${v}'`;
   if (typeof v === 'number') return `the number ${v}`;
   if (typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (Array.isArray(v)) return 'a list';
   return 'a mapping';
 }
 
