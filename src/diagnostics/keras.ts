@@ -25,6 +25,7 @@ export const KERAS_NAMES: Readonly<Record<string, string>> = {
   pool_size: 'pool',
   strides: 'stride',
   dilation_rate: 'dilation',
+  activation: 'fn', // the Activation layer's argument; netc's activation layer names it fn
   kernel_regularizer: 'l2',
   // optimizers and their arguments
   lr: 'learning_rate',
