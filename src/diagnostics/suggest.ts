@@ -20,7 +20,7 @@ export function editDistance(a: string, b: string): number {
  * match wins, then netc's name for a Keras name ('pool_size' → 'pool'); a name of another real
  * function ('selu', 'nadam') gets none; otherwise the smallest edit distance within a third of the
  * word's length (at least 2, but 1 for a word of two letters), or a candidate that starts with the
- * word ('conv' → 'conv2d').
+ * word ('conv' → 'conv2d') or that the word starts with ('flatten' → a layer named 'flat').
  */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
   const list = [...candidates];
@@ -41,5 +41,6 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   }
   const limit = word.length <= 2 ? 1 : Math.max(2, Math.floor(word.length / 3));
   if (best !== undefined && bestD <= limit) return best;
-  return list.find((c) => lower.length >= 3 && c.toLowerCase().startsWith(lower));
+  // a shortened name ('conv' → 'conv2d'), or a longer one ('flatten' → 'flat')
+  return list.find((c) => lower.length >= 3 && c.toLowerCase().startsWith(lower)) ?? list.find((c) => c.length >= 3 && lower.startsWith(c.toLowerCase()));
 }
