@@ -6,6 +6,8 @@
  *
  *   an attribute of a layer that fails (`activaton`, `kernel: [5, x]`)  left out; the layer is
  *       still lowered, and what follows from it is marked as a possible consequence
+ *   an unknown op with a suggestion (`Dense`, `AveragePooling2D`)        read as the suggested op;
+ *       what follows from it is marked as a possible consequence
  *   a layer's name, op or inputs that fail, or the layer itself          the layer is kept for
  *       the name, reference and cycle checks, and not lowered (nor what reads it)
  *   the train section                                                     left out (no loss checks)
@@ -15,7 +17,8 @@
 import type { SourceLoc } from '../diagnostics/diagnostics.js';
 import type { SourceMap } from './source.js';
 import type { LoadedSpec, Spec } from './types.js';
-import { schemaErrorPaths, type Schema } from './validate.js';
+import { layerOps, schemaErrorPaths, type Schema } from './validate.js';
+import { suggest } from '../diagnostics/suggest.js';
 
 export interface Salvage {
   /** a spec the later checks can read; the layers in `unusable` are stubs with their names and inputs */
@@ -37,8 +40,11 @@ const STRUCTURAL = new Set(['name', 'op', 'inputs']);
 /** Top-level keys whose failure leaves nothing to check, and the ones a harmless value replaces. */
 const PLACEHOLDERS: Readonly<Record<string, unknown>> = { netc: 1, name: 'spec' };
 
-/** Rounds of leaving out and validating again: leaving out an attribute can make a required key missing. */
-const ROUNDS = 3;
+/**
+ * Rounds of leaving out and validating again: an op read as the one suggested can show an
+ * unknown key, and leaving that out can make a required key missing.
+ */
+const ROUNDS = 4;
 
 /**
  * The salvage of `doc` (merged, not valid), or undefined when too little is left to check.
@@ -51,6 +57,7 @@ export function salvage(file: string, doc: Doc, map: SourceMap, sources: Readonl
   const unusable = new Map<number, SourceLoc>();
   const repaired = new Map<number, SourceLoc>();
   let shapes = true;
+  const ops = layerOps(schema);
   for (let round = 0; round < ROUNDS; round++) {
     const paths = schemaErrorPaths(work, schema).filter((p) => !(p[0] === 'layers' && unusable.has(p[1] as number)));
     if (paths.length === 0) return { loaded: { file, spec: work as unknown as Spec, map, sources }, unusable, repaired, shapes };
@@ -58,7 +65,11 @@ export function salvage(file: string, doc: Doc, map: SourceMap, sources: Readonl
       const [top, i, attr] = path;
       if (top === 'layers' && typeof i === 'number') {
         const loc = map.locate(path, 'key');
-        if (typeof attr === 'string' && !STRUCTURAL.has(attr) && isMapping(layers[i]) && Object.hasOwn(layers[i], attr)) {
+        const meant = unusable.has(i) ? undefined : meantOp(layers[i], ops);
+        if (meant !== undefined && isMapping(layers[i])) {
+          layers[i].op = meant;
+          repaired.set(i, map.locate([top, i, 'op']));
+        } else if (typeof attr === 'string' && !STRUCTURAL.has(attr) && isMapping(layers[i]) && Object.hasOwn(layers[i], attr)) {
           delete layers[i][attr];
           if (!repaired.has(i)) repaired.set(i, loc);
         } else if (!unusable.has(i)) {
@@ -77,6 +88,12 @@ export function salvage(file: string, doc: Doc, map: SourceMap, sources: Readonl
     }
   }
   return undefined;
+}
+
+/** The op a layer's unknown op stands for, when one is suggested ('Dense' → dense, 'AveragePooling2D' → avgpool2d). */
+function meantOp(layer: unknown, ops: readonly string[]): string | undefined {
+  if (!isMapping(layer) || typeof layer.op !== 'string' || ops.includes(layer.op)) return undefined;
+  return suggest(layer.op, ops);
 }
 
 /** A layer that only names itself and what it reads, for the checks of names and references. */

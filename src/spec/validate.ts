@@ -29,8 +29,16 @@ export function schemaPath(): string {
   return packageFile('specs', 'netc.schema.json');
 }
 
+const schemaOf = (given?: Schema): Schema => given ?? (committed ??= JSON.parse(readFileSync(schemaPath(), 'utf8')) as Schema);
+
+/** The ops a layer may name in `schema` (default: the committed one). */
+export function layerOps(given?: Schema): string[] {
+  const layer = ((schemaOf(given).definitions ?? {}) as Schema).layer as Schema | undefined;
+  return ((layer?.oneOf ?? []) as Schema[]).map((b) => String(((b.properties as Schema).op as Schema).const));
+}
+
 function validator(given?: Schema): ValidateFunction {
-  const schema = given ?? (committed ??= JSON.parse(readFileSync(schemaPath(), 'utf8')) as Schema);
+  const schema = schemaOf(given);
   let v = compiled.get(schema);
   if (!v) {
     v = precompiled(schema) ?? (new (require('ajv') as typeof import('ajv')).Ajv(AJV_OPTIONS)).compile(schema);
