@@ -43,6 +43,12 @@ describe('netc train --out onto an earlier run', () => {
     expect(r.code, r.stderr).toBe(0);
   }, 120_000);
 
+  it('a finished run of one epoch says "1 epoch"', async () => {
+    const r = await runCli(['train', '--resume', run, '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/has finished its 1 epoch; resume with --epochs N \(more than 1\) to train longer/);
+  });
+
   it('--force without --out is a command-line mistake', async () => {
     const r = await runCli(['train', spec, '--force']);
     expect(r.code).toBe(2);
