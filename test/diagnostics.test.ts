@@ -61,6 +61,14 @@ describe('invalid and warning fixtures', () => {
         }
       });
 
+      // The whole list, not a subset: a check that stops early (and hides the next mistake
+      // until this one is fixed) or a mistake reported twice fails here.
+      it('gives exactly the diagnostics it declares, no more', () => {
+        const key = (code: string, f: string | undefined, line: number | undefined, column: number | undefined) => `${code} ${f ?? '?'}:${line ?? 0}:${column ?? 0}`;
+        const got = a.diagnostics.map((d) => key(d.code, d.loc?.file, d.loc?.line, d.loc?.column)).sort();
+        expect(got, rendered(file)).toEqual(want.map((w) => key(w.code, w.file, w.line, w.column)).sort());
+      });
+
       it(file.includes('/warnings/') ? 'is valid (warnings only)' : 'is invalid', () => {
         expect(a.ok).toBe(file.includes('/warnings/'));
       });

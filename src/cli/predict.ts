@@ -7,6 +7,7 @@ import { restore } from '../driver/from-checkpoint.js';
 import { imageFromFile } from './image.js';
 import { style } from './output.js';
 import { printDiagnostics } from './print-diagnostics.js';
+import { Messages } from '../diagnostics/messages.js';
 
 export const predictUsage = `usage: netc predict <run folder or checkpoint> <image.png | image.jpg | index> [--json]
 
@@ -27,7 +28,11 @@ export async function runPredict(argv: string[]): Promise<number> {
   if (positionals.length !== 2) throw new UsageError('name a run folder or checkpoint, then a PNG or JPEG file or a test image index');
   const [from, what] = positionals as [string, string];
   const isIndex = /^\d+$/.test(what) && !existsSync(what);
-  if (!isIndex && !existsSync(what)) throw new UsageError(`'${what}' is neither a file nor a test image index`);
+  // a file that is not there is a mistake in the input, as for every command (exit 1), not in the command line
+  if (!isIndex && !existsSync(what)) {
+    printDiagnostics([Messages.CannotRead.at(undefined, what, 'no such file; name a PNG or JPEG file, or a test image by its index (a whole number)')]);
+    return 1;
+  }
   const r = await restore(from, { threads: 1 }); // one image: a worker would only cost
   if (Array.isArray(r)) {
     printDiagnostics(r);

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { augmenterOf, newRun, resumeRun, train, type Finished, type Refusal, type RunEnd, type TrainRun } from '../driver/train-run.js';
 import { datasetName } from '../driver/data.js';
-import { clock, percent } from '../driver/format.js';
+import { clock, counted, percent } from '../driver/format.js';
 import { profileSummary } from '../driver/profile-summary.js';
 import { BEST_CHECKPOINT, SPEC, TRACE } from '../driver/run-folder.js';
 import { imageGridPng, pixelRange } from '../report/digits.js';
@@ -39,7 +39,8 @@ generated module and a checkpoint after every epoch. Options override the spec:
   --threads N           threads for the kernels (default: the machine's ${defaultThreads()} cores)
   --backend NAME        ${backendNames().join(', ')} (default: fast; reference is the plain TypeScript baseline;
                         tfjs runs TensorFlow.js ops, on @tensorflow/tfjs-node where it is installed)
-  --out DIR             the run folder to write
+  --out DIR             the run folder to write (refused when it holds a run, unless --force)
+  --force               with --out: overwrite the run already in DIR
   --resume DIR          continue the run in DIR from its last checkpoint
   --no-progress         no live progress bar, only a line per epoch
   --profile             time every kernel call: print the time per layer and per kernel (forward,
@@ -60,6 +61,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     threads: { type: 'string' },
     backend: { type: 'string' },
     out: { type: 'string', short: 'o' },
+    force: { type: 'boolean' },
     resume: { type: 'string' },
     'no-progress': { type: 'boolean' },
     profile: { type: 'boolean' },
@@ -84,7 +86,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   let prepared: TrainRun | Refusal | Finished;
   if (typeof values.resume === 'string') {
     if (positionals.length > 0) throw new UsageError('--resume continues a run folder; do not name a spec as well');
-    for (const o of ['batch-size', 'learning-rate', 'seed', 'limit', 'out', 'backend'] as const) {
+    for (const o of ['batch-size', 'learning-rate', 'seed', 'limit', 'out', 'force', 'backend'] as const) {
       if (values[o] !== undefined) throw new UsageError(`--${o} cannot change when resuming: the run continues with its own settings`);
     }
     prepared = await resumeRun(values.resume, { epochs, threads, profile: values.profile === true });
@@ -93,14 +95,15 @@ export async function runTrain(argv: string[]): Promise<number> {
       process.stdout.write(
         early
           ? `${values.resume} was stopped early after epoch ${early} (early_stopping); there is nothing to resume\n`
-          : `${values.resume} has finished its ${n} epochs; resume with --epochs N (more than ${n}) to train longer\n`,
+          : `${values.resume} has finished its ${counted(n, 'epoch')}; resume with --epochs N (more than ${n}) to train longer\n`,
       );
       return 0;
     }
   } else {
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name the spec to train' : 'train takes one spec');
     const out = typeof values.out === 'string' ? values.out : undefined;
-    prepared = await newRun(positionals[0]!, { epochs, batchSize, learningRate, seed, limit, backend, threads, out, profile: values.profile === true });
+    if (values.force && out === undefined) throw new UsageError('--force overwrites the run folder that --out names; name one with --out');
+    prepared = await newRun(positionals[0]!, { epochs, batchSize, learningRate, seed, limit, backend, threads, out, force: Boolean(values.force), profile: values.profile === true });
   }
   if (!('module' in prepared)) {
     printDiagnostics(prepared.diagnostics, prepared.sources);
@@ -130,7 +133,7 @@ async function trainPrinting(run: TrainRun, progress: boolean, showAugment: numb
         const backend = model.backend.name === 'tfjs' ? `tfjs backend (${describeEngine(tfjsEngine()!)})` : `${model.backend.name} backend`;
         out.write(
           `${run.start ? 'resuming' : 'training'} ${st.bold(run.loaded.spec.name)} (${num(run.params)} parameters) on ${datasetName(train.dataset)}: ` +
-            `${num(data.train.count)} images, ${s.epochs} epochs of ${Math.ceil(data.train.count / s.batchSize)} batches of ${s.batchSize}; ` +
+            `${counted(data.train.count, 'image')}, ${counted(s.epochs, 'epoch')} of ${counted(Math.ceil(data.train.count / s.batchSize), 'batch')} of ${Math.min(s.batchSize, data.train.count)}; ` +
             `${backend}, ${metrics.threads} thread${metrics.threads === 1 ? '' : 's'}\n`,
         );
         if (showAugment) out.write(`the first ${showAugment} training images as the first epoch distorts them: ${writeAugmentGrid(run, data, showAugment)}\n`);

@@ -85,6 +85,8 @@ export const Messages = {
     'error',
     (path: string, what: string) => `${q(path)} is ${what}, not a spec file; name a YAML file`,
   ),
+  Indentation: def(1011, 'error', (fix: string) => `YAML indentation: ${fix}`),
+  TabIndentation: def(1012, 'error', (fix: string) => `YAML indentation: ${fix}`),
   DuplicateKey: def(
     1010,
     'error',

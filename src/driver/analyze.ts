@@ -11,6 +11,7 @@ import { summarize, type Summary } from '../ir/summary.js';
 import { verifyGraph } from '../ir/verify.js';
 import { Messages } from '../diagnostics/messages.js';
 import type { Graph } from '../ir/types.js';
+import { blameVariant } from './blame.js';
 import { checkArenaEstimate, DEFAULT_INFER_BATCH, type ArenaBatches } from './memory-limit.js';
 
 export interface Analysis {
@@ -38,10 +39,16 @@ export function analyze(
 ): Analysis {
   // The registry's schema, not the committed file's: a layer registered at run time is valid.
   const load = loadSpec(file, { schema: specSchema(), texts });
-  if (!load.loaded) return finish(file, load.diagnostics, load.sources);
+  if (!load.loaded) {
+    // Every error in one run: what the schema rejected is left out, and the rest is checked.
+    const partial = load.partial;
+    const rest = partial ? lower(partial.loaded, { ...options, salvage: partial }).diagnostics : [];
+    const all = [...load.diagnostics, ...rest];
+    return finish(file, partial ? blame(all, partial.loaded, options, batches) : all, load.sources);
+  }
   const lowered = lower(load.loaded, options);
   const diagnostics = [...load.diagnostics, ...lowered.diagnostics];
-  if (!lowered.graph) return finish(file, diagnostics, load.sources, { loaded: load.loaded });
+  if (!lowered.graph) return finish(file, blame(diagnostics, load.loaded, options, batches), load.sources, { loaded: load.loaded });
   const problems = verifyGraph(lowered.graph);
   if (problems.length > 0) diagnostics.push(Messages.PassBrokeGraph.at(undefined, 'lower', problems.join('; ')));
   const spec = load.loaded.spec;
@@ -51,12 +58,17 @@ export function analyze(
   });
   if (tooLarge) diagnostics.push(tooLarge);
   const summary = summarize(lowered.graph, load.loaded.spec, lowered.layerOutputs);
-  return finish(file, diagnostics, load.sources, {
+  return finish(file, blame(diagnostics, load.loaded, options, batches), load.sources, {
     loaded: load.loaded,
     graph: lowered.graph,
     layerOutputs: lowered.layerOutputs,
     summary,
   });
+}
+
+/** A variant's errors that its edits cause in the base, moved to the edit (see blame.ts). */
+function blame(diagnostics: Diagnostic[], loaded: LoadedSpec, options: LowerOptions, batches: Partial<ArenaBatches>): Diagnostic[] {
+  return blameVariant(diagnostics, loaded, () => (loaded.variant ? analyze(loaded.variant.base, options, batches).diagnostics : []));
 }
 
 function finish(

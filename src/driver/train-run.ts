@@ -55,6 +55,8 @@ export interface RunOverrides {
   readonly out?: string | undefined;
   /** time every kernel call; the run folder gets trace.json */
   readonly profile?: boolean | undefined;
+  /** write into `out` even when it holds a run already */
+  readonly force?: boolean;
 }
 
 /** A run ready to train: its folder prepared, its module compiled and loaded. */
@@ -101,6 +103,11 @@ export async function newRun(file: string, o: RunOverrides): Promise<TrainRun | 
     threads: o.threads,
   };
   const dir = resolve(o.out ?? newRunFolder('runs', spec.name));
+  const earlier = o.force ? undefined : [CHECKPOINT, METRICS, SPEC].find((f) => existsSync(join(dir, f)));
+  if (earlier) {
+    const problem = `holds a run already (${earlier}); choose another --out, continue it with netc train --resume ${o.out ?? dir}, or add --force to overwrite it`;
+    return { diagnostics: [...warnings, Messages.RunFolder.at(undefined, dir, problem)], sources: a.sources };
+  }
   const problem = prepareRunFolder(dir, a.graph ? runFolderBytes(a.graph) : 64 * 1048576);
   if (problem) return { diagnostics: [...warnings, Messages.RunFolder.at(undefined, dir, problem)], sources: a.sources };
   const resolvedSpec = resolvedSpecText(a.loaded, settings);

@@ -33,6 +33,18 @@ export interface Lowered {
 export interface LowerOptions {
   /** add the labels and the loss from the spec's `train` section (when it has one) */
   readonly training: boolean;
+  /** what the schema rejected, when lowering the salvage of a spec with errors to find the rest */
+  readonly salvage?: SalvageFacts;
+}
+
+/** The part of a spec's salvage that lowering needs (see src/spec/salvage.ts). */
+export interface SalvageFacts {
+  /** layers to check for names and references only */
+  readonly unusable: ReadonlyMap<number, SourceLoc>;
+  /** layers lowered without an attribute that failed, and where it failed */
+  readonly repaired: ReadonlyMap<number, SourceLoc>;
+  /** false when the input has no shape to start from */
+  readonly shapes: boolean;
 }
 
 export const INPUT = 'input';
@@ -65,7 +77,7 @@ export function lower(loaded: LoadedSpec, options: LowerOptions = { training: tr
   });
 
   // What each layer reads: its `inputs`, or the layer before it.
-  const broken = new Set<number>();
+  const broken = new Set<number>(options.salvage?.unusable.keys());
   const deps: string[][] = layers.map((l, i) => (l.inputs ? [...l.inputs] : [i === 0 ? INPUT : layers[i - 1]!.name]));
   deps.forEach((names, i) =>
     names.forEach((name, j) => {
@@ -76,6 +88,8 @@ export function lower(loaded: LoadedSpec, options: LowerOptions = { training: tr
   );
 
   const order = topologicalOrder(layers, deps, index, broken, at, diagnostics);
+  if (options.salvage?.shapes === false) return { diagnostics, layerOutputs: new Map() };
+  const suspect = suspects(order, deps, index, options.salvage);
 
   // Lower each layer in dependency order.
   const nodes: Node[] = [];
@@ -101,7 +115,9 @@ export function lower(loaded: LoadedSpec, options: LowerOptions = { training: tr
     }
     const def = getLayer(layer.op);
     if (!def) continue; // the schema already rejected an unknown op
+    const before = diagnostics.length;
     const out = def.lower(layer, ins as Node[], layerContext(layer, i, { nodes, ids, diagnostics, training, updates }, at));
+    markConsequences(diagnostics, before, suspect.get(i));
     if (out) outputs.set(layer.name, out);
     else failed.add(layer.name);
   }
@@ -115,17 +131,47 @@ export function lower(loaded: LoadedSpec, options: LowerOptions = { training: tr
     warnUnused(deps, index, outputName, at, diagnostics);
   }
   const prediction = outputs.get(outputName);
-  if (!prediction || hasErrors(diagnostics)) return { diagnostics, layerOutputs };
+  // The fit to the data set is checked even when a layer elsewhere failed: the output it needs
+  // was lowered, so what it says is about the output.
+  if (!prediction) return { diagnostics, layerOutputs };
 
   let graphOutputs: GraphOutputs = { prediction: posterior(loaded, prediction, nodes, options).id };
   if (training) {
     const t = lowerTraining(loaded, prediction, index.get(outputName)!, nodes);
+    const before = diagnostics.length;
     diagnostics.push(...t.diagnostics);
+    markConsequences(diagnostics, before, suspect.get(index.get(outputName)!));
     if (!t.outputs) return { diagnostics, layerOutputs };
     graphOutputs = Object.keys(updates).length > 0 ? { ...t.outputs, updates } : t.outputs;
   }
   if (hasErrors(diagnostics)) return { diagnostics, layerOutputs };
   return { graph: { name: spec.name, nodes, outputs: graphOutputs }, diagnostics, layerOutputs };
+}
+
+/**
+ * Layer index → the error of a left-out attribute that the layer's shape depends on: its own,
+ * or the first of a layer it reads, in dependency order.
+ */
+function suspects(order: readonly number[], deps: readonly string[][], index: ReadonlyMap<string, number>, salvage: SalvageFacts | undefined): Map<number, SourceLoc> {
+  const out = new Map<number, SourceLoc>();
+  if (!salvage) return out;
+  for (const i of order) {
+    const own = salvage.repaired.get(i);
+    const inherited = deps[i]!.map((d) => out.get(index.get(d) ?? -1)).find((l) => l !== undefined);
+    const loc = own ?? inherited;
+    if (loc) out.set(i, loc);
+  }
+  return out;
+}
+
+/** Notes on the diagnostics from `from` on that they may follow from the error at `cause`. */
+function markConsequences(diagnostics: Diagnostic[], from: number, cause: SourceLoc | undefined): void {
+  if (!cause) return;
+  for (let k = from; k < diagnostics.length; k++) {
+    const d = diagnostics[k]!;
+    const note = { message: 'this may follow from the error here; fix that one first', loc: cause };
+    diagnostics[k] = { ...d, related: [...(d.related ?? []), note] };
+  }
 }
 
 /** What the layers of one lowering share: the nodes so far, and the state updates. */

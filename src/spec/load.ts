@@ -16,8 +16,9 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 import { parseSource, SOURCE_LIMITS, SourceMap, type PathSegment } from './source.js';
 import { suggest } from '../diagnostics/suggest.js';
-import type { LoadedSpec, Spec } from './types.js';
+import type { LoadedSpec, Spec, VariantEdit, VariantInfo } from './types.js';
 import { validateSpec, type Schema } from './validate.js';
+import { salvage, type Salvage } from './salvage.js';
 
 export const MAX_EXTENDS_DEPTH = 8;
 
@@ -27,12 +28,17 @@ export interface LoadResult {
   readonly diagnostics: Diagnostic[];
   /** every file read, by the name diagnostics use, for printing source lines */
   readonly sources: Map<string, string>;
+  /** when the schema found errors: what of the spec the later checks can still read */
+  readonly partial?: Salvage;
 }
 
 type Doc = Record<string, unknown>;
 
 /** The keys that edit a base spec's layers rather than replace a value. */
 const EDITS = ['remove', 'insert_after', 'patch'] as const;
+
+/** A variant's top-level keys that change what the base's layers compute. */
+const OVERRIDES = ['input', 'preprocess', 'layers', 'output', 'train'];
 
 /**
  * Values a person may write short, by where they are, and the key of the mapping each stands
@@ -59,6 +65,7 @@ function expandShorthand(parent: Doc, path: readonly PathSegment[], map: SourceM
 interface Resolved {
   doc?: Doc;
   map: SourceMap;
+  variant?: VariantInfo;
 }
 
 const isMapping = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -125,14 +132,24 @@ export function loadSpec(file: string, options: SpecLoadOptions = {}): LoadResul
   const sources = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const r = resolveFile(file, [], sources, diagnostics, options.texts ?? new Map());
-  if (!r.doc || hasErrors(diagnostics)) return { diagnostics, sources };
+  // A mistake in a patch or remove leaves the rest of the variant to check.
+  if (!r.doc) return { diagnostics, sources };
   diagnostics.push(...validateSpec(r.doc, r.map, options.schema));
-  if (hasErrors(diagnostics)) return { diagnostics, sources };
-  for (const { path } of SHORTHANDS) {
-    const parent = path.slice(0, -1).reduce<unknown>((o, k) => (isMapping(o) && Object.hasOwn(o, k) ? o[k] : undefined), r.doc);
-    if (isMapping(parent)) expandShorthand(parent, path, r.map);
+  if (hasErrors(diagnostics)) {
+    const partial = salvage(file, r.doc, r.map, sources, options.schema);
+    if (partial) expandShorthands(partial.loaded.spec as unknown as Doc, r.map);
+    const withVariant = partial && r.variant ? { ...partial, loaded: { ...partial.loaded, variant: r.variant } } : partial;
+    return { diagnostics, sources, ...(withVariant ? { partial: withVariant } : {}) };
   }
-  return { loaded: { file, spec: r.doc as unknown as Spec, map: r.map, sources }, diagnostics, sources };
+  expandShorthands(r.doc, r.map);
+  return { loaded: { file, spec: r.doc as unknown as Spec, map: r.map, sources, ...(r.variant ? { variant: r.variant } : {}) }, diagnostics, sources };
+}
+
+function expandShorthands(doc: Doc, map: SourceMap): void {
+  for (const { path } of SHORTHANDS) {
+    const parent = path.slice(0, -1).reduce<unknown>((o, k) => (isMapping(o) && Object.hasOwn(o, k) ? o[k] : undefined), doc);
+    if (isMapping(parent)) expandShorthand(parent, path, map);
+  }
 }
 
 /** Read one file and everything it extends, merged, not yet validated. */
@@ -215,11 +232,14 @@ function extend(
     mergeInto(merged, key, value, [key], map, mmap);
   }
   delete merged.extends;
+  const edits: VariantEdit[] = Object.keys(doc)
+    .filter((key) => OVERRIDES.includes(key))
+    .map((key) => ({ loc: map.locate([key], 'key'), what: `'${key}'` }));
   if (doc.remove !== undefined || doc.insert_after !== undefined) {
-    editLayers(merged, doc, map, mmap, baseFile, out);
+    editLayers(merged, doc, map, mmap, baseFile, out, edits);
   }
-  if (doc.patch !== undefined) applyPatch(merged, doc.patch, map, mmap, baseFile, out);
-  return { doc: merged, map: mmap };
+  if (doc.patch !== undefined) applyPatch(merged, doc.patch, map, mmap, baseFile, out, edits);
+  return { doc: merged, map: mmap, variant: { base: baseFile, edits } };
 }
 
 /** 'file', 'missing', or what the path is instead ('a folder', ...); never blocks. */
@@ -239,7 +259,7 @@ interface LayerEntry {
 }
 
 /** Apply `remove` and `insert_after`, then renumber the layers' positions. */
-function editLayers(merged: Doc, doc: Doc, map: SourceMap, mmap: SourceMap, baseFile: string, out: Diagnostic[]): void {
+function editLayers(merged: Doc, doc: Doc, map: SourceMap, mmap: SourceMap, baseFile: string, out: Diagnostic[], edits: VariantEdit[]): void {
   const old = new SourceMap(mmap.file);
   old.graft(mmap, ['layers'], ['layers']);
   const layers = Array.isArray(merged.layers) ? (merged.layers as unknown[]) : [];
@@ -254,7 +274,11 @@ function editLayers(merged: Doc, doc: Doc, map: SourceMap, mmap: SourceMap, base
     if (!Array.isArray(doc.remove)) out.push(Messages.WrongType.at(map.locate(['remove']), "'remove'", 'a list of layer names', typeof doc.remove));
     remove.forEach((name, k) => {
       if (!names().includes(String(name))) unknown('remove', ['remove', k], 'value', String(name));
-      else entries = entries.filter((e) => nameOf(e) !== String(name));
+      else {
+        const next = names()[names().indexOf(String(name)) + 1];
+        edits.push({ ...(next !== undefined ? { anchor: next } : {}), loc: map.locate(['remove', k]), what: `remove: [${String(name)}]` });
+        entries = entries.filter((e) => nameOf(e) !== String(name));
+      }
     });
   }
   if (doc.insert_after !== undefined) {
@@ -272,6 +296,9 @@ function editLayers(merged: Doc, doc: Doc, map: SourceMap, mmap: SourceMap, base
           out.push(Messages.WrongType.at(map.locate(['insert_after', after]), `insert_after of '${after}'`, 'a list of layers', typeof list));
           continue;
         }
+        const first = list.find(isMapping)?.name;
+        const anchor = typeof first === 'string' ? first : names()[i + 1];
+        edits.push({ ...(anchor !== undefined ? { anchor } : {}), loc: map.locate(['insert_after', after], 'key'), what: `insert_after: { ${after}: ... }` });
         entries.splice(i + 1, 0, ...list.map((value, k) => ({ value: structuredClone(value), map, path: ['insert_after', after, k] })));
       }
     }
@@ -299,7 +326,7 @@ function mergeInto(target: Doc, key: string, value: unknown, path: PathSegment[]
   to.graft(from, path, path);
 }
 
-function applyPatch(merged: Doc, patch: unknown, map: SourceMap, mmap: SourceMap, baseFile: string, out: Diagnostic[]): void {
+function applyPatch(merged: Doc, patch: unknown, map: SourceMap, mmap: SourceMap, baseFile: string, out: Diagnostic[], edits: VariantEdit[]): void {
   if (!isMapping(patch)) {
     out.push(Messages.WrongType.at(map.locate(['patch']), "'patch'", 'a mapping from layer name to the attributes to change', typeof patch));
     return;
@@ -317,6 +344,7 @@ function applyPatch(merged: Doc, patch: unknown, map: SourceMap, mmap: SourceMap
       continue;
     }
     const layer = layers[i] as Doc;
+    edits.push({ anchor: name, loc: map.locate(['patch', name], 'key'), what: `patch: { ${name}: ... }` });
     for (const [attr, value] of Object.entries(attrs)) {
       if (attr === 'name') {
         out.push(Messages.PatchName.at(map.locate(['patch', name, attr], 'key'), name));

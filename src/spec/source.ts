@@ -6,9 +6,10 @@
  * value sit in the file. Pointers are the same ones ajv reports, and `extends` merges maps from
  * several files, so a position remembers its file.
  */
-import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic, SourceLoc } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
+import { indentMistakes } from './indentation.js';
 
 /** Limits no real spec comes near; past them the input is a mistake or an attack. */
 export const SOURCE_LIMITS = {
@@ -120,12 +121,7 @@ export function parseSource(file: string, text: string): ParsedSource {
     keepSourceTokens: false,
     logLevel: 'error', // the library's warnings would go to the terminal; problems become diagnostics here
   });
-  const diagnostics: Diagnostic[] = [];
-  for (const e of doc.errors) {
-    const loc = locAt(e.pos[0], e.pos[1]);
-    if (e.code === 'MULTIPLE_DOCS') diagnostics.push(Messages.MultipleDocuments.at(loc));
-    else diagnostics.push(Messages.YamlSyntax.at(loc, yamlMessage(e.message)));
-  }
+  const diagnostics: Diagnostic[] = syntaxErrors(file, text, doc.errors, locAt);
   for (const dup of duplicateKeys(doc)) {
     const first = { message: `the first '${dup.name}' is here`, loc: locAt(...dup.first) };
     diagnostics.push(Messages.DuplicateKey.withRelated(locAt(...dup.second), [first], dup.name));
@@ -228,6 +224,38 @@ function duplicateKeys(doc: Document): Duplicate[] {
       }
     },
   });
+  return out;
+}
+
+/**
+ * The parser's errors as diagnostics, one per mistake: an indentation mistake found on the lines
+ * themselves replaces what the parser says about it (several errors, where it gave up), and of
+ * the parser's other errors the first on each line is kept (one mistake often gives two there).
+ */
+function syntaxErrors(file: string, text: string, errors: readonly YAMLError[], locAt: (start: number, end: number) => SourceLoc): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const syntax = errors.filter((e) => e.code !== 'MULTIPLE_DOCS');
+  for (const e of errors) if (e.code === 'MULTIPLE_DOCS') out.push(Messages.MultipleDocuments.at(locAt(e.pos[0], e.pos[1])));
+  if (syntax.length === 0) return out;
+  const indents = indentMistakes(text);
+  if (indents.length > 0) {
+    const first = Math.min(...indents.map((m) => m.line));
+    for (const m of indents) {
+      const loc = { file, line: m.line, column: m.column, length: 1 };
+      out.push(m.kind === 'tab' ? Messages.TabIndentation.at(loc, m.fix) : Messages.Indentation.at(loc, m.fix));
+    }
+    // the parser reports an indentation mistake on the line before it; what it says earlier
+    // than that is a mistake of its own
+    for (const e of syntax) if (locAt(e.pos[0], e.pos[1]).line < first - 1) out.push(Messages.YamlSyntax.at(locAt(e.pos[0], e.pos[1]), yamlMessage(e.message)));
+    return out;
+  }
+  const lines = new Set<number>();
+  for (const e of syntax) {
+    const loc = locAt(e.pos[0], e.pos[1]);
+    if (lines.has(loc.line)) continue;
+    lines.add(loc.line);
+    out.push(Messages.YamlSyntax.at(loc, yamlMessage(e.message)));
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@ import type { AugmentSpec } from '../runtime/data/augment.js';
 import type { EarlyStoppingSpec } from '../runtime/training/early-stopping.js';
 import type { Schedule } from '../runtime/training/schedule.js';
 import type { SourceMap } from './source.js';
+import type { SourceLoc } from '../diagnostics/diagnostics.js';
 
 export interface SpecLayer {
   readonly name: string;
@@ -67,8 +68,28 @@ export interface Spec {
   readonly train?: TrainSpec;
 }
 
+/**
+ * A change a variant makes to its base, for pointing an error it causes in the base's layers at
+ * the variant's line: `anchor` is the first layer of the merged spec it changes (a patched
+ * layer, the first inserted one, the layer after a removed one); none for a replaced top-level key.
+ */
+export interface VariantEdit {
+  readonly anchor?: string;
+  readonly loc: SourceLoc;
+  /** what the edit is, for the note: "remove: [flat]" */
+  readonly what: string;
+}
+
+export interface VariantInfo {
+  /** the base file, as diagnostics name it */
+  readonly base: string;
+  readonly edits: readonly VariantEdit[];
+}
+
 /** A spec with where each part of it was written (several files when it extends others). */
 export interface LoadedSpec {
+  /** when the file extends another: what it changes */
+  readonly variant?: VariantInfo;
   /** the file that was asked for */
   readonly file: string;
   readonly spec: Spec;

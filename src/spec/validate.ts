@@ -29,8 +29,16 @@ export function schemaPath(): string {
   return packageFile('specs', 'netc.schema.json');
 }
 
+const schemaOf = (given?: Schema): Schema => given ?? (committed ??= JSON.parse(readFileSync(schemaPath(), 'utf8')) as Schema);
+
+/** The ops a layer may name in `schema` (default: the committed one). */
+export function layerOps(given?: Schema): string[] {
+  const layer = ((schemaOf(given).definitions ?? {}) as Schema).layer as Schema | undefined;
+  return ((layer?.oneOf ?? []) as Schema[]).map((b) => String(((b.properties as Schema).op as Schema).const));
+}
+
 function validator(given?: Schema): ValidateFunction {
-  const schema = given ?? (committed ??= JSON.parse(readFileSync(schemaPath(), 'utf8')) as Schema);
+  const schema = schemaOf(given);
   let v = compiled.get(schema);
   if (!v) {
     v = precompiled(schema) ?? (new (require('ajv') as typeof import('ajv')).Ajv(AJV_OPTIONS)).compile(schema);
@@ -80,7 +88,54 @@ export function validateSpec(doc: unknown, map: SourceMap, schema?: Schema): Dia
   // The schema's errors at a non-finite value repeat its diagnostic; they still take part in the
   // grouping, so that a oneOf around the value is explained by them rather than reported.
   const skip = new Set(nonFinite.map(([path]) => pointer(path)));
-  return [...out, ...mapErrors(validate.errors ?? [], doc, map, skip)];
+  const errors = validate.errors ?? [];
+  return [...out, ...mapErrors(errors, doc, map, skip), ...behindUnknownTags(errors, doc, map, validate, skip)];
+}
+
+/**
+ * An unknown op or optimizer name stops the schema from checking the rest of its mapping, so
+ * `{ name: Adam, lr: 0.01 }` would hide the `lr` until `Adam` is fixed. Where the name has a
+ * suggestion, the mapping is checked again as if it were written, and what that finds is reported
+ * too (everything but the name, which has its own diagnostic).
+ */
+function behindUnknownTags(errors: readonly ErrorObject[], doc: unknown, map: SourceMap, validate: ValidateFunction, skip: ReadonlySet<string>): Diagnostic[] {
+  const fixed = structuredClone(doc);
+  const under: string[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'discriminator' || e.params.error !== 'mapping' || typeof e.params.tagValue !== 'string') continue;
+    const options = discriminatorOptions(e);
+    const meant = suggest(e.params.tagValue, options);
+    const target = parsePointer(e.instancePath).reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], fixed);
+    if (meant === undefined || typeof target !== 'object' || target === null) continue;
+    (target as Record<string, unknown>)[String(e.params.tag)] = meant;
+    under.push(e.instancePath);
+  }
+  if (under.length === 0 || validate(fixed)) return [];
+  const inside = (validate.errors ?? []).filter((x) => under.some((p) => x.instancePath === p || x.instancePath.startsWith(p + '/')));
+  return mapErrors(inside, doc, map, skip);
+}
+
+/** The values a discriminator's tag may take: the const of each branch. */
+function discriminatorOptions(e: ErrorObject): string[] {
+  const tag = String(e.params.tag);
+  return (((e.parentSchema ?? {}) as Schema).oneOf as Schema[] | undefined ?? []).map((s) => String(((s.properties as Schema)[tag] as Schema).const));
+}
+
+/**
+ * Where the document breaks the schema, as paths: the value at fault, or for an unknown or a
+ * missing key the key itself. What the salvage of a broken spec leaves out to check the rest.
+ */
+export function schemaErrorPaths(doc: unknown, schema?: Schema): PathSegment[][] {
+  const validate = validator(schema);
+  const paths = nonFiniteNumbers(doc).map(([path]) => path);
+  if (validate(doc)) return paths;
+  for (const e of validate.errors ?? []) {
+    if (e.keyword === 'if' || e.keyword === 'not') continue;
+    const path: PathSegment[] = parsePointer(e.instancePath).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const key = e.keyword === 'additionalProperties' ? e.params.additionalProperty : e.keyword === 'required' ? e.params.missingProperty : undefined;
+    paths.push(key === undefined ? path : [...path, String(key)]);
+  }
+  return paths;
 }
 
 /**
@@ -191,9 +246,7 @@ function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | un
     case 'discriminator': {
       const tag = String(e.params.tag);
       const value = e.params.tagValue;
-      const options = ((parent.oneOf ?? []) as Schema[]).map((s) =>
-        String(((s.properties as Schema)[tag] as Schema).const),
-      );
+      const options = discriminatorOptions(e);
       if (e.params.error === 'mapping' && typeof value === 'string') {
         const loc = map.locate([...path, tag]);
         if (tag === 'op') return Messages.UnknownOp.at(loc, value, suggest(value, options), options);
@@ -213,7 +266,7 @@ function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | un
       return Messages.WrongType.at(at(), what, JSON.stringify(e.params.allowedValue), describeValue(e.data));
     case 'type':
     case 'oneOf':
-      return Messages.WrongType.at(at(), what, expectation(parent), describeValue(e.data));
+      return Messages.WrongType.at(at(), what, exampleOf(path) ?? expectation(parent), describeValue(e.data));
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -237,9 +290,8 @@ function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | un
     case 'maxItems': {
       const n = Number(e.params.limit);
       const exact = parent.minItems !== undefined && parent.minItems === parent.maxItems;
-      const rule = exact
-        ? `exactly ${n} items (it has ${(e.data as unknown[]).length})`
-        : `${e.keyword === 'minItems' ? 'at least' : 'at most'} ${n} items (it has ${(e.data as unknown[]).length})`;
+      const items = `${n} item${n === 1 ? '' : 's'} (it has ${(e.data as unknown[]).length})`;
+      const rule = exact ? `exactly ${items}` : `${e.keyword === 'minItems' ? 'at least' : 'at most'} ${items}`;
       return Messages.WrongLength.at(at(), what, rule);
     }
     case 'propertyNames':
@@ -247,6 +299,27 @@ function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | un
     default:
       return Messages.SchemaViolation.at(at(), what, e.message ?? e.keyword);
   }
+}
+
+const LAYER_EXAMPLE = 'a mapping like `{ name: c1, op: conv2d, filters: 6, kernel: 5 }`';
+
+/**
+ * What to write at the places where a wrong kind of YAML is a common mistake (a layer written as
+ * a list, a number for the optimizer), as an example rather than the schema's alternatives.
+ */
+const EXAMPLES: readonly (readonly [RegExp, string])[] = [
+  [/^\/layers\/\d+$/, LAYER_EXAMPLE],
+  [/^\/insert_after\/[^/]+\/\d+$/, LAYER_EXAMPLE],
+  [/^\/layers$/, `a list of layers, each ${LAYER_EXAMPLE}`],
+  [/^\/input$/, 'a mapping like `{ shape: [28, 28, 1] }`'],
+  [/^\/train$/, 'a mapping like `{ dataset: mnist, epochs: 10 }`'],
+  [/^\/train\/optimizer$/, "an optimizer's name such as 'adam', or a mapping like `{ name: adam, learning_rate: 0.001 }`"],
+  [/^\/train\/dataset$/, "a data set's name such as 'mnist', or a mapping like `{ images: ./photos }`"],
+];
+
+function exampleOf(path: readonly PathSegment[]): string | undefined {
+  const p = pointer(path);
+  return EXAMPLES.find(([re]) => re.test(p))?.[1];
 }
 
 /** A short phrase for what a schema accepts: "an integer ≥ 1 or a list of 2 integers ≥ 1". */
@@ -293,7 +366,7 @@ function describeValue(v: unknown): string {
   if (typeof v === 'string') return `the text '${v}'`;
   if (typeof v === 'number') return `the number ${v}`;
   if (typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (Array.isArray(v)) return 'a list';
   return 'a mapping';
 }
 

@@ -134,7 +134,7 @@ patch:
   it('every layer removed: the empty list is reported where the base wrote the list', () => {
     const f = variant('empty.yaml', 'remove: [c1, flat, out]\n');
     expect(loadSpec(f).diagnostics.map(brief)).toEqual([
-      { code: 'NETC2008', message: "'layers' must have at least 1 items (it has 0)", ...where(BASE, '- { name: c1') },
+      { code: 'NETC2008', message: "'layers' must have at least 1 item (it has 0)", ...where(BASE, '- { name: c1') },
     ]);
   });
 
@@ -152,13 +152,18 @@ patch:
   it('a base without layers, and a variant that removes nothing from them: an empty list', () => {
     const f = write('remove-none.yaml', 'netc: 1\nname: v\nextends: ./base/partial.yaml\nremove: []\n');
     expect(loadSpec(f).diagnostics.map(brief)).toEqual([
-      { code: 'NETC2008', message: "'layers' must have at least 1 items (it has 0)", file: f, line: 1, column: 1 },
+      { code: 'NETC2008', message: "'layers' must have at least 1 item (it has 0)", file: f, line: 1, column: 1 },
     ]);
   });
 
-  it('an edit that fails stops there: the schema is not checked on a half-edited spec', () => {
+  // Issue 16: every error in one run. The failed remove leaves the base's layers as they were, so
+  // the patch's own mistake is checked and reported beside it, not after the remove is fixed.
+  it('an edit that fails does not hide the mistakes of the edits after it', () => {
     const f = variant('stop.yaml', 'remove: [nope]\npatch:\n  out: { units: -1 }\n');
-    expect(loadSpec(f).diagnostics.map((d) => d.code)).toEqual(['NETC6003']);
+    expect(loadSpec(f).diagnostics.map((d) => [d.code, d.loc?.file, d.loc?.line])).toEqual([
+      ['NETC6003', f, 4],
+      ['NETC2006', f, 6],
+    ]);
   });
 });
 
@@ -217,6 +222,9 @@ describe('edits that cannot be applied', () => {
     expect(loadSpec(f).diagnostics.map(brief)).toEqual([
       { code: 'NETC6005', message: "'remove' changes the layers of a base spec, so it needs 'extends: <base file>' beside it", file: f, line: 3, column: 1 },
       { code: 'NETC6005', message: "'patch' changes the layers of a base spec, so it needs 'extends: <base file>' beside it", file: f, line: 5, column: 1 },
+      // issue 16: the schema's errors come in the same run, not after the edits are fixed
+      { code: 'NETC2002', message: "the spec needs the key 'input'", file: f, line: 1, column: 1 },
+      { code: 'NETC2008', message: "'layers' must have at least 1 item (it has 0)", file: f, line: 4, column: 9 },
     ]);
   });
 });

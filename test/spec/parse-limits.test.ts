@@ -265,7 +265,10 @@ describe('documents', () => {
   it('a syntax error leaves no value and no positions', () => {
     const r = parse('a: 1\n\tb: 2\n');
     expect(r.value).toBeUndefined();
-    expect(r.diagnostics.map(brief)).toEqual([{ code: 'NETC1001', message: 'YAML syntax error: Tabs are not allowed as indentation', loc: loc(2, 1, 1) }]);
+    // issue 16: a tab is named as the indentation mistake it is, with what to write instead
+    expect(r.diagnostics.map(brief)).toEqual([
+      { code: 'NETC1012', message: 'YAML indentation: a tab indents this line; YAML indents with spaces only: replace each tab with spaces, 2 for each level', loc: loc(2, 1, 1) },
+    ]);
   });
 
   it('every value and key keeps its line and column', () => {
