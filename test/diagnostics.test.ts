@@ -91,6 +91,9 @@ const EXERCISED_ELSEWHERE: Record<string, string> = {
   NETC8002: 'a model.json or weight file netc import-tfjs cannot read: test/interop/tfjs-import-refusals.test.ts (each refusal) and tfjs-import.test.ts',
   NETC8003: 'a Keras layer with no netc equivalent: test/interop/tfjs-import-refusals.test.ts (each refusal) and tfjs-import.test.ts',
   NETC8004: "neither @tensorflow/tfjs nor tfjs-node imports: test/interop/tfjs-backend.test.ts ('says what to install when neither imports')",
+  NETC8101: 'an IR op netc cannot write as ONNX: test/interop/onnx-export-refusals.test.ts',
+  NETC8102: 'an ONNX file netc import-onnx cannot read: test/interop/onnx-import.test.ts (its refusals)',
+  NETC8103: 'an ONNX node with no netc equivalent: test/interop/onnx-import.test.ts (its refusals)',
   NETC9001: 'a pass that breaks the graph: the verifier tests',
   NETC9002: 'internal errors are bugs; nothing a spec can do reaches them',
 };

@@ -49,8 +49,12 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./report.js').then((m) => ({ usage: m.reportUsage, run: m.runReport })),
   },
   export: {
-    summary: 'write a trained model as a TensorFlow.js Layers model',
+    summary: 'write a trained model as a TensorFlow.js Layers model or an ONNX model',
     load: () => import('./export.js').then((m) => ({ usage: m.exportUsage, run: m.runExport })),
+  },
+  'import-onnx': {
+    summary: 'turn an ONNX model into a spec and a run folder with its weights',
+    load: () => import('./import-onnx.js').then((m) => ({ usage: m.importOnnxUsage, run: m.runImportOnnx })),
   },
   'import-tfjs': {
     summary: 'turn a TensorFlow.js Layers model into a spec (and its weights into a checkpoint)',
