@@ -97,8 +97,8 @@ function geometry(x: Context, image: { h: number; w: number }, kernel: [number, 
   } else return `netc pads as ONNX's SAME_UPPER or explicitly, not ${autoPad}`;
   let padding: unknown;
   if (p.every((v) => v === 0)) padding = undefined;
-  else if (p.every((v, i) => v === same[i])) padding = 'same';
   else if (pixels && p.every((v) => v === p[0])) padding = p[0];
+  else if (p.every((v, i) => v === same[i])) padding = 'same';
   else return `netc pads ${pixels ? 'every side by the same number of pixels, or as' : 'as'} 'same' does, not by [${p.join(', ')}] (top, bottom, left, right)`;
   const h = Math.floor((image.h + p[0]! + p[1]! - span[0]) / strides[0]!) + 1;
   const w = Math.floor((image.w + p[2]! + p[3]! - span[1]) / strides[1]!) + 1;
@@ -318,7 +318,8 @@ function pad(x: Context): string | undefined {
   if ((str(x.node, 'mode') ?? 'constant') !== 'constant') return 'netc pads with zeros (mode constant)';
   if (value && constant(value)?.some((z) => z !== 0)) return 'netc pads with zeros';
   const p = padsV?.kind === 'const' ? intValues(padsV.tensor) : ints(x.node, 'pads');
-  if (!p || p.length !== 8 || p[0] !== 0 || p[1] !== 0 || p[4] !== 0 || p[5] !== 0 || !p.every((z) => z === p[2])) {
+  // [N, C, H, W] begins, then ends: nothing on N and C, the same on H and W
+  if (!p || p.length !== 8 || [p[0], p[1], p[4], p[5]].some((z) => z !== 0) || ![p[3], p[6], p[7]].every((z) => z === p[2])) {
     return 'netc pads height and width by the same number of pixels on every side';
   }
   x.add('pad', { padding: p[2] }, [v.layer], {}, { kind: 'image', c: v.c, h: v.h + 2 * p[2]!, w: v.w + 2 * p[2]! });
