@@ -163,3 +163,11 @@ describe('refusals', () => {
     expect(cli.stderr).not.toMatch(/at \w+ \(/); // a diagnostic, not a stack trace
   });
 });
+
+describe('netc import-onnx on the command line', () => {
+  it('a file that is not there is a diagnostic, exit 1', async () => {
+    const r = await runCli(['import-onnx', 'no/such/model.onnx', '-o', join(mkdtempSync(join(tmpdir(), 'netc-onnx-cli-')), 'spec.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error NETC8102: no\/such\/model\.onnx: cannot be read \(ENOENT\)/);
+  });
+});
