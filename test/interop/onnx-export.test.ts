@@ -14,7 +14,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/driver/analyze.js';
 import { loadSpecData } from '../../src/driver/data.js';
 import { restore } from '../../src/driver/from-checkpoint.js';
-import { exportOnnx } from '../../src/interop/onnx-export.js';
+import { exportOnnx, ONNX_EXPORTABLE_OPS } from '../../src/interop/onnx-export.js';
+import { ACTIVATIONS } from '../../src/ir/ops/activation.js';
+import { allLayers } from '../../src/ir/ops/index.js';
 import { importOnnx } from '../../src/interop/onnx-import.js';
 import { decodeModel, encodeModel, floatValues } from '../../src/interop/onnx-proto.js';
 import type { CompiledModel } from '../../src/runtime/index.js';
@@ -140,6 +142,15 @@ output: out
 `;
 
 describe('every op, on random images', () => {
+  it('covers every layer and activation the registry has: each is in a shipped spec or in the network below', () => {
+    const texts = [EVERY_OP, ...SPECS.map((f) => readFileSync(f, 'utf8'))].join('\n');
+    const untested = allLayers().map((l) => l.op).filter((op) => !texts.includes(`op: ${op}`));
+    expect(untested, 'layers no ONNX Runtime test exports').toEqual([]);
+    const fns = Object.keys(ACTIVATIONS).filter((fn) => fn !== 'linear' && !new RegExp(`(activation|fn): ${fn}\\b`).test(texts));
+    expect(fns, 'activations no ONNX Runtime test exports').toEqual([]);
+    expect(ONNX_EXPORTABLE_OPS).toEqual(expect.arrayContaining(Object.keys(ACTIVATIONS)));
+  });
+
   it('conv, depthwise and dilated conv, pads, same pools, concat, add, batchnorm, every activation, global pools, a flatten not read by a dense layer', async () => {
     const spec = specFile(EVERY_OP);
     const { module } = await compileAndImport(spec, { inferBatch: 64 });
