@@ -93,10 +93,13 @@ class Builder {
   }
 }
 
+/** The attributes of the operators netc writes that are floats (ONNX Runtime refuses an INT for them, even a whole one). */
+const FLOAT_ATTRIBUTES = new Set(['alpha', 'epsilon']);
+
 function attribute(name: string, v: Attr): AttributeProto {
   if (typeof v === 'string') return { name, type: AttrType.STRING, s: new TextEncoder().encode(v) };
   if (typeof v !== 'number') return { name, type: AttrType.INTS, ints: [...v] };
-  return Number.isInteger(v) && name !== 'alpha' && name !== 'epsilon' ? { name, type: AttrType.INT, i: v } : { name, type: AttrType.FLOAT, f: v };
+  return FLOAT_ATTRIBUTES.has(name) ? { name, type: AttrType.FLOAT, f: v } : { name, type: AttrType.INT, i: v };
 }
 
 const nums = (v: unknown) => v as readonly number[];

@@ -73,9 +73,12 @@ beforeAll(() => {
   if ('code' in data) throw new Error(data.message);
   mnist = data.test;
 });
+/** Compiling a module takes seconds, the first far more (and more again on a busy machine): each test gets minutes. */
+const SLOW = { timeout: 240_000 };
+
 const accuracy = (p: Float32Array) => argmaxes(p, 10).filter((c, i) => c === mnist.classes[i]).length / mnist.count;
 
-describe('every spec in specs/, on seeded weights, in ONNX Runtime', () => {
+describe('every spec in specs/, on seeded weights, in ONNX Runtime', SLOW, () => {
   it.each(SPECS)('%s', async (spec) => {
     const { module } = await compileAndImport(spec, { inferBatch: 1000 });
     const model = module.createModel({ seed: 17, threads: 1 });
@@ -95,7 +98,7 @@ describe('every spec in specs/, on seeded weights, in ONNX Runtime', () => {
   });
 });
 
-describe('layouts', () => {
+describe('layouts', SLOW, () => {
   it("catches dense rows left in netc's order after a flatten: ONNX's is (c, h, w)", async () => {
     const { module } = await compileAndImport('specs/lenet5.yaml', { inferBatch: 1000 });
     const model = module.createModel({ seed: 3, threads: 1 });
@@ -141,7 +144,7 @@ layers:
 output: out
 `;
 
-describe('every op, on random images', () => {
+describe('every op, on random images', SLOW, () => {
   it('covers every layer and activation the registry has: each is in a shipped spec or in the network below', () => {
     const texts = [EVERY_OP, ...SPECS.map((f) => readFileSync(f, 'utf8'))].join('\n');
     const untested = allLayers().map((l) => l.op).filter((op) => !texts.includes(`op: ${op}`));
@@ -181,7 +184,7 @@ describe('every op, on random images', () => {
   });
 });
 
-describe('a LeNet-5 trained with netc train, through the CLI', () => {
+describe('a LeNet-5 trained with netc train, through the CLI', SLOW, () => {
   const run = tmp('run');
   const file = join(run, 'model.onnx');
 

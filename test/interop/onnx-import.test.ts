@@ -18,6 +18,9 @@ import { randomBatch } from '../helpers/gradcheck.js';
 import { compileAndImport, specFile } from '../helpers/modules.js';
 import { maxDiff, runOnnx } from '../helpers/onnx-runtime.js';
 
+/** Compiling a module takes seconds, the first far more (and more again on a busy machine): each test gets minutes. */
+const SLOW = { timeout: 240_000 };
+
 let seed = 99;
 const random = (n: number) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 0.6);
 
@@ -75,7 +78,7 @@ async function bothPredict(bytes: Uint8Array, [h, w, c]: [number, number, number
   return { yaml: back.yaml, ours, theirs: await runOnnx(bytes, nchw(images, n, h, w, c), [n, c, h, w]) };
 }
 
-describe('ONNX models as PyTorch writes them', () => {
+describe('ONNX models as PyTorch writes them', SLOW, () => {
   it('Conv, Relu, MaxPool, Flatten of a CHW image, Gemm with transB, Softmax', async () => {
     const g = new Onnx();
     let x = g.node('Conv', ['x', g.weight('conv1.weight', [4, 2, 3, 3]), g.weight('conv1.bias', [4])], 'conv1', { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] });
@@ -111,7 +114,7 @@ describe('ONNX models as PyTorch writes them', () => {
   });
 });
 
-describe('refusals', () => {
+describe('refusals', SLOW, () => {
   it('names every node netc has no equivalent for, with its op type', () => {
     const g = new Onnx();
     const c = g.node('Conv', ['x', g.weight('c.w', [2, 1, 3, 3])], 'c', { kernel_shape: [3, 3] });
