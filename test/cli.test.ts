@@ -82,6 +82,10 @@ describe('netc check', () => {
     [['check', '--format', 'xml', 'specs/lenet5.yaml'], /--format must be text, json, github or sarif/],
     [['check', 'nothing/*.yaml'], /no files match 'nothing\/\*\.yaml'/],
     [['chek'], /unknown command 'chek'/],
+    [['export', 'runs/x', '--format', 'keras', '-o', 'm'], /--format must be tfjs or onnx, not 'keras'/],
+    [['export', 'runs/x', '--format', 'onnx'], /name the file to write with -o model\.onnx/],
+    [['import-onnx', 'model.onnx'], /name the spec to write with -o DIR\/spec\.yaml/],
+    [['import-onnx', 'model.onnx', '-o', 'x/spec.yaml', '--dataset', 'cifar'], /--dataset must be mnist/],
   ])('a wrong command line %j exits 2 with usage', async (argv, message) => {
     const r = await runCli(argv as string[]);
     expect(r.code).toBe(2);

@@ -108,6 +108,9 @@ const EXERCISED_ELSEWHERE: Record<string, string> = {
   NETC8003: 'a Keras layer with no netc equivalent: test/interop/tfjs-import-refusals.test.ts (each refusal) and tfjs-import.test.ts',
   NETC8004: "neither @tensorflow/tfjs nor tfjs-node imports: test/interop/tfjs-backend.test.ts ('says what to install when neither imports')",
   NETC6106: "a sweep folder made for another sweep: test/sweep/local.test.ts ('refuses a folder of another sweep')",
+  NETC8101: 'an IR op netc cannot write as ONNX: test/interop/onnx-export-refusals.test.ts',
+  NETC8102: 'an ONNX file netc import-onnx cannot read: test/interop/onnx-import.test.ts (its refusals)',
+  NETC8103: 'an ONNX node with no netc equivalent: test/interop/onnx-import.test.ts (its refusals)',
   NETC9001: 'a pass that breaks the graph: the verifier tests',
   NETC9002: 'internal errors are bugs; nothing a spec can do reaches them',
 };

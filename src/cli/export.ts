@@ -1,6 +1,10 @@
-/** `netc export <run folder or checkpoint> --format tfjs -o DIR`: a trained model for TensorFlow.js. */
+/** `netc export <run folder or checkpoint> --format tfjs|onnx -o PATH`: a trained model for TensorFlow.js or ONNX. */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { exportOnnx, ONNX_INPUT, OPSET } from '../interop/onnx-export.js';
+import type { Graph } from '../ir/types.js';
+import { encodeModel } from '../interop/onnx-proto.js';
+import { makeDirs } from '../runtime/make-dirs.js';
 import { exportTfjs } from '../interop/tfjs-export.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import { CheckpointError, readCheckpoint, type Checkpoint } from '../runtime/checkpoint.js';
@@ -13,19 +17,27 @@ import { num } from './output.js';
 import { printDiagnostics, type Sources } from './print-diagnostics.js';
 import { CHECKPOINT, SPEC } from '../driver/run-folder.js';
 import { scratchDir } from '../driver/scratch.js';
-import { makeDirs } from '../runtime/make-dirs.js';
 
-export const exportUsage = `usage: netc export <run folder or checkpoint> [--format tfjs] -o DIR
+export const exportUsage = `usage: netc export <run folder or checkpoint> [--format tfjs|onnx] -o PATH
 
-Writes a trained model for another framework. --format tfjs (the default) writes a TensorFlow.js
-Layers model: DIR/model.json (the layers and the weights manifest) and DIR/group1-shard*.bin
-(the weights), which tf.loadLayersModel loads in Node.js or a browser. Every layer with a Keras
-equivalent exports: conv2d, pooling, dense, flatten, dropout, activation, add, concat, pad. The
-1998 paper's subsample, rbf, connection tables, scaled_tanh and preprocess do not, nor an elu of
-an alpha other than 1.
+Writes a trained model for another framework.
 
-  --format tfjs    the format to write (TensorFlow.js Layers; the only one so far)
-  -o, --out DIR    the folder to write (made if missing; model.json and shards are replaced)`;
+--format tfjs (the default) writes a TensorFlow.js Layers model: PATH/model.json (the layers and
+the weights manifest) and PATH/group1-shard*.bin (the weights), which tf.loadLayersModel loads in
+Node.js or a browser. Every layer with a Keras equivalent exports: conv2d, pooling, dense,
+flatten, dropout, activation, add, concat, pad. The 1998 paper's subsample, rbf, connection
+tables, scaled_tanh and preprocess do not, nor an elu of an alpha other than 1.
+
+--format onnx writes PATH, one ONNX model (opset 17) of the inference graph with the trained
+weights, for ONNX Runtime, Netron and converters. Its input 'input' is what netc's predict
+takes: float32 [N, H, W, C] (NHWC), pixels in [0, 1]; the spec's preprocess (pad, range) is in
+the graph. Every netc layer exports, the 1998 paper's too: a connection table as a conv with
+zero weights where it connects nothing, subsample as AveragePool times a coefficient plus a
+bias, rbf as Sub, Mul and ReduceSum.
+
+  --format F       tfjs (TensorFlow.js Layers, the default) or onnx
+  -o, --out PATH   tfjs: the folder to write (made if missing; model.json and shards are
+                   replaced); onnx: the file to write (model.onnx)`;
 
 export async function runExport(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -39,8 +51,8 @@ export async function runExport(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError('name one run folder or checkpoint');
   const format = values.format ?? 'tfjs';
-  if (format !== 'tfjs') throw new UsageError(`--format must be tfjs, not '${String(format)}'`);
-  if (typeof values.out !== 'string') throw new UsageError('name the folder to write with -o DIR');
+  if (format !== 'tfjs' && format !== 'onnx') throw new UsageError(`--format must be tfjs or onnx, not '${String(format)}'`);
+  if (typeof values.out !== 'string') throw new UsageError(format === 'onnx' ? 'name the file to write with -o model.onnx' : 'name the folder to write with -o DIR');
   const from = positionals[0]!;
   const checkpointPath = existsSync(from) && statSync(from).isDirectory() ? join(from, CHECKPOINT) : from;
   let checkpoint: Checkpoint;
@@ -53,6 +65,7 @@ export async function runExport(argv: string[]): Promise<number> {
   const specFile = specOf(checkpointPath, checkpoint);
   const a = analyze(specFile, { training: false });
   if (!a.ok || !a.loaded || !a.graph) return fail(a.diagnostics, a.sources);
+  if (format === 'onnx') return writeOnnx(values.out, a.graph, checkpoint, checkpointPath, a.sources);
   const r = exportTfjs({ loaded: a.loaded, graph: a.graph, params: checkpoint.params, netcVersion: packageVersion(), paramsFrom: checkpointPath });
   if (Array.isArray(r)) return fail(r, a.sources);
 
@@ -76,6 +89,23 @@ export async function runExport(argv: string[]): Promise<number> {
     `${join(dir, 'model.json')}: ${a.loaded.spec.name} as a TensorFlow.js Layers model, ${layers} layers; ` +
       `weights in ${r.shards.length} file${r.shards.length === 1 ? '' : 's'} (${num(bytes)} bytes)\n` +
       `load it with tf.loadLayersModel('${loadUrl(dir)}'); netc's README, "TensorFlow.js", shows a page that does\n`,
+  );
+  return 0;
+}
+
+function writeOnnx(path: string, graph: Graph, checkpoint: Checkpoint, from: string, sources: Sources): number {
+  const r = exportOnnx({ graph, params: checkpoint.params, netcVersion: packageVersion(), paramsFrom: from, specYaml: checkpoint.header.spec });
+  if (Array.isArray(r)) return fail(r, sources);
+  const bytes = encodeModel(r.model);
+  try {
+    makeDirs(dirname(path));
+    writeFileAtomic(path, bytes);
+  } catch (e) {
+    return fail([Messages.CannotWrite.at(undefined, path, (e as NodeJS.ErrnoException).code ?? String(e))]);
+  }
+  process.stdout.write(
+    `${path}: ${graph.name} as an ONNX model (opset ${OPSET}), ${r.nodes} nodes, ${num(bytes.length)} bytes\n` +
+      `  input '${ONNX_INPUT}': float32 [N, ${graph.nodes.find((n) => n.op === 'input')!.type.shape.slice(1).join(', ')}], NHWC, pixels in [0, 1]; open it in ONNX Runtime or Netron\n`,
   );
   return 0;
 }

@@ -57,12 +57,16 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./report.js').then((m) => ({ usage: m.reportUsage, run: m.runReport })),
   },
   export: {
-    summary: 'write a trained model as a TensorFlow.js Layers model',
+    summary: 'write a trained model as a TensorFlow.js Layers model or an ONNX model',
     load: () => import('./export.js').then((m) => ({ usage: m.exportUsage, run: m.runExport })),
   },
   lsp: {
     summary: 'run the language server (stdio) for editors: diagnostics, hover, completion, definitions',
     load: () => import('./lsp.js').then((m) => ({ usage: m.lspUsage, run: m.runLsp })),
+  },
+  'import-onnx': {
+    summary: 'turn an ONNX model into a spec and a run folder with its weights',
+    load: () => import('./import-onnx.js').then((m) => ({ usage: m.importOnnxUsage, run: m.runImportOnnx })),
   },
   'import-tfjs': {
     summary: 'turn a TensorFlow.js Layers model into a spec (and its weights into a checkpoint)',

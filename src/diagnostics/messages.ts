@@ -395,6 +395,17 @@ export const Messages = {
     (layer: string, className: string, why: string) => `layer ${q(layer)} (${className}) has no netc equivalent: ${why}`,
   ),
   TfjsUnavailable: def(8004, 'error', (problem: string) => problem),
+  OnnxNoEquivalent: def(
+    8101,
+    'error',
+    (what: string, op: string) => `${what} (${op}) has no ONNX form that netc writes, so the model cannot be exported as ONNX`,
+  ),
+  OnnxModelFile: def(8102, 'error', (path: string, problem: string) => `${path}: ${problem}`),
+  OnnxNoNetcEquivalent: def(
+    8103,
+    'error',
+    (node: string, opType: string, why: string) => `ONNX node ${q(node)} (${opType}) has no netc equivalent: ${why}`,
+  ),
 
   // 9xxx: internal
   PassBrokeGraph: def(

@@ -19,6 +19,7 @@ import { outputRank, toNetcLayer, type NetcLayer, type Problem, type TfLayer } f
 import { layerGraph } from './tfjs-topology.js';
 import { fitsMnist, netcMetadata, trainSection } from './tfjs-train.js';
 import { readWeights } from './tfjs-weights.js';
+import { flow, netcNames, validName } from './spec-yaml.js';
 
 export interface ImportOptions {
   /** the spec's name (default: the model's, made a valid netc name) */
@@ -49,7 +50,6 @@ export interface ImportFailure {
 }
 
 const INPUT = 'input';
-const RESERVED = new Set([INPUT, 'labels', 'loss']);
 
 export function importTfjs(path: string, options: ImportOptions, version: string): Imported | ImportFailure {
   let text: string;
@@ -170,31 +170,4 @@ function foldPadding(layers: readonly TfLayer[], converted: Map<string, NetcLaye
     folded.set(pad.name, pad.inputs[0]!);
   }
   return folded;
-}
-
-/** Model layer names as netc layer names: letters, digits and '_', unique, not reserved. */
-function netcNames(names: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  const used = new Set<string>(RESERVED);
-  for (const n of names) {
-    let base = n.replace(/[^A-Za-z0-9_]/g, '_');
-    if (!/^[A-Za-z_]/.test(base)) base = `l_${base}`;
-    let name = base;
-    for (let k = 2; used.has(name); k++) name = `${base}_${k}`;
-    used.add(name);
-    out.set(n, name);
-  }
-  return out;
-}
-
-function validName(n: string): string {
-  let name = n.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^[^A-Za-z]+/, '').slice(0, 64);
-  return name === '' ? 'imported' : name;
-}
-
-/** A value in flow YAML: numbers and names plain, lists in brackets, other text quoted when it must be. */
-function flow(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(flow).join(', ')}]`;
-  if (typeof v === 'string') return /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(v) ? v : JSON.stringify(v);
-  return String(v);
 }

@@ -323,7 +323,7 @@ describe('what has no Layers equivalent', () => {
   });
 
   it('refuses another format, and a missing -o, as command-line mistakes', async () => {
-    expect((await runCli(['export', 'runs/x', '--format', 'onnx', '-o', 'x'])).code).toBe(2);
+    expect((await runCli(['export', 'runs/x', '--format', 'keras', '-o', 'x'])).code).toBe(2);
     expect((await runCli(['export', 'runs/x'])).stderr).toMatch(/name the folder to write with -o DIR/);
   });
 });

@@ -31,7 +31,7 @@ import { buf, last, problem, rows } from './common.js';
 export const BATCHNORM_DEFAULTS = { momentum: 0.99, epsilon: 0.001, center: true, scale: true } as const;
 
 /** Which optional inputs a node of a batchnorm op has, by position, from its attributes. */
-function affineInputs(attrs: Attrs, first: number): { gamma?: number; beta?: number; count: number } {
+export function affineInputs(attrs: Attrs, first: number): { gamma?: number; beta?: number; count: number } {
   const scale = attrs.scale !== false;
   const center = attrs.center !== false;
   return {
