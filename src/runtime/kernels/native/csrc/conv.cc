@@ -39,8 +39,8 @@ static void conv_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64
       }
       for (int64_t p = p0; p < p1; p++) {
         rows[p - p0] = m + y + p * F;
-        if (b < 0) std::fill(rows[p - p0], rows[p - p0] + F, 0.0f);
-        else std::copy(m + b, m + b + F, rows[p - p0]);
+        if (b < 0) fill_run(rows[p - p0], F, 0.0f);
+        else copy_run(m + b, rows[p - p0], F);
       }
       multiply(a, K, 1, p1 - p0, K, m + w, F, F, rows, true);
       activate(m + y + p0 * F, m + y + p0 * F, (p1 - p0) * F, act, alpha);
@@ -91,8 +91,8 @@ static void conv_grad_input(Ctx& c, const ConvShape& s, int64_t dz, int64_t w, i
               bool row_in = ih + s.PT - kh * s.DH >= 0 && oh < s.OH;
               for (int64_t kw : kws) {
                 int64_t ow = (iw + s.PL - kw * s.DW) / s.SW;
-                if (row_in && iw + s.PL - kw * s.DW >= 0 && ow < s.OW) std::copy_n(m + dz + ((i * s.OH + oh) * s.OW + ow) * F, F, row);
-                else std::fill(row, row + F, 0.0f);
+                if (row_in && iw + s.PL - kw * s.DW >= 0 && ow < s.OW) copy_run(m + dz + ((i * s.OH + oh) * s.OW + ow) * F, row, F);
+                else fill_run(row, F, 0.0f);
                 row += F;
               }
             }

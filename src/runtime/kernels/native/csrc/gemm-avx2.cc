@@ -20,7 +20,9 @@ template <int NV>
 static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K, const float* b, int64_t ldb,
                   int64_t n, float* const* c, int64_t j, bool accumulate) {
   __m256 acc[MR][NV];
+#pragma GCC unroll 16
   for (int r = 0; r < MR; r++)
+#pragma GCC unroll 2
     for (int v = 0; v < NV; v++) acc[r][v] = _mm256_setzero_ps();
   __m256i m[NV];
   for (int v = 0; v < NV; v++) m[v] = mask_of(n - 8 * v);
@@ -33,10 +35,15 @@ static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K,
 #pragma GCC unroll 6
     for (int r = 0; r < MR; r++) {
       __m256 av = _mm256_broadcast_ss(ar[r] + k * ldk);
+#pragma GCC unroll 2
       for (int v = 0; v < NV; v++) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
     }
   }
-  for (int r = 0; r < rows; r++) {
+  // every index a constant after unrolling, so the accumulators stay in registers
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; r++) {
+    if (r >= rows) break;
+#pragma GCC unroll 2
     for (int v = 0; v < NV; v++) {
       float* out = c[r] + j + 8 * v;
       __m256 value = acc[r][v];

@@ -16,7 +16,9 @@ template <int NV>
 static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K, const float* b, int64_t ldb,
                   int64_t n, float* const* c, int64_t j, bool accumulate) {
   __m512 acc[MR][NV];
+#pragma GCC unroll 16
   for (int r = 0; r < MR; r++)
+#pragma GCC unroll 2
     for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps();
   __mmask16 m[NV];
   for (int v = 0; v < NV; v++) m[v] = mask_of(n - 16 * v);
@@ -29,10 +31,15 @@ static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K,
 #pragma GCC unroll 8
     for (int r = 0; r < MR; r++) {
       __m512 av = _mm512_set1_ps(ar[r][k * ldk]);
+#pragma GCC unroll 2
       for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
     }
   }
-  for (int r = 0; r < rows; r++) {
+  // every index a constant after unrolling, so the accumulators stay in registers
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; r++) {
+    if (r >= rows) break;
+#pragma GCC unroll 2
     for (int v = 0; v < NV; v++) {
       float* out = c[r] + j + 16 * v;
       __m512 value = acc[r][v];
