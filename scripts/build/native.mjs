@@ -4,8 +4,8 @@
  * dist/netc-native.node. Run by `npm run build` (so by `npm ci`'s prepare). Where they cannot be
  * built — no C++ compiler, no Node headers, another CPU — it prints one line and exits 0: netc then
  * runs on the WebAssembly backend. The build uses Node's own headers (the folder above this node's
- * binary, or npm's nodedir), never a download. NETC_NATIVE_BUILD=skip skips it (a simulated failure
- * for tests); the compiler's output goes to dist/native-build.log.
+ * binary, or npm's nodedir), never a download; the compiler's output goes to dist/native-build.log.
+ * For tests: NETC_NATIVE_BUILD=skip fails it on purpose, NETC_NATIVE_OUT names another addon file.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const source = join(root, 'src', 'runtime', 'kernels', 'native');
-const target = join(root, 'dist', 'netc-native.node');
+const target = process.env.NETC_NATIVE_OUT ? resolve(process.env.NETC_NATIVE_OUT) : join(root, 'dist', 'netc-native.node');
 const log = join(root, 'dist', 'native-build.log');
 
 /** node-gyp: the one npm runs scripts with, else npm's own copy beside this node. */

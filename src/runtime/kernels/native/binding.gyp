@@ -1,6 +1,6 @@
 {
   "target_defaults": {
-    "cflags_cc": ["-std=c++17", "-O3", "-fPIC", "-fno-exceptions"],
+    "cflags_cc": ["-std=c++17", "-O3", "-fPIC", "-fno-exceptions", "-fno-trapping-math", "-fno-math-errno"],
     "cflags_cc!": ["-fno-rtti"],
     "include_dirs": ["csrc"]
   },

@@ -17,7 +17,9 @@ static constexpr float kScaledS = 2.0f / 3.0f;
 static inline float fast_exp(float x) {
   x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
   float t = x * 1.44269504088896341f;
-  float r = std::nearbyint(t);
+  // round to nearest by adding and subtracting 1.5·2^23 (exact for |t| < 2^22): SSE2 has no
+  // rounding instruction, and a call to nearbyint would keep the loop from vectorizing
+  float r = (t + 12582912.0f) - 12582912.0f;
   float f = (t - r) * 0.693147180559945309f;
   float p = 1.0f + f * (1.0f + f * (0.5f + f * (1.0f / 6 + f * (1.0f / 24 + f * (1.0f / 120 + f * (1.0f / 720))))));
   int32_t bits = (static_cast<int32_t>(r) + 127) << 23;
