@@ -8,7 +8,7 @@
  * For tests: NETC_NATIVE_BUILD=skip fails it on purpose, NETC_NATIVE_OUT names another addon file.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -58,4 +58,6 @@ const r = spawnSync(process.execPath, [gyp, 'configure', 'build', '-j', jobs, `-
 writeFileSync(log, `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`);
 const built = join(source, 'build', 'Release', 'netc_native.node');
 if (r.status !== 0 || !existsSync(built)) fail(`the compiler failed; see ${log}`);
-copyFileSync(built, target);
+// a new file renamed into place: a process that has the old addon loaded keeps its mapping intact
+copyFileSync(built, `${target}.tmp`);
+renameSync(`${target}.tmp`, target);

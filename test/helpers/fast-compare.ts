@@ -49,13 +49,14 @@ export const closeFastPools = (): void => {
 
 function fastFor(on: Target): Allocation {
   const key = `${on.build} ${on.threads}`;
-  if (!pools.has(key)) pools.set(key, allocate(on));
+  if (!pools.has(key)) pools.set(key, allocateTarget(on));
   return pools.get(key)!;
 }
 
-function allocate(on: Target): Allocation {
-  if (on.build === 'native') return createNativeKernels(FLOATS, on.threads);
-  const fast: FastMemory = createFastKernels(FLOATS, 1 << 16, on.threads, { build: on.build });
+/** An arena of `floats` and the kernels of `on` (the caller closes it). */
+export function allocateTarget(on: Target, floats = FLOATS): Allocation {
+  if (on.build === 'native') return createNativeKernels(floats, on.threads);
+  const fast: FastMemory = createFastKernels(floats, 1 << 16, on.threads, { build: on.build });
   expect(fast.build).toBe(on.build);
   return fast;
 }

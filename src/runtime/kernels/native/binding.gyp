@@ -22,8 +22,8 @@
       "dependencies": ["netc_avx512", "netc_avx2"],
       "cflags_cc": ["-ffp-contract=off"],
       "sources": [
-        "csrc/addon.cc", "csrc/context.cc", "csrc/pool.cc", "csrc/gemm.cc", "csrc/gemm-portable.cc",
-        "csrc/activation.cc", "csrc/conv.cc", "csrc/conv-depthwise.cc", "csrc/dense.cc", "csrc/pooling.cc",
+        "csrc/addon.cc", "csrc/context.cc", "csrc/threads.cc", "csrc/gemm.cc", "csrc/gemm-portable.cc",
+        "csrc/activation.cc", "csrc/conv.cc", "csrc/conv-depthwise.cc", "csrc/dense.cc", "csrc/pool.cc",
         "csrc/tensor.cc", "csrc/losses.cc", "csrc/normalization.cc", "csrc/optimizers.cc", "csrc/lenet98.cc"
       ]
     }

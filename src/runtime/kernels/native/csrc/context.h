@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "pool.h"
+#include "threads.h"
 
 namespace netc {
 
