@@ -13,6 +13,7 @@
 
 #include "activation.h"
 #include "conv-shape.h"
+#include "conv-single.h"
 #include "gemm.h"
 #include "kernel.h"
 
@@ -22,7 +23,51 @@ namespace netc {
 static constexpr int64_t kPixelChunk = 64;
 static constexpr int64_t kSumChunk = 256;
 
+// One input channel at stride 1: output rows split over threads, 16 pixels in the lanes (conv-single.cc).
+static void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b, int64_t y, int act, float alpha) {
+  const PaddedImage pad(s);
+  float* m = c.m;
+  c.pool.run(s.work(), [&](int t, int T) {
+    int64_t lo, hi;
+    share(s.n * s.OH, t, T, lo, hi);
+    float* xp = c.scratch[t].reserve(pad.rows * pad.width);
+    for (int64_t r = lo, image = -1; r < hi; r++) {
+      const int64_t i = r / s.OH;
+      if (i != image) pad.fill(m + x + i * s.H * s.W, s, xp), image = i;
+      single_forward_row(xp, pad, s, r % s.OH, m + w, b < 0 ? nullptr : m + b, m + y + r * s.OW * s.F);
+    }
+    activate(m + y + lo * s.OW * s.F, m + y + lo * s.OW * s.F, (hi - lo) * s.OW * s.F, act, alpha);
+  });
+}
+
+// One input channel at stride 1: each thread sums a run of the taps over every pixel, lane by lane,
+// then adds its 16 lanes in order.
+static void single_grad_filter(Ctx& c, const ConvShape& s, int64_t x, int64_t dz, int64_t dw) {
+  const PaddedImage pad(s);
+  float* m = c.m;
+  c.pool.run(s.work(), [&](int t, int T) {
+    int64_t tap0, tap1;
+    share(s.taps(), t, T, tap0, tap1);
+    if (tap0 == tap1) return;
+    const int64_t lanes = (tap1 - tap0) * s.F * 16;
+    float* xp = c.scratch[t].reserve(pad.rows * pad.width + lanes);
+    float* acc = xp + pad.rows * pad.width;
+    fill_run(acc, lanes, 0.0f);
+    for (int64_t i = 0; i < s.n; i++) {
+      pad.fill(m + x + i * s.H * s.W, s, xp);
+      for (int64_t oh = 0; oh < s.OH; oh++)
+        single_grad_filter_row(xp, pad, s, oh, m + dz + (i * s.OH + oh) * s.OW * s.F, tap0, tap1, acc);
+    }
+    for (int64_t j = 0; j < (tap1 - tap0) * s.F; j++) {
+      float sum = 0;
+      for (int l = 0; l < 16; l++) sum += acc[j * 16 + l];
+      m[dw + tap0 * s.F + j] = sum;
+    }
+  });
+}
+
 static void conv_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b, int64_t y, int act, float alpha) {
+  if (single_channel_path(s)) return single_forward(c, s, x, w, b, y, act, alpha);
   float* m = c.m;
   const int64_t P = s.pixels(), K = s.taps() * s.C, F = s.F;
   c.pool.run(s.work(), [&](int t, int T) {
@@ -105,6 +150,7 @@ static void conv_grad_input(Ctx& c, const ConvShape& s, int64_t dz, int64_t w, i
 }
 
 static void conv_grad_filter(Ctx& c, const ConvShape& s, int64_t x, int64_t dz, int64_t dw) {
+  if (single_channel_path(s)) return single_grad_filter(c, s, x, dz, dw);
   float* m = c.m;
   const int64_t P = s.pixels(), K = s.taps() * s.C, F = s.F;
   c.pool.run(s.work(), [&](int t, int T) {
