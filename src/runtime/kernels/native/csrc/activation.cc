@@ -1,10 +1,12 @@
 // Activations and their gradients, and softmax. tanh and sigmoid go through a float exp that the
-// compiler vectorizes (fast_exp below); the rarer functions use the C library in double.
+// compiler vectorizes (fast_exp below), in a build per instruction set (clones.h); the rarer
+// functions use the C library in double.
 #include "activation.h"
 
 #include <cmath>
 #include <cstring>
 
+#include "clones.h"
 #include "kernel.h"
 
 namespace netc {
@@ -44,6 +46,7 @@ static inline float fast_sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x));
 static inline double normal_cdf(double x) { return 0.5 * std::erfc(-x * M_SQRT1_2); }
 static inline double normal_pdf(double x) { return std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI); }
 
+NETC_CLONES
 void activate(const float* x, float* y, int64_t n, int act, float alpha) {
   switch (act) {
     case kLinear:
@@ -82,6 +85,7 @@ void activate(const float* x, float* y, int64_t n, int act, float alpha) {
   }
 }
 
+NETC_CLONES
 void activate_grad(const float* y, const float* dy, float* dx, int64_t n, int act, float alpha) {
   switch (act) {
     case kLinear:

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "clones.h"
 #include "conv-single.h"
 
 namespace netc {
@@ -13,11 +14,6 @@ namespace netc {
 static constexpr int L = 16;  // output pixels per step (the lanes)
 static constexpr int FB = 8;  // filters per step
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define NETC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define NETC_CLONES
-#endif
 
 PaddedImage::PaddedImage(const ConvShape& s)
     : rows(s.OH + s.KH - 1), width(((s.OW + L - 1) / L) * L + s.KW - 1) {}
