@@ -17,6 +17,11 @@ struct ConvShape {
   bool pointwise() const { return KH == 1 && KW == 1 && SH == 1 && SW == 1 && PT == 0 && PL == 0; }
 };
 
+struct Ctx;
+// The forward pass (conv-forward.cc), and its path for one input channel at stride 1 (conv.cc).
+void conv_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b, int64_t y, int act, float alpha);
+void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b, int64_t y, int act, float alpha);
+
 // Short runs (a pixel's channels) copied by a loop the compiler inlines and vectorizes: a call to
 // memcpy per run would cost more than the copy when a run is one to a few dozen floats.
 inline void copy_run(const float* from, float* to, int64_t n) {

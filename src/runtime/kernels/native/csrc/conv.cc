@@ -1,7 +1,7 @@
 // 2-D convolution, forward and both gradients, plain and dilated, as matrix products on the
 // micro-kernel of gemm.h. By shape, not by network:
-//  - forward: each thread takes a run of output pixels; chunks of them are gathered into rows of
-//    window elements (not at all for a 1×1 stride-1 convolution) and multiplied by w [KH·KW·C, F];
+//  - forward: each thread takes a run of output pixels, whose windows are read in place or gathered
+//    into rows and multiplied by w [KH·KW·C, F] (conv-forward.cc);
 //  - input gradient: the input pixels fall into SH·SW phases by their position modulo the stride;
 //    the pixels of a phase meet the same taps, so a phase is one product of gathered dz rows with
 //    the weights of its taps, transposed — no multiply-adds on the zeros a strided convolution
@@ -19,12 +19,11 @@
 
 namespace netc {
 
-// Output pixels per chunk of the forward pass, pixels summed per step of the filter gradient.
-static constexpr int64_t kPixelChunk = 64;
-static constexpr int64_t kSumChunk = 256;
+static constexpr int64_t kPixelChunk = 64;  // input pixels per chunk of the input gradient
+static constexpr int64_t kSumChunk = 256;    // pixels summed per step of the filter gradient
 
 // One input channel at stride 1: output rows split over threads, 16 pixels in the lanes (conv-single.cc).
-static void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b, int64_t y, int act, float alpha) {
+void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b, int64_t y, int act, float alpha) {
   const PaddedImage pad(s);
   float* m = c.m;
   c.pool.run(s.work(), [&](int t, int T) {
@@ -62,33 +61,6 @@ static void single_grad_filter(Ctx& c, const ConvShape& s, int64_t x, int64_t dz
       float sum = 0;
       for (int l = 0; l < 16; l++) sum += acc[j * 16 + l];
       m[dw + tap0 * s.F + j] = sum;
-    }
-  });
-}
-
-static void conv_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b, int64_t y, int act, float alpha) {
-  if (single_channel_path(s)) return single_forward(c, s, x, w, b, y, act, alpha);
-  float* m = c.m;
-  const int64_t P = s.pixels(), K = s.taps() * s.C, F = s.F;
-  c.pool.run(s.work(), [&](int t, int T) {
-    int64_t lo, hi;
-    share(P, t, T, lo, hi);
-    float* col = s.pointwise() ? nullptr : c.scratch[t].reserve(kPixelChunk * K);
-    float* rows[kPixelChunk];
-    for (int64_t p0 = lo; p0 < hi; p0 += kPixelChunk) {
-      int64_t p1 = std::min(p0 + kPixelChunk, hi);
-      const float* a = m + x + p0 * K;
-      if (col) {
-        gather_windows(m + x, s, p0, p1, 0, K, col, K);
-        a = col;
-      }
-      for (int64_t p = p0; p < p1; p++) {
-        rows[p - p0] = m + y + p * F;
-        if (b < 0) fill_run(rows[p - p0], F, 0.0f);
-        else copy_run(m + b, rows[p - p0], F);
-      }
-      multiply(a, K, 1, p1 - p0, K, m + w, F, F, rows, true);
-      activate(m + y + p0 * F, m + y + p0 * F, (p1 - p0) * F, act, alpha);
     }
   });
 }
