@@ -69,6 +69,8 @@ const SPEC_DIGESTS: Record<string, Record<string, string>> = {
   'lenet5-wide': { fast: '674323e698f0e4f2', reference: '2d1d8c39849d2cdd' },
   // recorded when it came (batch normalization, no biases, one-cycle and label smoothing live in the training loop, not these steps)
   'mnist-fast': { fast: '6ad67123a6f7d43d', reference: '60df672cc9012924' },
+  // recorded when it came (the VGG-style variant of issue 15)
+  'vgg-mini': { fast: '923bd04c6a84821a', reference: '82b4aa3234eef807' },
 };
 
 const specs = readdirSync('specs').filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
