@@ -1,7 +1,8 @@
 /**
  * vitest global setup: build what the tests run from dist/ when it is missing or older than its
  * sources — the WebAssembly kernels (every -o of `npm run build:kernels`, from the AssemblyScript
- * in src/runtime/kernels/wasm/assembly/) and the compiled TypeScript (every output tsc would
+ * in src/runtime/kernels/wasm/assembly/), the native kernels (scripts/build/native.mjs, from
+ * src/runtime/kernels/native/csrc/) and the compiled TypeScript (every output tsc would
  * write for tsconfig.build.json). The fast backend loads its kernels from dist/ even under
  * vitest, and the tests that spawn `bin/netc.js` run dist/src/: without this, `npx vitest run`
  * on a fresh clone fails, and after an edit it tests the code as it was at the last build.
@@ -19,6 +20,8 @@ import ts from 'typescript';
 
 const CONFIG = 'tsconfig.build.json';
 const ASSEMBLY = 'src/runtime/kernels/wasm/assembly';
+const NATIVE = 'src/runtime/kernels/native';
+const NATIVE_ADDON = 'dist/netc-native.node';
 const LOCK = 'dist/.build-lock';
 /** a lock older than this was left by a run that died while building */
 const STALE_LOCK_MS = 15 * 60_000;
@@ -40,6 +43,16 @@ function kernelOutputs(): string[] {
 function kernelsStale(): boolean {
   const sources = newestUnder(ASSEMBLY);
   return kernelOutputs().some((out) => mtime(out) < sources);
+}
+
+/**
+ * The native addon is older than its C++ sources (or missing where g++ runs: a build that failed
+ * before is tried again, and test/runtime/native-build.test.ts says so if it fails once more).
+ */
+function nativeStale(): boolean {
+  const sources = Math.max(newestUnder(join(NATIVE, 'csrc')), mtime(join(NATIVE, 'binding.gyp')));
+  if (existsSync(NATIVE_ADDON)) return mtime(NATIVE_ADDON) < sources;
+  return spawnSync('g++', ['--version']).status === 0;
 }
 
 /** The first output tsc would write that is missing or older than what it is compiled from. */
@@ -67,6 +80,7 @@ function build(): void {
     const r = npm ? run('building the kernels', process.execPath, [npm, 'run', '-s', 'build:kernels']) : run('building the kernels', 'npm', ['run', '-s', 'build:kernels']);
     if (!r.ok || kernelsStale()) throw new Error(`npm run build:kernels failed:\n${r.output}`);
   }
+  if (nativeStale()) run('building the native kernels', process.execPath, ['scripts/build/native.mjs']);
   const stale = staleTypeScript();
   if (stale) {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -82,7 +96,7 @@ function build(): void {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function setup(): Promise<void> {
-  if (!kernelsStale() && !staleTypeScript()) return;
+  if (!kernelsStale() && !nativeStale() && !staleTypeScript()) return;
   mkdirSync('dist', { recursive: true });
   for (;;) {
     try {

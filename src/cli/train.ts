@@ -14,7 +14,7 @@ import { imageGridPng, pixelRange } from '../report/digits.js';
 import { reportAfterTraining } from '../report/run-report.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import { Batcher, type Dataset } from '../runtime/data/dataset.js';
-import { backendNames, defaultThreads, getBackend } from '../runtime/backend.js';
+import { backendNames, defaultBackend, defaultBackendNotice, defaultThreads, getBackend } from '../runtime/backend.js';
 import { describeEngine, tfjsEngine } from '../runtime/kernels/tfjs/engine.js';
 import type { Verdict } from '../runtime/training/early-stopping.js';
 import { epochOrder, type EpochMetrics } from '../runtime/training/loop.js';
@@ -37,7 +37,8 @@ generated module and a checkpoint after every epoch. Options override the spec:
   --seed N              the seed of initialization, shuffling and dropout
   --limit N             train on the first N training images only
   --threads N           threads for the kernels (default: the machine's ${defaultThreads()} cores)
-  --backend NAME        ${backendNames().join(', ')} (default: fast; reference is the plain TypeScript baseline;
+  --backend NAME        ${backendNames().join(', ')} (default: ${defaultBackend.name}: native where its C++ kernels were built,
+                        else fast, WebAssembly; reference is the plain TypeScript baseline;
                         tfjs runs TensorFlow.js ops, on @tensorflow/tfjs-node where it is installed)
   --out DIR             the run folder to write (refused when it holds a run, unless --force)
   --force               with --out: overwrite the run already in DIR
@@ -78,7 +79,9 @@ export async function runTrain(argv: string[]): Promise<number> {
   const seed = numberOption(values, 'seed', { integer: true, min: 0, max: 4294967295 });
   const limit = numberOption(values, 'limit', { integer: true, min: 1 });
   const threads = numberOption(values, 'threads', { integer: true, min: 1, max: 256 }) ?? defaultThreads();
-  const backend = typeof values.backend === 'string' ? values.backend : 'fast';
+  const backend = typeof values.backend === 'string' ? values.backend : defaultBackend.name;
+  const notice = typeof values.backend === 'string' || typeof values.resume === 'string' ? undefined : defaultBackendNotice();
+  if (notice) process.stderr.write(notice + '\n');
   if (!getBackend(backend)) throw new UsageError(`--backend must be ${backendNames().join(' or ')}, not '${backend}'`);
   const progress = !values['no-progress'];
   const showAugment = numberOption(values, 'show-augment', { integer: true, min: 1, max: 1024 });

@@ -3,17 +3,32 @@
  * backend.ts, and implements the contract in kernels/types.ts.
  */
 import { availableParallelism } from 'node:os';
+import { nativeAddon } from './kernels/native/addon.js';
+import { nativeBackend } from './kernels/native/backend.js';
 import { referenceBackend } from './kernels/reference/backend.js';
 import { tfjsBackend } from './kernels/tfjs/backend.js';
 import type { Backend } from './kernels/types.js';
 import { fastBackend } from './kernels/wasm/backend.js';
 
-/** The backend a model runs on unless it names one. */
-export const defaultBackend: Backend = fastBackend;
+/** Whether the native kernels were built and load here. */
+export const nativeAvailable = (): boolean => nativeAddon().addon !== undefined;
+
+/** The backend a model runs on unless it names one: native where it was built, else fast. */
+export const defaultBackend: Backend = nativeAvailable() ? nativeBackend : fastBackend;
+
+/**
+ * One line to print when a command runs on the default backend and that is not the native one
+ * (undefined when it is): why, and what runs instead.
+ */
+export function defaultBackendNotice(): string | undefined {
+  const load = nativeAddon();
+  return load.addon ? undefined : `netc: native kernels unavailable (${load.reason}); using the WebAssembly backend ('fast')`;
+}
 
 export const defaultThreads = (): number => availableParallelism();
 
 const BACKENDS = new Map<string, Backend>([
+  ...(nativeAvailable() ? [[nativeBackend.name, nativeBackend] as const] : []),
   [fastBackend.name, fastBackend],
   [referenceBackend.name, referenceBackend],
   [tfjsBackend.name, tfjsBackend],

@@ -9,7 +9,8 @@
  */
 import { expect } from 'vitest';
 import { referenceKernels } from '../../src/runtime/kernels/reference/index.js';
-import type { Kernels } from '../../src/runtime/kernels/types.js';
+import { createNativeKernels } from '../../src/runtime/kernels/native/backend.js';
+import type { Allocation, Kernels } from '../../src/runtime/kernels/types.js';
 import { createFastKernels, type FastMemory } from '../../src/runtime/kernels/wasm/backend.js';
 import type { KernelBuild } from '../../src/runtime/kernels/wasm/module.js';
 import { Random } from '../../src/runtime/random.js';
@@ -17,9 +18,9 @@ import { Random } from '../../src/runtime/random.js';
 const FLOATS = 1 << 20;
 export const BUILDS: readonly KernelBuild[] = ['relaxed', 'plain'];
 
-/** Which fast kernels run a case: a build, on a number of threads. */
+/** Which fast kernels run a case: a build of the WebAssembly kernels, or the native ones, on a number of threads. */
 export interface Target {
-  readonly build: KernelBuild;
+  readonly build: KernelBuild | 'native';
   readonly threads: number;
 }
 
@@ -38,7 +39,7 @@ export interface Setup {
  * One memory and thread pool per target, shared by its cases as a model shares its own across
  * steps (each case sets the whole arena): a pool per case would start hundreds of workers.
  */
-const pools = new Map<string, FastMemory>();
+const pools = new Map<string, Allocation>();
 
 /** Stop the pools' threads: a test file's afterAll. */
 export const closeFastPools = (): void => {
@@ -46,10 +47,16 @@ export const closeFastPools = (): void => {
   pools.clear();
 };
 
-function fastFor(on: Target): FastMemory {
+function fastFor(on: Target): Allocation {
   const key = `${on.build} ${on.threads}`;
-  if (!pools.has(key)) pools.set(key, createFastKernels(FLOATS, 1 << 16, on.threads, { build: on.build }));
-  const fast = pools.get(key)!;
+  if (!pools.has(key)) pools.set(key, allocateTarget(on));
+  return pools.get(key)!;
+}
+
+/** An arena of `floats` and the kernels of `on` (the caller closes it). */
+export function allocateTarget(on: Target, floats = FLOATS): Allocation {
+  if (on.build === 'native') return createNativeKernels(floats, on.threads);
+  const fast: FastMemory = createFastKernels(floats, 1 << 16, on.threads, { build: on.build });
   expect(fast.build).toBe(on.build);
   return fast;
 }
@@ -89,5 +96,5 @@ export function compare(setup: Setup, on: Target, seed = 1): void {
   }
 }
 
-/** Both builds, on one thread and on three. */
-export const TARGETS: Target[] = BUILDS.flatMap((build) => [1, 3].map((threads) => ({ build, threads })));
+/** Both WebAssembly builds and the native kernels, on one thread and on three. */
+export const TARGETS: Target[] = [...BUILDS, 'native' as const].flatMap((build) => [1, 3].map((threads) => ({ build, threads })));

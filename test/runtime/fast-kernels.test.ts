@@ -1,8 +1,8 @@
 /**
- * Every fast (WebAssembly SIMD) kernel against its reference kernel on random inputs, with
- * shapes that are not multiples of the vector width, batches of 1 and odd sizes, padding and
- * strides, on one thread and on three, on both builds of the kernels: the relaxed-SIMD one Node
- * runs by default and the plain-SIMD one engines without relaxed SIMD run (module.ts).
+ * Every fast kernel against its reference kernel on random inputs, with shapes that are not
+ * multiples of the vector width, batches of 1 and odd sizes, padding and strides, on one thread
+ * and on three: both builds of the WebAssembly kernels — the relaxed-SIMD one Node runs by default
+ * and the plain-SIMD one engines without relaxed SIMD run (module.ts) — and the native kernels.
  *
  * Tolerance: |fast − reference| ≤ 2e-5 · max(1, the largest |reference| in that output) — the
  * two sum in different orders in float32. The transcendentals have their own figures below.
@@ -10,8 +10,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalCdf, normalPdf } from '../../src/runtime/kernels/reference/erf.js';
 import { Act } from '../../src/runtime/kernels/types.js';
-import { createFastKernels } from '../../src/runtime/kernels/wasm/backend.js';
-import { BUILDS, closeFastPools, compare, TARGETS } from '../helpers/fast-compare.js';
+import { allocateTarget, BUILDS, closeFastPools, compare, TARGETS } from '../helpers/fast-compare.js';
 
 afterAll(closeFastPools);
 
@@ -316,12 +315,12 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
   );
 });
 
-describe.each(BUILDS)('the fast transcendentals of the %s build', (build) => {
-  // The rational tanh is documented as below 3.4e-7 absolute in float32 (kernels/wasm/assembly/math.ts).
+describe.each([...BUILDS, 'native' as const])('the fast transcendentals of the %s build', (build) => {
+  // The rational tanh is documented as below 3.4e-7 absolute in float32 (kernels/wasm/assembly/math.ts);
+  // the native one is exp-based (kernels/native/csrc/activation.cc) and held to the same bound.
   it('tanh is within 3.4e-7 of Math.tanh and sigmoid within 2e-7 of 1/(1+e^-x) over [-20, 20]', () => {
     const n = 400001;
-    const fast = createFastKernels(4 * n, 64, 1, { build });
-    expect(fast.build).toBe(build);
+    const fast = allocateTarget({ build, threads: 1 }, 4 * n);
     for (let i = 0; i < n; i++) fast.arena[i] = -20 + (40 * i) / (n - 1);
     fast.kernels.activation(0, n, n, Act.tanh);
     fast.kernels.activation(0, 2 * n, n, Act.sigmoid);
@@ -352,7 +351,7 @@ describe.each(BUILDS)('the fast transcendentals of the %s build', (build) => {
     ['softplus', Act.softplus, (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), 1e-6, [[3e-7, -20, 20]]],
   ] as const)('%s is within its bounds of float64 over [-20, 20]', (what, act, truth, absBound, bands) => {
     const n = 400001;
-    const fast = createFastKernels(3 * n, 64, 1, { build });
+    const fast = allocateTarget({ build, threads: 1 }, 3 * n);
     for (let i = 0; i < n; i++) {
       fast.arena[i] = -20 + (40 * i) / (n - 1);
       fast.arena[n + i] = 1;

@@ -1,15 +1,17 @@
 /**
  * Reproducibility as a matrix, in-process: networks without dropout, with dropout, and with
  * state updates (the test-only tally layer, and batch normalization), several seeds,
- * on the fast backend with 1 and 2 threads and on the reference backend. For each:
+ * on the fast and native backends with 1 and 2 threads and on the reference backend. For each:
  *   - the same seed gives the same bits: what was fed, what was reported, where it ended;
  *   - another seed gives another initialization and another batch order (the order itself,
  *     read from the batches the model was fed, not only its effect on the parameters);
  *   - a run stopped mid-epoch or at an epoch boundary, written to a checkpoint file and
  *     continued in a new model from that file, ends with the uninterrupted run's bits.
  *
- * The networks are sized so that their largest calls exceed the fast backend's threshold for
- * splitting over threads (32,768 multiply-adds), so 2 threads really run on 2.
+ * The networks are sized so that their largest calls exceed the threshold of the fast and native
+ * backends for splitting over threads (32,768 multiply-adds), so 2 threads really run on 2. The
+ * native backend is in the matrix where it was built (test/runtime/native-build.test.ts fails
+ * where a compiler is present and it was not).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { bitsOf, randomDataset, runResumed, runThrough, type RunSettings } from '../helpers/training-run.js';
 import { compileAndImport, tinySpec, type ModelModule } from '../helpers/modules.js';
 import { registerTally } from '../ir/tally-op.js';
+import { nativeAvailable } from '../../src/runtime/backend.js';
 
 registerTally();
 
@@ -77,14 +80,17 @@ interface Config {
  * two seeds and resume one; that they give one thread's bits is checked below, which makes
  * the rest of the matrix hold for them too.
  */
+const FAST_BACKENDS = ['fast', ...(nativeAvailable() ? ['native'] : [])];
 const MATRIX: Config[] = [
-  ...(['plain', 'dropout', 'tally'] as const).flatMap((net) => [
-    { net, backend: 'fast', threads: 1, seeds: SEEDS, resumed: SEEDS },
-    { net, backend: 'fast', threads: 2, seeds: SEEDS.slice(0, 2), resumed: SEEDS.slice(0, 1) },
+  ...FAST_BACKENDS.flatMap((backend) => [
+    ...(['plain', 'dropout', 'tally'] as const).flatMap((net) => [
+      { net, backend, threads: 1, seeds: SEEDS, resumed: SEEDS },
+      { net, backend, threads: 2, seeds: SEEDS.slice(0, 2), resumed: SEEDS.slice(0, 1) },
+    ]),
+    // batch normalization, whose moving statistics a resumed run must find in the checkpoint
+    { net: 'batchnorm' as const, backend, threads: 1, seeds: SEEDS.slice(0, 2), resumed: SEEDS.slice(0, 2) },
   ]),
   { net: 'dropout', backend: 'reference', threads: 1, seeds: SEEDS.slice(0, 2), resumed: SEEDS.slice(0, 2) },
-  // batch normalization, whose moving statistics a resumed run must find in the checkpoint
-  { net: 'batchnorm', backend: 'fast', threads: 1, seeds: SEEDS.slice(0, 2), resumed: SEEDS.slice(0, 2) },
 ];
 
 const settings = (c: Omit<Config, 'seeds' | 'resumed'>, seed: number): RunSettings => ({ seed, epochs: EPOCHS, batchSize: BATCH, backend: c.backend, threads: c.threads });
@@ -153,11 +159,11 @@ describe.each(MATRIX)('$net network, $backend backend, $threads thread(s)', (c) 
   );
 });
 
-describe('thread counts', () => {
-  it.each(['plain', 'dropout', 'tally'] as const)('%s network: 1 and 2 threads of the fast backend give the same bits', async (net) => {
+describe.each(FAST_BACKENDS)('thread counts on the %s backend', (backend) => {
+  it.each(['plain', 'dropout', 'tally'] as const)('%s network: 1 and 2 threads give the same bits', async (net) => {
     for (const seed of SEEDS.slice(0, 2)) {
-      const one = await uninterrupted({ net, backend: 'fast', threads: 1 }, seed);
-      const two = await uninterrupted({ net, backend: 'fast', threads: 2 }, seed);
+      const one = await uninterrupted({ net, backend, threads: 1 }, seed);
+      const two = await uninterrupted({ net, backend, threads: 2 }, seed);
       expect(two.rec).toEqual(one.rec);
       expect(two.end).toEqual(one.end);
     }

@@ -1,0 +1,27 @@
+// The single-input-channel, stride-1 convolution path of conv.cc (see conv-single.cc).
+#pragma once
+#include <cstdint>
+
+#include "conv-shape.h"
+
+namespace netc {
+
+inline bool single_channel_path(const ConvShape& s) { return s.C == 1 && s.SH == 1 && s.SW == 1 && s.DH == 1 && s.DW == 1; }
+
+// An image with its padding written out as zeros: rows × width floats, wide enough that every
+// step of 16 output pixels reads inside it.
+struct PaddedImage {
+  explicit PaddedImage(const ConvShape& s);
+  int64_t rows, width;
+  void fill(const float* image, const ConvShape& s, float* out) const;
+};
+
+// Output row oh of one image: y [OW, F] = bias + the convolution (no activation).
+void single_forward_row(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* w, const float* b,
+                        float* y);
+// acc [tap1 − tap0][F][16] += the products of output row oh of one image for taps [tap0, tap1),
+// lane l holding the pixels ow ≡ l (mod 16); dz is the row's gradient [OW, F].
+void single_grad_filter_row(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* dz,
+                            int64_t tap0, int64_t tap1, float* acc);
+
+}  // namespace netc

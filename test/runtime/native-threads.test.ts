@@ -1,0 +1,69 @@
+/**
+ * The native kernels give the same bits on any number of threads: each output is summed by one
+ * thread in one order, whichever thread that is and whichever path (windows read in place or
+ * gathered, a stride phase, a lane) the shape sends it down. Shapes with padding, strides,
+ * dilation, one input channel and wide channels, on 1, 2 and 3 threads, every output compared
+ * bit for bit; and twice on the same thread count.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { nativeAvailable } from '../../src/runtime/backend.js';
+import type { Allocation, Kernels } from '../../src/runtime/kernels/types.js';
+import { createNativeKernels } from '../../src/runtime/kernels/native/backend.js';
+import { Random } from '../../src/runtime/random.js';
+
+const FLOATS = 1 << 20;
+const allocations: Allocation[] = [];
+afterAll(() => allocations.forEach((a) => a.close()));
+
+const conv = (n: number, H: number, W: number, C: number, F: number, K: number, S: number, P: number, D = 1) => ({
+  n, H, W, C, F, K, S, P, D,
+  OH: Math.floor((H + 2 * P - (K - 1) * D - 1) / S) + 1,
+  OW: Math.floor((W + 2 * P - (K - 1) * D - 1) / S) + 1,
+});
+const SHAPES = [
+  conv(8, 14, 13, 16, 24, 3, 1, 1), // 'same': border windows gathered, the rest read in place
+  conv(6, 15, 15, 7, 10, 5, 2, 2), // stride 2: four phases of the input gradient
+  conv(9, 20, 20, 1, 6, 5, 1, 2), // one input channel: pixels in the lanes
+  conv(4, 12, 12, 5, 9, 3, 1, 2, 2), // dilated
+  conv(3, 9, 9, 40, 33, 1, 1, 0), // 1×1
+];
+
+function run(threads: number, call: (k: Kernels) => void): Uint32Array {
+  const a = createNativeKernels(FLOATS, threads);
+  allocations.push(a);
+  const rng = new Random(7);
+  for (let i = 0; i < FLOATS; i++) a.arena[i] = rng.next() * 2 - 1;
+  a.arena.fill(0, FLOATS - 16);
+  call(a.kernels);
+  return new Uint32Array(a.arena.buffer, a.arena.byteOffset, FLOATS).slice();
+}
+
+describe.each(SHAPES)('native conv $n×$H×$W×$C, $F filters $K×$K, stride $S, padding $P, dilation $D', (c) => {
+  const x = 0;
+  const w = x + c.n * c.H * c.W * c.C + 3;
+  const b = w + c.K * c.K * c.C * c.F + 5;
+  const y = b + c.F + 7;
+  const dx = y + c.n * c.OH * c.OW * c.F + 1;
+  const dw = dx + c.n * c.H * c.W * c.C + 9;
+  // a dense layer with rows of 37 on buffers of its own
+  const dw2 = dw + c.K * c.K * c.C * c.F + 13;
+  const y2 = dw2 + 37 * c.F + 2;
+  const g = [c.n, c.H, c.W, c.C, c.OH, c.OW, c.F, c.K, c.K, c.S, c.S, c.P, c.P, c.D, c.D] as const;
+  const step = (k: Kernels) => {
+    k.conv2dDilated(x, w, b, y, ...g, 1);
+    k.conv2dDilatedGradInput(y, w, dx, ...g);
+    k.conv2dDilatedGradFilter(x, y, dw, ...g);
+    k.dense(x, dw2, b, y2, c.n, 37, c.F, 3);
+    k.denseGradWeight(x, y2, dw2, c.n, 37, c.F);
+  };
+  it.runIf(nativeAvailable())('the same bits on 1, 2 and 3 threads, and run to run', () => {
+    expect(y2 + c.n * c.F).toBeLessThan(FLOATS - 16);
+    const one = run(1, step);
+    for (const threads of [2, 3, 3]) {
+      const other = run(threads, step);
+      // the first float that differs, or −1 (toEqual on a million elements is slow)
+      const differs = one.findIndex((bits, i) => bits !== other[i]);
+      expect(differs, `${threads} threads`).toBe(-1);
+    }
+  });
+});
