@@ -93,7 +93,9 @@ export function indentMistakes(text: string): IndentMistake[] {
     const prev = open[open.length - 1];
     // a key's siblings start where the key does; in a list item, after the '- '
     const keyColumn = (c: Content) => (c.key ? c.inner : c.indent);
-    if (prev && indent > prev.indent && indent !== prev.inner && prev.complete) {
+    // (a line at a list item's inner column continues the item's mapping only if it has one: after
+    // `- { name: f }` or `- text` the item is whole)
+    if (prev && indent > prev.indent && (indent !== prev.inner || !prev.key) && prev.complete) {
       const where = prev.key ? `'${prev.key}' on line ${prev.line} already has its value` : `line ${prev.line} is a whole list item`;
       out.push({ kind: 'over', line, column: indent + 1, fix: `this line is indented more than the one above, but ${where}; indent it to column ${keyColumn(prev) + 1}, like line ${prev.line}` });
       return;
