@@ -220,6 +220,38 @@ const CASES: Record<string, SpecParts> = {
   - { name: f, op: dense, units: 4, activation: tanh }
   - { name: out, op: rbf, units: 3, prototypes: protos.txt }`,
   },
+  'depthwise conv2d (depth multiplier 2, same, stride [2, 1]) and one without bias, dilated conv2d, L2 penalties': {
+    input: [8, 5, 2],
+    classes: 3,
+    layers: `  - { name: dw, op: depthwise_conv2d, kernel: [3, 2], depth_multiplier: 2, stride: [2, 1], padding: same, activation: elu, alpha: 0.7 }
+  - { name: dn, op: depthwise_conv2d, kernel: 2, use_bias: false, l2: 0.05 }
+  - { name: c, op: conv2d, filters: 2, kernel: 2, dilation: [2, 1], use_bias: false, activation: leaky_relu, l2: 0.1 }
+  - { name: flat, op: flatten }
+  - { name: out, op: dense, units: 3, activation: softmax, l2: 0.2 }`,
+  },
+  'global average and max pooling, gelu, swish and softplus': {
+    input: [4, 3, 2],
+    classes: 3,
+    loss: 'mse',
+    layers: `  - { name: c, op: conv2d, filters: 3, kernel: 2, padding: same, activation: gelu, inputs: [input] }
+  - { name: ga, op: global_avgpool2d, inputs: [c] }
+  - { name: gm, op: global_maxpool2d, inputs: [c] }
+  - { name: cat, op: concat, inputs: [ga, gm] }
+  - { name: h, op: dense, units: 4, activation: swish }
+  - { name: out, op: dense, units: 3, activation: softplus }`,
+  },
+  "batch normalization after a conv without bias and after a dense, with the batch's statistics": {
+    input: [4, 4, 2],
+    classes: 3,
+    layers: `  - { name: c, op: conv2d, filters: 3, kernel: 3, use_bias: false }
+  - { name: bn1, op: batchnorm, scale: false }
+  - { name: a1, op: activation, fn: relu }
+  - { name: flat, op: flatten }
+  - { name: h, op: dense, units: 4 }
+  - { name: bn2, op: batchnorm, center: false, epsilon: 0.01 }
+  - { name: a2, op: activation, fn: tanh }
+  - { name: out, op: dense, units: 3, activation: softmax }`,
+  },
 };
 
 describe.each(Object.keys(PIPELINES) as (keyof typeof PIPELINES)[])('gradient rules, %s', (pipeline) => {
