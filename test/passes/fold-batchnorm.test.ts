@@ -138,6 +138,33 @@ describe('fold-batchnorm', () => {
     expect(foldBatchnorm.run(g, ctx)).toBe(g);
   });
 
+  it('leaves each unfoldable case alone on its own: no bias to fold into, a fused activation, a layer already folded', () => {
+    // a conv2d without bias has no bias input for the folded one to replace
+    const noBias = graphOf(`  - { name: c, op: conv2d, filters: 2, kernel: 3, use_bias: false }
+  - { name: bn, op: batchnorm }
+  - { name: f, op: flatten }
+  - { name: o, op: dense, units: 3, activation: softmax }`);
+    expect(foldBatchnorm.run(noBias, ctx)).toBe(noBias);
+    // tanh fused into the conv first (a custom order): tanh is not affine, the batchnorm stays
+    const fusedTanh = fuseActivations.run(graphOf(`  - { name: c, op: conv2d, filters: 2, kernel: 3, activation: tanh }
+  - { name: bn, op: batchnorm }
+  - { name: f, op: flatten }
+  - { name: o, op: dense, units: 3, activation: softmax }`), ctx);
+    expect(nodeMap(fusedTanh).get('c')!.attrs.activation).toBe('tanh');
+    expect(foldBatchnorm.run(fusedTanh, ctx)).toBe(fusedTanh);
+    // two batchnorms in a row: the first folds; the second then follows a folded layer and stays
+    const twice = graphOf(`  - { name: f, op: flatten }
+  - { name: d, op: dense, units: 4 }
+  - { name: bn1, op: batchnorm }
+  - { name: bn2, op: batchnorm, epsilon: 0.1 }
+  - { name: o, op: dense, units: 3, activation: softmax }`);
+    const once = fold(twice);
+    expect(nodeMap(once).get('d')!.attrs.folded).toBe('bn1');
+    expect(nodeMap(once).get('bn2')!.inputs[0]).toBe('d');
+    expect(foldBatchnorm.run(once, ctx)).toBe(once);
+    expectSamePrediction(twice, once);
+  });
+
   it('leaves the training graph alone: it runs on inference graphs only, where statistics are fixed', () => {
     expect(foldBatchnorm.runsOn).toEqual(['inference']);
     expect(TRAINING_PIPELINE).not.toContain('fold-batchnorm');
