@@ -125,7 +125,8 @@ static double batchnormFoldBias(Ctx& c, const double* a) {
   const float* m = c.m;
   int64_t b = I(a[0]), mean = I(a[1]), variance = I(a[2]), gamma = I(a[3]), beta = I(a[4]), out = I(a[5]), C = I(a[6]);
   for (int64_t ch = 0; ch < C; ch++)
-    c.m[out + ch] = static_cast<float>((static_cast<double>(m[b + ch]) - m[mean + ch]) * scale_of(m, variance, gamma, ch, a[7]) +
+    // b at −1: a layer without bias (use_bias: false), whose folded bias starts from 0
+    c.m[out + ch] = static_cast<float>(((b < 0 ? 0.0 : static_cast<double>(m[b + ch])) - m[mean + ch]) * scale_of(m, variance, gamma, ch, a[7]) +
                                        (beta < 0 ? 0.0 : m[beta + ch]));
   return 0;
 }
