@@ -11,5 +11,5 @@ export function clock(seconds: number): string {
 export const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** A count and its noun, singular for one: "1 epoch", "3 batches" (`many` when not noun + s). */
-export const counted = (n: number, one: string, many = `${one}${/(s|sh|ch|x)$/.test(one) ? 'es' : 's'}`) =>
+export const counted = (n: number, one: string, many = `${one}${/(s|sh|tch|x)$/.test(one) ? 'es' : 's'}`) =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

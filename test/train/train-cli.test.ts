@@ -31,7 +31,8 @@ describe('netc train', () => {
     const r = await runCli([...base, '--epochs', '2', '--out', straight]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^training lenet5 \(44,426 parameters\) on mnist: 600 images, 2 epochs of 6 batches of 100; fast backend, \d+ threads?$/m);
+    // the native backend where it was built (it is, where a C++ compiler is: test/runtime/native-build.test.ts), else fast
+    expect(r.stdout).toMatch(/^training lenet5 \(44,426 parameters\) on mnist: 600 images, 2 epochs of 6 batches of 100; (native|fast) backend, \d+ threads?$/m);
     expect(r.stdout).toMatch(/^epoch 1\/2  loss \d\.\d{4}  accuracy \d+\.\d\d%  val_loss \d\.\d{4}  val_accuracy \d+\.\d\d%  \d+\.\d s  [\d,]+ img\/s$/m);
     expect(r.stdout).toMatch(/^test loss \d\.\d{4}, test accuracy \d+\.\d\d% \(10,000 images; /m);
     for (const f of ['spec.yaml', 'metrics.json', 'checkpoint.netc', 'model.ts']) expect(existsSync(join(straight, f)), f).toBe(true);
@@ -69,11 +70,13 @@ describe('netc train', () => {
     expect(metrics(ref).backend).toBe('reference');
     // The backends add in different orders (the fast one in SIMD lanes, with fused multiply-adds
     // where the CPU has them), so they part in float32's last bits and no more. Losses, means of
-    // float32 sums: 1e-6 relative (5e-8 seen). A prediction flips only where two classes tie to
+    // float32 sums: 1e-5 relative (5e-8 seen on the fast backend; 1.8e-6 on the native one, whose
+    // blocked sums round differently and whose Adam steps magnify that, as for the weights below).
+    // A prediction flips only where two classes tie to
     // within that rounding: none seen, so at most one of the 600 training images and two of the
     // 10,000 test images may.
     a.forEach((e: Record<string, number>, i: number) => {
-      for (const loss of ['train_loss', 'val_loss']) expect(Math.abs(e[loss]! - b[i][loss]), `${loss} ${i + 1}`).toBeLessThan(1e-6 * b[i][loss]);
+      for (const loss of ['train_loss', 'val_loss']) expect(Math.abs(e[loss]! - b[i][loss]), `${loss} ${i + 1}`).toBeLessThan(1e-5 * b[i][loss]);
       expect(Math.abs(e.train_accuracy! - b[i].train_accuracy) * 600, `train_accuracy ${i + 1}`).toBeLessThanOrEqual(1 + 1e-9);
       expect(Math.abs(e.val_accuracy! - b[i].val_accuracy) * 10000, `val_accuracy ${i + 1}`).toBeLessThanOrEqual(2 + 1e-9);
     });
