@@ -3,9 +3,11 @@
  * with plain batches and with distorted ones alternate in one process, on one model, so that a
  * machine whose load changes slows both alike; prints the median time of a step (gathering the
  * batch included) each way and their ratio, in wall time and in the process's CPU time (which a
- * busy machine inflates less: with --threads 1 it is the one thread's work).
+ * busy machine inflates less: with --threads 1 it is the one thread's work). The steps are the
+ * training loop's: the batch gathered (with each image's warp when augmenting), then the model's
+ * computeGradients, which distorts in the backend's affineWarp kernel, and its update.
  *
- *   npx tsx scripts/bench/augment.ts [--rounds 20] [--steps 25] [--threads 2]
+ *   npx tsx scripts/bench/augment.ts [--rounds 20] [--steps 25] [--threads 2] [--backend native|fast|reference]
  *
  * The distortion is `{shift: 2, rotate: 10, scale: 0.1}`; what it costs does not depend on its
  * sizes (every pixel is sampled either way), only on the image size.
@@ -18,7 +20,7 @@ import { Batcher, loadDataset } from '../../src/runtime/data/dataset.js';
 import { datasetFiles, type DatasetFiles } from '../../src/runtime/data/datasets.js';
 import { defaultThreads } from '../../src/runtime/backend.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20' }, steps: { type: 'string', default: '25' }, threads: { type: 'string' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20' }, steps: { type: 'string', default: '25' }, threads: { type: 'string' }, backend: { type: 'string' } } });
 const rounds = Number(values.rounds);
 const steps = Number(values.steps);
 const threads = values.threads ? Number(values.threads) : defaultThreads();
@@ -29,7 +31,7 @@ const data = loadDataset(datasetFiles('mnist', '.') as DatasetFiles, 10);
 const order = Uint32Array.from({ length: data.train.count }, (_, i) => i);
 const batcher = new Batcher(data.train, BATCH);
 const augmenter = new Augmenter({ shift: 2, rotate: 10, scale: 0.1 }, data.imageShape, 1);
-const model = createModel({ seed: 1, threads });
+const model = createModel({ seed: 1, threads, ...(values.backend ? { backend: values.backend } : {}) });
 
 let at = 0;
 /** The median over a round's steps would hide a slow gather; the mean of the round is what a step costs. */
@@ -39,7 +41,8 @@ function round(augment: boolean): { wall: number; cpu: number } {
   for (let s = 0; s < steps; s++) {
     const start = (at++ * BATCH) % (data.train.count - BATCH);
     const n = batcher.gather(order, start, BATCH, augment ? augmenter : undefined, 0);
-    model.trainStep(batcher.images, batcher.labels, n);
+    model.computeGradients(batcher.images, batcher.labels, n, augment ? batcher.warps : undefined);
+    model.applyUpdate();
   }
   const c = process.cpuUsage(c0);
   return { wall: (performance.now() - t0) / steps, cpu: (c.user + c.system) / 1000 / steps };
@@ -63,7 +66,7 @@ model.close();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const pct = (x: number) => `${((x - 1) * 100).toFixed(1)}%`;
-let text = `LeNet-5, batch ${BATCH}, ${threads} thread(s), ${rounds} rounds of ${steps} steps each way (load average before: ${loadBefore})\n`;
+let text = `LeNet-5, batch ${BATCH}, ${model.backend.name} backend, ${threads} thread(s), ${rounds} rounds of ${steps} steps each way (load average before: ${loadBefore})\n`;
 for (const clock of ['wall', 'cpu'] as const) {
   const p = median(plain.map((r) => r[clock]));
   const d = median(distorted.map((r) => r[clock]));

@@ -182,7 +182,7 @@ function writeAugmentGrid(run: TrainRun, data: Dataset, count: number): string {
   const batcher = new Batcher(data.train, n);
   batcher.gather(epochOrder(data.train.count, run.settings.seed, 0), 0, n, augmenterOf(run, data), 0);
   const path = join(run.dir, 'augment.png');
-  writeFileAtomic(path, imageGridPng(batcher.images, n, data.imageShape, pixelRange(data.train), Math.ceil(Math.sqrt(n))));
+  writeFileAtomic(path, imageGridPng(batcher.distorted(n, data.imageShape), n, data.imageShape, pixelRange(data.train), Math.ceil(Math.sqrt(n))));
   return path;
 }
 

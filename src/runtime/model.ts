@@ -6,6 +6,7 @@
  * gradients and optimizer state by name.
  */
 import { defaultBackend, defaultThreads, getBackend } from './backend.js';
+import { WARP_FLOATS } from './kernels/reference/augment.js';
 import type { Backend, Kernels } from './kernels/types.js';
 import type { KernelProfiler } from './profiler.js';
 import { hashSeed, Random } from './random.js';
@@ -112,6 +113,9 @@ export abstract class CompiledModel {
   protected stepSeed = 0;
   private readonly seed: number;
   private readonly imageSize: number;
+  /** where augmented batches wait in the arena: the images, then their warps */
+  private readonly staging: number;
+  private readonly stagedWarps: number;
   private readonly release: () => void;
 
   /** Stop the backend's threads; the model cannot compute afterwards. */
@@ -126,7 +130,14 @@ export abstract class CompiledModel {
     if (!backend) throw new Error(`unknown backend '${String(b)}'`);
     this.backend = backend;
     const largest = Math.max(16, ...info.parameters.map((p) => size(p.shape) + 4 * p.shape.length));
-    const allocation = backend.allocate({ floats: info.arenaFloats, scratchFloats: 4 * largest + 64, threads: options.threads ?? defaultThreads() });
+    this.imageSize = info.inputShape.reduce((a, d) => a * d, 1);
+    // After the generated layout, room for a batch of images and their warps when the model
+    // trains: augmentation copies the images there and the affineWarp kernel samples them into
+    // the training input (2% of LeNet-5's arena).
+    this.staging = align16(info.arenaFloats);
+    this.stagedWarps = info.io.trainImages === undefined ? this.staging : align16(this.staging + info.batchSize * this.imageSize);
+    const floats = info.io.trainImages === undefined ? info.arenaFloats : this.stagedWarps + info.batchSize * WARP_FLOATS;
+    const allocation = backend.allocate({ floats, scratchFloats: 4 * largest + 64, threads: options.threads ?? defaultThreads() });
     this.arena = allocation.arena;
     this.kernels = allocation.kernels;
     this.backendKernels = allocation.kernels;
@@ -134,7 +145,6 @@ export abstract class CompiledModel {
     this.release = () => allocation.close();
     this.seed = options.seed ?? 0;
     this.learningRate = options.learningRate ?? info.optimizer?.learningRate ?? 0;
-    this.imageSize = info.inputShape.reduce((a, d) => a * d, 1);
     this.initParameters(this.seed);
   }
 
@@ -186,14 +196,25 @@ export abstract class CompiledModel {
     this.step = 0;
   }
 
-  /** Forward and backward for a batch; leaves the gradients readable and returns the loss. */
-  computeGradients(images: Float32Array, labels: Float32Array, n = images.length / this.imageSize): number {
+  /**
+   * Forward and backward for a batch; leaves the gradients readable and returns the loss. With
+   * `warps` (6 per image, as Augmenter.warpInto writes them), each image is distorted on its way
+   * in by the backend's affineWarp kernel, on the model's threads.
+   */
+  computeGradients(images: Float32Array, labels: Float32Array, n = images.length / this.imageSize, warps?: Float32Array): number {
     const io = this.info.io;
     if (io.trainImages === undefined || io.trainLabels === undefined || io.loss === undefined) {
       throw new Error(`${this.info.name} was compiled without a 'train' section, so it cannot be trained`);
     }
     this.checkBatch(n, this.info.batchSize, images, labels);
-    this.arena.set(images.subarray(0, n * this.imageSize), io.trainImages);
+    if (warps) {
+      if (this.info.inputShape.length !== 3) throw new Error(`augmentation distorts images (H×W×C); ${this.info.name}'s input is ${this.info.inputShape.join('×')}`);
+      if (warps.length < n * WARP_FLOATS) throw new Error(`${n} images need ${n * WARP_FLOATS} warp values, got ${warps.length}`);
+      this.arena.set(images.subarray(0, n * this.imageSize), this.staging);
+      this.arena.set(warps.subarray(0, n * WARP_FLOATS), this.stagedWarps);
+      const [H, W, C] = this.info.inputShape;
+      this.kernels.affineWarp(this.staging, io.trainImages, this.stagedWarps, n, H, W, C);
+    } else this.arena.set(images.subarray(0, n * this.imageSize), io.trainImages);
     this.arena.set(labels.subarray(0, n * this.info.classes), io.trainLabels);
     this.stepSeed = hashSeed(this.seed, `step ${this.step}`);
     this.profiler?.enter('train');
@@ -308,6 +329,8 @@ export abstract class CompiledModel {
     if (labels && labels.length < n * this.info.classes) throw new Error(`${n} one-hot labels need ${n * this.info.classes} values, got ${labels.length}`);
   }
 }
+
+const align16 = (floats: number) => Math.ceil(floats / 16) * 16;
 
 function size(shape: readonly number[]): number {
   return shape.reduce((a, d) => a * d, 1);

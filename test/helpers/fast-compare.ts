@@ -31,6 +31,8 @@ export interface Setup {
   readonly oneHot?: Record<string, number>;
   /** buffers to fill with values in (0, 1) (probabilities) */
   readonly positive?: readonly string[];
+  /** buffers with given values (the affine warps) */
+  readonly values?: Readonly<Record<string, Float32Array>>;
   readonly outputs: readonly string[];
   call(k: Kernels, at: Record<string, number>): unknown;
 }
@@ -81,6 +83,7 @@ export function compare(setup: Setup, on: Target, seed = 1): void {
     }
     if (width) for (let r = 0; r < size / width; r++) ref[o + r * width + rng.below(width)] = 1;
   }
+  for (const [name, v] of Object.entries(setup.values ?? {})) ref.set(v, at[name]!);
   fast.arena.set(ref);
   const a = setup.call(referenceKernels(ref), at);
   const b = setup.call(fast.kernels, at);

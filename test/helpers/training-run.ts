@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { readCheckpoint, type Progress } from '../../src/runtime/checkpoint.js';
+import { Augmenter, type AugmentSpec } from '../../src/runtime/data/augment.js';
 import type { Dataset, Split } from '../../src/runtime/data/dataset.js';
 import type { CompiledModel, ModelOptions } from '../../src/runtime/model.js';
 import { Random } from '../../src/runtime/random.js';
@@ -40,6 +41,8 @@ export interface RunSettings {
   readonly batchSize: number;
   readonly backend: string;
   readonly threads: number;
+  /** distort the training images, as a spec's train.augment does */
+  readonly augment?: AugmentSpec;
 }
 
 /**
@@ -106,9 +109,10 @@ async function segment(module: ModelModule, data: Dataset, s: RunSettings, seg: 
   } else model = module.createModel(options);
   const which = identifier(data);
   const compute = model.computeGradients.bind(model);
-  model.computeGradients = (images, labels, n) => {
+  // the images come in undistorted (warps beside them), so they say which examples they are
+  model.computeGradients = (images, labels, n, warps) => {
     rec.fed.push(which(images, n!));
-    return compute(images, labels, n);
+    return compute(images, labels, n, warps);
   };
   let taken = 0;
   const end = await trainLoop(model, data, {
@@ -117,6 +121,7 @@ async function segment(module: ModelModule, data: Dataset, s: RunSettings, seg: 
     seed,
     loss: 'categorical_crossentropy',
     ...(start ? { start } : {}),
+    ...(s.augment ? { augment: new Augmenter(s.augment, data.imageShape, seed) } : {}),
     onStep: ({ epoch, batch, loss, accuracy, seen }) => {
       taken++;
       rec.steps.push({ epoch, batch, loss, accuracy, seen });

@@ -12,6 +12,7 @@ import { prepareTfjsBackend } from '../../src/runtime/kernels/tfjs/engine.js';
 import { TF_KERNELS, tfjsKernels } from '../../src/runtime/kernels/tfjs/index.js';
 import { Act, type Kernels } from '../../src/runtime/kernels/types.js';
 import { Random } from '../../src/runtime/random.js';
+import { testWarps } from '../helpers/warps.js';
 import type { Tf } from '../../src/runtime/kernels/tfjs/engine.js';
 
 /** A window's geometry the way lowering computes it: TensorFlow's rules. */
@@ -38,6 +39,8 @@ interface Case {
   readonly oneHot?: { readonly name: string; readonly classes: number };
   /** positive values (Adam's second moments) */
   readonly positive?: readonly string[];
+  /** tensors with given values (the affine warps) */
+  readonly values?: Readonly<Record<string, Float32Array>>;
   readonly call: (k: Kernels, at: Record<string, number>) => void;
 }
 
@@ -184,6 +187,12 @@ function otherCases(): Case[] {
     { name: 'affine', tensors: elementwise, call: (k, at) => k.affine(at.a!, at.y!, size, 1.275, -0.1) },
     { name: 'mul', tensors: elementwise, call: (k, at) => k.mul(at.a!, at.b!, at.y!, size) },
     { name: 'pad', tensors: { x: 2 * 3 * 4 * 2, y: 2 * 6 * 7 * 2 }, call: (k, at) => k.pad(at.x!, at.y!, 2, 3, 4, 2, 1, 2, 2, 1) },
+    ...[[1, 5, 4, 1], [4, 7, 6, 2], [3, 28, 28, 1]].map(([n, H, W, C]): Case => ({
+      name: `affineWarp ${n}×${H}×${W}×${C}`,
+      tensors: { x: n! * H! * W! * C!, y: n! * H! * W! * C!, m: 6 * n! },
+      values: { m: testWarps(n!, [H!, W!, C!]) },
+      call: (k, at) => k.affineWarp(at.x!, at.y!, at.m!, n!, H!, W!, C!),
+    })),
     { name: 'padGrad', tensors: { x: 2 * 3 * 4 * 2, y: 2 * 6 * 7 * 2 }, call: (k, at) => k.padGrad(at.y!, at.x!, 2, 3, 4, 2, 1, 2, 2, 1) },
     { name: 'crossEntropy', tensors: rows, ...loss, call: (k, at) => k.crossEntropy(at.p!, at.t!, at.loss!, n, C) },
     { name: 'crossEntropyGrad', tensors: rows, ...loss, call: (k, at) => k.crossEntropyGrad(at.p!, at.t!, at.out!, n, C) },
@@ -247,6 +256,7 @@ function run(tf: Tf, c: Case, seed: number): [Float32Array, Float32Array, Float3
   for (let i = 0; i < floats; i++) arena[i] = 2 * rng.next() - 1;
   for (const p of c.probabilities ?? []) for (let i = 0; i < c.tensors[p]!; i++) arena[at[p]! + i] = 0.02 + 0.96 * rng.next();
   for (const p of c.positive ?? []) for (let i = 0; i < c.tensors[p]!; i++) arena[at[p]! + i] = Math.abs(arena[at[p]! + i]!);
+  for (const [name, v] of Object.entries(c.values ?? {})) arena.set(v, at[name]!);
   if (c.oneHot) {
     const { name, classes } = c.oneHot;
     for (let r = 0; r < c.tensors[name]! / classes; r++) {

@@ -115,7 +115,8 @@ describe('data augmentation', () => {
       const out: number[][] = [];
       for (let start = 0; start < 10; start += size) {
         const n = b.gather(order, start, Math.min(size, 10 - start), a, 2);
-        for (let j = 0; j < n; j++) out.push(Array.from(b.images.subarray(j * 64, (j + 1) * 64)));
+        const images = b.distorted(n, shape);
+        for (let j = 0; j < n; j++) out.push(Array.from(images.subarray(j * 64, (j + 1) * 64)));
       }
       return out;
     };

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { normalCdf, normalPdf } from '../../src/runtime/kernels/reference/erf.js';
 import { Act } from '../../src/runtime/kernels/types.js';
 import { allocateTarget, BUILDS, closeFastPools, compare, TARGETS } from '../helpers/fast-compare.js';
+import { testWarps } from '../helpers/warps.js';
 
 afterAll(closeFastPools);
 
@@ -290,6 +291,23 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
       },
       on,
     ));
+
+  // 16 MNIST-sized images: enough work to split over threads; odd sizes and 3 channels
+  it.each([
+    [16, 28, 28, 1],
+    [5, 9, 14, 3],
+    [2, 7, 5, 2],
+  ])('affine warp of %i images of %i×%i×%i', (n, H, W, C) =>
+    compare(
+      {
+        buffers: { x: n * H * W * C, m: 6 * n, y: n * H * W * C },
+        values: { m: testWarps(n, [H, W, C]) },
+        outputs: ['y'],
+        call: (k, a) => k.affineWarp(a.x!, a.y!, a.m!, n, H, W, C),
+      },
+      on,
+    ),
+  );
 
   it.each([1, 5, 128])('losses, softmax and accuracy over %i rows of 10', (n) =>
     compare(

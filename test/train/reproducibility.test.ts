@@ -21,6 +21,8 @@ import { bitsOf, randomDataset, runResumed, runThrough, type RunSettings } from 
 import { compileAndImport, tinySpec, type ModelModule } from '../helpers/modules.js';
 import { registerTally } from '../ir/tally-op.js';
 import { nativeAvailable } from '../../src/runtime/backend.js';
+import { Augmenter } from '../../src/runtime/data/augment.js';
+import { Batcher } from '../../src/runtime/data/dataset.js';
 
 registerTally();
 
@@ -44,6 +46,11 @@ const NETWORKS = {
   tally: `  - { name: t0, op: tally }
   - { name: c1, op: conv2d, filters: 8, kernel: 3, activation: tanh }
   - { name: t1, op: tally }
+  - { name: flat, op: flatten }
+  - { name: out, op: dense, units: ${CLASSES}, activation: softmax }`,
+  // the plain network trained on distorted images: the warps, drawn from (seed, epoch, example),
+  // sampled by each backend's affineWarp kernel split over its threads
+  augmented: `  - { name: c1, op: conv2d, filters: 8, kernel: 3, activation: tanh }
   - { name: flat, op: flatten }
   - { name: out, op: dense, units: ${CLASSES}, activation: softmax }`,
   batchnorm: `  - { name: c1, op: conv2d, filters: 8, kernel: 3, activation: tanh }
@@ -83,7 +90,7 @@ interface Config {
 const FAST_BACKENDS = ['fast', ...(nativeAvailable() ? ['native'] : [])];
 const MATRIX: Config[] = [
   ...FAST_BACKENDS.flatMap((backend) => [
-    ...(['plain', 'dropout', 'tally'] as const).flatMap((net) => [
+    ...(['plain', 'dropout', 'tally', 'augmented'] as const).flatMap((net) => [
       { net, backend, threads: 1, seeds: SEEDS, resumed: SEEDS },
       { net, backend, threads: 2, seeds: SEEDS.slice(0, 2), resumed: SEEDS.slice(0, 1) },
     ]),
@@ -91,9 +98,18 @@ const MATRIX: Config[] = [
     { net: 'batchnorm' as const, backend, threads: 1, seeds: SEEDS.slice(0, 2), resumed: SEEDS.slice(0, 2) },
   ]),
   { net: 'dropout', backend: 'reference', threads: 1, seeds: SEEDS.slice(0, 2), resumed: SEEDS.slice(0, 2) },
+  { net: 'augmented', backend: 'reference', threads: 1, seeds: SEEDS.slice(0, 2), resumed: SEEDS.slice(0, 1) },
 ];
 
-const settings = (c: Omit<Config, 'seeds' | 'resumed'>, seed: number): RunSettings => ({ seed, epochs: EPOCHS, batchSize: BATCH, backend: c.backend, threads: c.threads });
+const AUGMENT = { shift: 2, rotate: 15, scale: 0.1 };
+const settings = (c: Omit<Config, 'seeds' | 'resumed'>, seed: number): RunSettings => ({
+  seed,
+  epochs: EPOCHS,
+  batchSize: BATCH,
+  backend: c.backend,
+  threads: c.threads,
+  ...(c.net === 'augmented' ? { augment: AUGMENT } : {}),
+});
 
 /** Uninterrupted runs, made once per (configuration, seed) and compared with by several tests. */
 const through = new Map<string, ReturnType<typeof runThrough>>();
@@ -160,7 +176,7 @@ describe.each(MATRIX)('$net network, $backend backend, $threads thread(s)', (c) 
 });
 
 describe.each(FAST_BACKENDS)('thread counts on the %s backend', (backend) => {
-  it.each(['plain', 'dropout', 'tally'] as const)('%s network: 1 and 2 threads give the same bits', async (net) => {
+  it.each(['plain', 'dropout', 'tally', 'augmented'] as const)('%s network: 1 and 2 threads give the same bits', async (net) => {
     for (const seed of SEEDS.slice(0, 2)) {
       const one = await uninterrupted({ net, backend, threads: 1 }, seed);
       const two = await uninterrupted({ net, backend, threads: 2 }, seed);
@@ -176,4 +192,45 @@ describe('the state update', () => {
     for (const r of runs) for (const s of ['t0.sum', 't1.sum']) expect(r.end.params[s]!.some((bits) => bits !== 0), s).toBe(true);
     expect(runs[1]!.end.params['t1.sum']).not.toEqual(runs[0]!.end.params['t1.sum']);
   });
+});
+
+describe('augmentation in training', () => {
+  it('changes the run (same examples fed, other bits at the end), on every backend', async () => {
+    for (const backend of ['reference', ...FAST_BACKENDS]) {
+      const plain = await uninterrupted({ net: 'plain', backend, threads: 1 }, 1);
+      const augmented = await uninterrupted({ net: 'augmented', backend, threads: 1 }, 1);
+      expect(augmented.rec.fed, backend).toEqual(plain.rec.fed);
+      expect(augmented.end.params['c1.w'], backend).not.toEqual(plain.end.params['c1.w']);
+    }
+  });
+
+  it.each(['reference', ...FAST_BACKENDS])(
+    'on the %s backend, a batch with warps gives the gradients of the same batch distorted by the reference kernel beforehand',
+    async (backend) => {
+      const module = await moduleOf('plain');
+      const batcher = new Batcher(data.train, BATCH);
+      const augmenter = new Augmenter(AUGMENT, INPUT, 5);
+      const n = batcher.gather(Uint32Array.from({ length: TRAIN }, (_, i) => TRAIN - 1 - i), 0, BATCH, augmenter, 1);
+      const gradients = (images: Float32Array, warps?: Float32Array) => {
+        const m = module.createModel({ seed: 3, backend, threads: 2 });
+        m.computeGradients(images, batcher.labels, n, warps);
+        const g = m.getGradients();
+        m.close();
+        return g;
+      };
+      const warped = gradients(batcher.images, batcher.warps);
+      const before = gradients(batcher.distorted(n, INPUT));
+      const raw = gradients(batcher.images);
+      for (const [name, g] of Object.entries(before)) {
+        // the reference samples at the same points in float64, so it is exact; the fast kernels
+        // compute the sample points in float32, a few ulps of a pixel apart
+        if (backend === 'reference') expect(bitsOf(warped[name]!), name).toEqual(bitsOf(g));
+        else {
+          const scale = Math.max(...Array.from(g, Math.abs));
+          for (let i = 0; i < g.length; i++) expect(Math.abs(warped[name]![i]! - g[i]!), `${name}[${i}]`).toBeLessThanOrEqual(1e-4 * scale);
+        }
+        expect(bitsOf(raw[name]!), `${name} without the warps`).not.toEqual(bitsOf(g));
+      }
+    },
+  );
 });

@@ -6,9 +6,13 @@
  *
  * The distortion of an example depends only on (seed, epoch, example index): no generator state
  * runs through the epoch, so a run resumed mid-epoch distorts the rest of it as the
- * uninterrupted run does, and any batch order gives the same images. Distorting writes straight
- * into the batch buffer: a training step allocates nothing.
+ * uninterrupted run does, and any batch order gives the same images.
+ *
+ * Here only each image's map is drawn (six numbers); the pixels are sampled by the backend's
+ * affineWarp kernel, split over its threads, as the batch enters the model (a training step
+ * allocates nothing, and the sampling costs the step little: see scripts/bench/augment.ts).
  */
+import { WARP_FLOATS, warpImage } from '../kernels/reference/augment.js';
 
 export interface AugmentSpec {
   /** the largest shift, in pixels, along each axis */
@@ -54,6 +58,8 @@ export class Augmenter {
   private readonly h: number;
   private readonly w: number;
   private readonly c: number;
+  /** one image's warp, for distort */
+  private readonly one = new Float32Array(WARP_FLOATS);
 
   constructor(
     spec: AugmentSpec,
@@ -90,52 +96,25 @@ export class Augmenter {
     return { ax: cos, bx: sin, cx: cos * ox + sin * oy + cx, ay: -sin, by: cos, cy: -sin * ox + cos * oy + cy };
   }
 
-  /** Write the distorted image `src[from ..]` into `dst[to ..]` (both h·w·c floats, NHWC). */
-  distort(src: Float32Array, from: number, dst: Float32Array, to: number, key: number): void {
-    const { h, w, c } = this;
+  /** Write the warp of the example with this key at `out[at .. at + 6)`: the affineWarp kernel's (ax, bx, cx, ay, by, cy). */
+  warpInto(key: number, out: Float32Array, at: number): void {
     const m = this.warp(key);
-    const row = w * c;
-    for (let y = 0; y < h; y++) {
-      let sx = m.bx * y + m.cx;
-      let sy = m.by * y + m.cy;
-      for (let x = 0, out = to + y * row; x < w; x++, sx += m.ax, sy += m.ay, out += c) {
-        if (sx >= 0 && sy >= 0 && sx < w - 1 && sy < h - 1) {
-          // inside: all four neighbours are pixels (the common case, without checks)
-          const x0 = sx | 0;
-          const y0 = sy | 0;
-          const fx = sx - x0;
-          const fy = sy - y0;
-          const p = from + y0 * row + x0 * c;
-          for (let k = 0; k < c; k++) {
-            const top = src[p + k]! + fx * (src[p + c + k]! - src[p + k]!);
-            const bottom = src[p + row + k]! + fx * (src[p + row + c + k]! - src[p + row + k]!);
-            dst[out + k] = top + fy * (bottom - top);
-          }
-        } else if (sx > -1 && sy > -1 && sx < w && sy < h) this.edge(src, from, dst, out, sx, sy);
-        else for (let k = 0; k < c; k++) dst[out + k] = 0; // a pixel or more outside: background
-      }
-    }
+    out[at] = m.ax;
+    out[at + 1] = m.bx;
+    out[at + 2] = m.cx;
+    out[at + 3] = m.ay;
+    out[at + 4] = m.by;
+    out[at + 5] = m.cy;
   }
 
-  /** A pixel sampled at the border, where some of its four neighbours are background (0). */
-  private edge(src: Float32Array, from: number, dst: Float32Array, out: number, sx: number, sy: number): void {
-    const { w, h, c } = this;
-    const x0 = Math.floor(sx);
-    const y0 = Math.floor(sy);
-    const fx = sx - x0;
-    const fy = sy - y0;
-    const left = x0 >= 0;
-    const right = x0 + 1 < w;
-    const up = y0 >= 0;
-    const down = y0 + 1 < h;
-    const p = from + (y0 * w + x0) * c;
-    for (let k = 0; k < c; k++) {
-      const a = left && up ? src[p + k]! : 0;
-      const b = right && up ? src[p + c + k]! : 0;
-      const d = left && down ? src[p + w * c + k]! : 0;
-      const e = right && down ? src[p + w * c + c + k]! : 0;
-      const top = a + fx * (b - a);
-      dst[out + k] = top + fy * (d + fx * (e - d) - top);
-    }
+  /**
+   * Write the distorted image `src[from ..]` into `dst[to ..]` (both h·w·c floats, NHWC) with the
+   * reference kernel. Training distorts in the backend's kernels instead (CompiledModel's
+   * computeGradients with warps); this is for pictures of what the network sees, and tests.
+   */
+  distort(src: Float32Array, from: number, dst: Float32Array, to: number, key: number): void {
+    const m = this.one;
+    this.warpInto(key, m, 0); // rounded to float32 as in a warps buffer: the same image as the kernels'
+    warpImage(src, from, dst, to, this.h, this.w, this.c, m[0]!, m[1]!, m[2]!, m[3]!, m[4]!, m[5]!);
   }
 }

@@ -4,6 +4,7 @@
  * into buffers that are reused, so a training step allocates nothing.
  */
 import type { Augmenter } from './augment.js';
+import { WARP_FLOATS, warpImage } from '../kernels/reference/augment.js';
 import { IdxError, readIdx } from './idx.js';
 import type { DatasetFiles } from './datasets.js';
 
@@ -117,10 +118,16 @@ export function holdOut(data: Dataset, fraction: number): Dataset {
   return { ...data, train: slice(data.train, 0, at), validation: slice(data.train, at, n) };
 }
 
-/** Gathers batches of a split by index into two reused buffers. */
+/**
+ * Gathers batches of a split by index into reused buffers: the images, the labels and, when
+ * augmenting, each image's warp (the images stay as they are: the model's affineWarp kernel
+ * distorts them on their way in, see CompiledModel.computeGradients).
+ */
 export class Batcher {
   readonly images: Float32Array;
   readonly labels: Float32Array;
+  /** with an augmenter, image j's warp at [6j, 6j + 6) after gather */
+  readonly warps: Float32Array;
   private readonly imageSize: number;
   private readonly numClasses: number;
 
@@ -132,20 +139,32 @@ export class Batcher {
     this.numClasses = split.labels.length / split.count;
     this.images = new Float32Array(batchSize * this.imageSize);
     this.labels = new Float32Array(batchSize * this.numClasses);
+    this.warps = new Float32Array(batchSize * WARP_FLOATS);
   }
 
   /**
-   * Copy the examples order[start .. start + n) in; returns n. With an augmenter, each image is
-   * distorted on the way, as its key for `epoch` says.
+   * Copy the examples order[start .. start + n) in; returns n. With an augmenter, each image's
+   * warp for `epoch` (as its key says) goes into `warps`.
    */
   gather(order: Uint32Array, start: number, n: number, augmenter?: Augmenter, epoch = 0): number {
     const { imageSize: is, numClasses: nc } = this;
     for (let j = 0; j < n; j++) {
       const i = order[start + j]!;
-      if (augmenter) augmenter.distort(this.split.images, i * is, this.images, j * is, augmenter.key(epoch, i));
-      else this.images.set(this.split.images.subarray(i * is, (i + 1) * is), j * is);
+      this.images.set(this.split.images.subarray(i * is, (i + 1) * is), j * is);
       this.labels.set(this.split.labels.subarray(i * nc, (i + 1) * nc), j * nc);
+      augmenter?.warpInto(augmenter.key(epoch, i), this.warps, j * WARP_FLOATS);
     }
     return n;
+  }
+
+  /** The first n gathered images distorted by their warps, with the reference kernel: what training sees (pictures, tests). */
+  distorted(n: number, shape: readonly [number, number, number]): Float32Array {
+    const out = new Float32Array(n * this.imageSize);
+    for (let j = 0; j < n; j++) {
+      const w = j * WARP_FLOATS;
+      const m = this.warps;
+      warpImage(this.images, j * this.imageSize, out, j * this.imageSize, ...shape, m[w]!, m[w + 1]!, m[w + 2]!, m[w + 3]!, m[w + 4]!, m[w + 5]!);
+    }
+    return out;
   }
 }

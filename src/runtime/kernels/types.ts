@@ -107,6 +107,13 @@ export interface Kernels {
   affine(x: number, y: number, size: number, scale: number, shift: number): void;
   /** y = a ⊙ b over `size` values (a mask on a weight gradient) */
   mul(a: number, b: number, y: number, size: number): void;
+  /**
+   * Data augmentation: y [n,H,W,C] = each image of x [n,H,W,C] sampled bilinearly at an affine
+   * map of its pixel grid, zero (the background) where a neighbour falls outside. Image i's map
+   * is warps[6i .. 6i+6) = (ax, bx, cx, ay, by, cy): destination pixel (x, y) reads source point
+   * (ax·x + bx·y + cx, ay·x + by·y + cy). Work splits by image.
+   */
+  affineWarp(x: number, y: number, warps: number, n: number, H: number, W: number, C: number): void;
 
   /**
    * The 1998 paper's subsampling: y = act(coef[c] · Σ window + bias[c]) over non-overlapping

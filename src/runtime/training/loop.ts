@@ -97,7 +97,7 @@ export async function trainLoop(model: CompiledModel, data: Dataset, o: LoopOpti
       if (o.learningRateAt) model.learningRate = o.learningRateAt({ epoch, batch: b, batches, epochs: o.epochs });
       const t0 = performance.now();
       const n = batcher.gather(order, b * o.batchSize, Math.min(o.batchSize, count - b * o.batchSize), o.augment, epoch);
-      const loss = model.computeGradients(batcher.images, batcher.labels, n);
+      const loss = model.computeGradients(batcher.images, batcher.labels, n, o.augment ? batcher.warps : undefined);
       if (!Number.isFinite(loss)) return { kind: 'diverged', epoch: epoch + 1, step: b + 1, value: loss };
       model.applyUpdate();
       seconds += (performance.now() - t0) / 1000;

@@ -4,6 +4,7 @@
  */
 import type { Arena, Kernels } from '../types.js';
 import { activation, activationGrad, softmax, softmaxGrad } from './activation.js';
+import { affineWarp } from './augment.js';
 import {
   biasGrad,
   conv2d,
@@ -33,7 +34,7 @@ const KERNELS: Unbound<Kernels> = {
   activation, activationGrad, softmax, softmaxGrad,
   avgpool, avgpoolGrad, avgpoolGradActivation, maxpool, maxpoolGrad,
   globalAvgpool, globalAvgpoolGrad, globalMaxpool, globalMaxpoolGrad,
-  add, copyChannels, sliceChannels, pad, padGrad, copy, dropout, dropoutGrad, affine, mul,
+  add, copyChannels, sliceChannels, pad, padGrad, copy, dropout, dropoutGrad, affine, mul, affineWarp,
   subsample, subsampleGradInput, subsampleGradCoef, rbf, rbfGradInput, rbfMap, rbfMapGrad,
   channelMean, channelVariance, batchnorm, batchnormGradScale, batchnormGradInput, batchnormFoldWeights, batchnormFoldBias,
   crossEntropy, crossEntropyGrad, mse, mseGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad, countCorrect, l2Penalty,

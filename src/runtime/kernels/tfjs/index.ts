@@ -8,6 +8,7 @@ import { referenceKernels } from '../reference/index.js';
 import type { Kernels } from '../types.js';
 import { activationKernels } from './activation.js';
 import { ArenaTensors } from './arena.js';
+import { augmentKernels } from './augment.js';
 import { convKernels } from './conv.js';
 import { denseKernels } from './dense.js';
 import type { Tf } from './engine.js';
@@ -23,7 +24,7 @@ export const TF_KERNELS = [
   'conv2dDilated', 'conv2dDilatedGradInput', 'conv2dDilatedGradFilter', 'depthwiseConv2d', 'depthwiseConv2dGradInput', 'depthwiseConv2dGradFilter',
   'globalAvgpool', 'globalAvgpoolGrad', 'globalMaxpool', 'globalMaxpoolGrad',
   'activation', 'activationGrad', 'softmax', 'softmaxGrad', 'avgpool', 'avgpoolGrad', 'avgpoolGradActivation', 'maxpool', 'maxpoolGrad',
-  'add', 'pad', 'padGrad', 'affine', 'mul',
+  'add', 'pad', 'padGrad', 'affine', 'mul', 'affineWarp',
   'channelMean', 'channelVariance', 'batchnorm', 'batchnormGradScale', 'batchnormGradInput', 'batchnormFoldWeights', 'batchnormFoldBias',
   'crossEntropy', 'crossEntropyGrad', 'mse', 'mseGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'l2Penalty',
   'sgd', 'momentum', 'adam', 'weightDecay', 'rmsprop',
@@ -38,6 +39,7 @@ export function tfjsKernels(tf: Tf, arena: Float32Array): Kernels {
     ...poolKernels(io),
     ...activationKernels(io),
     ...tensorKernels(io),
+    ...augmentKernels(io),
     ...lossKernels(io),
     ...optimizerKernels(io),
     ...normalizationKernels(io),

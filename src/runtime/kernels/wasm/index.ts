@@ -76,6 +76,7 @@ export function fastKernels(ex: Exports, threads: Threads, scratch: number, zero
     add: (a, b, y, size) => split('add', [a, b, y, size], size),
     copyChannels: (x, y, rows, cIn, cOut, offset) => split('copyChannels', [x, y, rows, cIn, cOut, offset], rows * cIn),
     sliceChannels: (dy, dx, rows, cIn, cOut, offset) => split('sliceChannels', [dy, dx, rows, cIn, cOut, offset], rows * cIn),
+    affineWarp: (x, y, warps, n, H, W, C) => split('affineWarp', [x, y, warps, n, H, W, C], n * H * W * C * 8),
     pad: (x, y, n, H, W, C, PT, PB, PL, PR) => split('pad', [x, y, n, H, W, C, PT, PB, PL, PR], n * H * W * C),
     padGrad: (dy, dx, n, H, W, C, PT, PB, PL, PR) => split('padGrad', [dy, dx, n, H, W, C, PT, PB, PL, PR], n * H * W * C),
     copy: serial('copy'),

@@ -9,6 +9,7 @@ export { gemm, gemmTN, transpose } from './dense';
 export { depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradFilter } from './conv-depthwise';
 export { avgpool, avgpoolGrad, avgpoolGradActivation, maxpool, maxpoolGrad, globalAvgpool, globalAvgpoolGrad, globalMaxpool, globalMaxpoolGrad } from './pool';
 export { add, copy, copyChannels, sliceChannels, pad, padGrad, dropout, affine, mul } from './tensor';
+export { affineWarp } from './augment';
 export { crossEntropy, crossEntropyGrad, mse, mseGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad, countCorrect, l2Penalty } from './losses';
 export { sgd, momentum, adam, weightDecay, rmsprop } from './optimizers';
 export { subsample, subsampleGradInput, subsampleGradCoef, rbf, rbfGradInput, rbfMap, rbfMapGrad } from './lenet98';
