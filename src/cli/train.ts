@@ -168,11 +168,11 @@ async function trainPrinting(run: TrainRun, progress: boolean, showAugment: numb
     printDiagnostics(end.diagnostics, end.sources);
     return 1;
   }
+  if (end.profile) out.write(`${profileText(profileSummary(end.profile))}\ntrace: ${join(run.dir, TRACE)} (open it in https://ui.perfetto.dev)\n`);
   if (end.kind === 'stopped') {
     out.write(`stopped at epoch ${end.at.epoch + 1}, step ${end.at.batch}; the checkpoint is saved. Resume with: netc train --resume ${run.dir}\n`);
     return 130;
   }
-  if (end.profile) out.write(`${profileText(profileSummary(end.profile))}\ntrace: ${join(run.dir, TRACE)} (open it in https://ui.perfetto.dev)\n`);
   return 0;
 }
 

@@ -202,7 +202,7 @@ export type RunEnd =
       /** when profiling: the kernel times, also written to the run folder's trace.json */
       readonly profile?: KernelProfiler;
     }
-  | { readonly kind: 'stopped'; readonly at: Progress }
+  | { readonly kind: 'stopped'; readonly at: Progress; readonly profile?: KernelProfiler }
   | ({ readonly kind: 'failed' } & Refusal);
 
 /** Train the run to its last epoch (or a stop), writing metrics.json and checkpoints as it goes. */
@@ -226,7 +226,8 @@ export async function train(run: TrainRun, hooks: RunHooks = {}): Promise<RunEnd
     const profiler = run.profileLabels ? new KernelProfiler(run.profileLabels) : undefined;
     model.profile(profiler);
     const end = await trainModel(run, model, data, hooks);
-    if (!profiler || end.kind !== 'done') return end;
+    // a run stopped with Ctrl-C keeps the profile of the steps it took, as a finished one does
+    if (!profiler || (end.kind !== 'done' && end.kind !== 'stopped')) return end;
     const about = { spec: run.loaded.spec.name, backend: s.backend, threads: model.threads, batch_size: s.batchSize, steps: profiler.steps };
     writeFileAtomic(join(run.dir, TRACE), JSON.stringify(chromeTrace(profiler, about)));
     return { ...end, profile: profiler };

@@ -215,9 +215,13 @@ describe('Ctrl-C', () => {
         child.stderr.on('data', (d) => (out += String(d)));
         child.on('close', (code) => done({ code, out }));
       });
-    const stopped = await run([...args, '--out', cut], 700);
+    // profiled: the steps taken before Ctrl-C keep their trace (profiling changes no bits)
+    const stopped = await run([...args, '--out', cut, '--profile'], 700);
     expect(stopped.out).toMatch(/stopped at epoch \d, step \d+; the checkpoint is saved\. Resume with: netc train --resume /);
     expect(stopped.code).toBe(130);
+    expect(stopped.out).toContain(`trace: ${join(cut, 'trace.json')}`);
+    const trace = JSON.parse(readFileSync(join(cut, 'trace.json'), 'utf8')) as { traceEvents: { name: string }[] };
+    expect(trace.traceEvents.some((e) => e.name === 'c1')).toBe(true);
     const progress = readCheckpoint(join(cut, 'checkpoint.netc')).header.progress;
     expect(progress.epoch * 400 + progress.batch).toBeGreaterThan(0);
     expect(progress.batch).toBeGreaterThan(0); // mid-epoch, not at a boundary
