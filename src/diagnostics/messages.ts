@@ -87,6 +87,12 @@ export const Messages = {
   ),
   Indentation: def(1011, 'error', (fix: string) => `YAML indentation: ${fix}`),
   TabIndentation: def(1012, 'error', (fix: string) => `YAML indentation: ${fix}`),
+  FlowSyntax: def(1013, 'error', (fix: string) => `YAML: ${fix}`),
+  NoSpaceAfterColon: def(
+    1014,
+    'error',
+    (written: string, key: string, value: string) => `YAML reads ${q(written)} as one key with no value: write ${q(`${key}: ${value}`)}, with a space after the colon`,
+  ),
   DuplicateKey: def(
     1010,
     'error',

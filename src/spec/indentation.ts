@@ -26,7 +26,7 @@ interface Content {
 }
 
 /** The text of a line without its comment (a '#' after a space or at the start, outside quotes). */
-function stripComment(s: string): string {
+export function stripComment(s: string): string {
   let quote: string | undefined;
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
@@ -39,7 +39,7 @@ function stripComment(s: string): string {
 }
 
 /** Open brackets minus closed ones, outside quotes. */
-function depthChange(s: string): number {
+export function depthChange(s: string): number {
   let d = 0;
   let quote: string | undefined;
   for (const ch of s) {

@@ -167,7 +167,8 @@ function resolveFile(file: string, chain: string[], sources: Map<string, string>
   sources.set(file, text);
   const parsed = parseSource(file, text);
   out.push(...parsed.diagnostics);
-  if (parsed.diagnostics.length > 0) return { map };
+  // a file with only repaired mistakes in its { } and [ ] comes with its repaired value, checked on
+  if (parsed.diagnostics.length > 0 && parsed.value === undefined) return { map };
   const doc = parsed.value;
   if (!isMapping(doc)) {
     out.push(Messages.NotAMapping.at(parsed.map.locate([]), doc === null || doc === undefined ? 'nothing' : Array.isArray(doc) ? 'a list' : 'a single value'));

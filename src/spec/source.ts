@@ -9,6 +9,7 @@
 import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic, SourceLoc } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
+import { repairFlows } from './flow-mistakes.js';
 import { indentMistakes } from './indentation.js';
 
 /** Limits no real spec comes near; past them the input is a mistake or an attack. */
@@ -101,7 +102,7 @@ export function parseSource(file: string, text: string): ParsedSource {
     return fail(Messages.FileTooLarge.at({ file, line: 1, column: 1, length: 0 }, bytes, SOURCE_LIMITS.maxBytes));
   }
   const lines = new LineCounter();
-  const locAt = (start: number, end: number): SourceLoc => {
+  let locAt = (start: number, end: number): SourceLoc => {
     const p = lines.linePos(start);
     return { file, line: p.line, column: p.col, length: Math.max(0, end - start) };
   };
@@ -111,29 +112,45 @@ export function parseSource(file: string, text: string): ParsedSource {
     return fail(Messages.TooDeep.at({ file, line: line.length, column: line[line.length - 1]!.length + 1, length: 1 }, SOURCE_LIMITS.maxDepth));
   }
   if (pre.values > SOURCE_LIMITS.maxNodes) return fail(Messages.TooManyValues.at({ file, line: 1, column: 1, length: 0 }, SOURCE_LIMITS.maxNodes));
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    // the library's own check compares each key with every key before it (a mapping of 25,000
-    // keys takes a minute); duplicateKeys below finds the repeats in one pass
-    uniqueKeys: false,
-    strict: true,
-    keepSourceTokens: false,
-    logLevel: 'error', // the library's warnings would go to the terminal; problems become diagnostics here
-  });
+  let doc = parse(text, lines);
   const diagnostics: Diagnostic[] = syntaxErrors(file, text, doc.errors, locAt);
+  // Mistakes in one-line { } and [ ] collections are repaired where found, so the rest of the
+  // file is checked too: the repaired text's positions are the file's, columns moved back past
+  // what the repair inserted (or removed) on its line.
+  const flows = diagnostics.length > 0 && diagnostics.every((d) => d.code === Messages.YamlSyntax.code) ? repairFlows(text) : undefined;
+  if (flows && flows.mistakes.length > 0) {
+    const repairedLines = new LineCounter();
+    const again = parse(flows.text, repairedLines);
+    const flowDiagnostics = flows.mistakes.map((m) => Messages.FlowSyntax.at({ file, line: m.line, column: m.column, length: m.length }, m.fix));
+    if (again.errors.length === 0) {
+      doc = again;
+      locAt = (start, end) => {
+        const p = repairedLines.linePos(start);
+        const q = repairedLines.linePos(end);
+        const column = flows.originalColumn(p.line, p.col);
+        return { file, line: p.line, column, length: Math.max(0, p.line === q.line ? flows.originalColumn(q.line, q.col) - column : end - start) };
+      };
+      diagnostics.splice(0, diagnostics.length, ...flowDiagnostics);
+    } else {
+      // what the parser says on a repaired line, or on the line after one left open, is that mistake
+      const explained = new Set(flows.mistakes.flatMap((m) => [m.line, m.line + 1]));
+      diagnostics.splice(0, diagnostics.length, ...flowDiagnostics, ...diagnostics.filter((d) => !explained.has(d.loc!.line)));
+    }
+  }
   for (const dup of duplicateKeys(doc)) {
     const first = { message: `the first '${dup.name}' is here`, loc: locAt(...dup.first) };
     diagnostics.push(Messages.DuplicateKey.withRelated(locAt(...dup.second), [first], dup.name));
   }
   diagnostics.sort((a, b) => a.loc!.line - b.loc!.line || a.loc!.column - b.loc!.column);
-  if (diagnostics.length > 0) return { file, text, value: undefined, map, diagnostics };
+  const repairedOnly = flows !== undefined && flows.mistakes.length > 0 && diagnostics.every((d) => d.code === Messages.FlowSyntax.code);
+  if (diagnostics.length > 0 && !repairedOnly) return { file, text, value: undefined, map, diagnostics };
 
   // Walk the syntax tree for positions, refusing runaway depth or size before converting.
   let count = 0;
   let tooDeep: SourceLoc | undefined;
   let complexKey: SourceLoc | undefined;
   const walk = (node: Node | null | undefined, path: PathSegment[], key?: SourceLoc): void => {
+    if (!node && key) map.set(path, { key, value: key }); // `kernel:` with nothing after it: the key is where to look
     if (!node || tooDeep) return;
     if (++count > SOURCE_LIMITS.maxNodes) return;
     const range = node.range ?? [0, 0, 0];
@@ -180,6 +197,19 @@ export function parseSource(file: string, text: string): ParsedSource {
  * a file of 200,000 tiny values, or of 10,000 nested brackets (which would exhaust the parser's
  * stack), is refused before the parser sees it. `deep` is the offset where nesting passes the limit.
  */
+function parse(text: string, lineCounter: LineCounter): Document {
+  return parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    // the library's own check compares each key with every key before it (a mapping of 25,000
+    // keys takes a minute); duplicateKeys below finds the repeats in one pass
+    uniqueKeys: false,
+    strict: true,
+    keepSourceTokens: false,
+    logLevel: 'error', // the library's warnings would go to the terminal; problems become diagnostics here
+  });
+}
+
 function prescan(text: string): { values: number; deep?: number } {
   let values = 0;
   let depth = 0;

@@ -235,6 +235,9 @@ function mapError(e: ErrorObject, doc: unknown, map: SourceMap): Diagnostic | un
     case 'additionalProperties': {
       const key = String(e.params.additionalProperty);
       const allowed = Object.keys((parent.properties ?? {}) as Schema);
+      // `{ filters:16 }`: without a space after it, the colon belongs to the key
+      const glued = /^([A-Za-z_][\w]*):(\S.*)$/.exec(key);
+      if (glued && allowed.includes(glued[1]!)) return Messages.NoSpaceAfterColon.at(map.locate([...path, key], 'key'), key, glued[1]!, glued[2]!);
       return Messages.UnknownKey.at(map.locate([...path, key], 'key'), key, describeObject(path, doc), suggest(key, allowed), allowed);
     }
     case 'required': {

@@ -218,7 +218,8 @@ describe('keys', () => {
         loc: loc(2, 1, 1),
         related: [{ message: "the first 'a' is here", loc: loc(1, 1, 1) }],
       },
-      { code: 'NETC1001', message: 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]', loc: loc(4, 1, 1), related: undefined },
+      // the list left open is a one-line mistake (test/spec/flow-mistakes.test.ts), at its bracket
+      { code: 'NETC1013', message: "YAML: the '[' at column 4 is not closed on its line: add ']' at the end of line 3", loc: loc(3, 4, 1), related: undefined },
     ]);
   });
 
