@@ -28,19 +28,39 @@ export const browserBundleOptions = {
   logLevel: 'silent',
 };
 
-/** Bundle the runtime and write dist/browser/: runtime.js (through a temporary file) and the kernel files. */
-export async function buildBrowserRuntime() {
-  const result = await build(browserBundleOptions);
-  const out = join(root, 'dist', 'browser');
-  mkdirSync(out, { recursive: true });
+/**
+ * The playground's page (src/playground/page/): its script and its training worker. Both import
+ * the runtime from the server's /runtime.js at run time, where the generated module gets it too.
+ */
+export const playgroundBundleOptions = {
+  ...browserBundleOptions,
+  entryPoints: ['src/playground/page/window/app.ts', 'src/playground/page/train-worker.ts'],
+  outfile: undefined,
+  outdir: 'dist/playground',
+  entryNames: '[name]',
+};
+
+/** Write esbuild's outputs, each through a temporary file. */
+function writeOutputs(result) {
   for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(`${file.path}.tmp`, file.contents);
     renameSync(`${file.path}.tmp`, file.path);
   }
-  for (const name of ['kernels.wasm', 'kernels-relaxed.wasm']) {
-    copyFileSync(join(root, 'dist', name), join(out, `${name}.tmp`));
-    renameSync(join(out, `${name}.tmp`), join(out, name));
-  }
+}
+
+function copy(from, to) {
+  mkdirSync(dirname(to), { recursive: true });
+  copyFileSync(from, `${to}.tmp`);
+  renameSync(`${to}.tmp`, to);
+}
+
+/** Bundle the runtime into dist/browser/ beside the kernel files, and the playground's page into dist/playground/. */
+export async function buildBrowserRuntime() {
+  writeOutputs(await build(browserBundleOptions));
+  for (const name of ['kernels.wasm', 'kernels-relaxed.wasm']) copy(join(root, 'dist', name), join(root, 'dist', 'browser', name));
+  writeOutputs(await build(playgroundBundleOptions));
+  copy(join(root, 'src', 'playground', 'page', 'index.html'), join(root, 'dist', 'playground', 'index.html'));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

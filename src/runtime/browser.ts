@@ -13,7 +13,8 @@ import { provideKernelFiles } from './kernels/wasm/module.js';
 export * from './index.js';
 export { trainLoop, evaluate, epochOrder, type EpochMetrics, type StepReport, type LoopOptions, type LoopEnd } from './training/loop.js';
 export { oneHot, toFloats, slice, type Dataset, type Split } from './data/dataset.js';
-export { argmaxRows, accuracyOf, lossOf, type LossName } from './metrics.js';
+export { argmaxRows, accuracyOf, confusionMatrix, lossOf, type LossName } from './metrics.js';
+export { parseIdxHeader, IdxError, type IdxHeader } from './data/idx.js';
 export { defaultThreads } from './backend.js';
 
 /** The kernel files, as `npm run build` names them beside the bundle. */
