@@ -25,6 +25,12 @@ describe('the browser bundle of the runtime', () => {
     expect(result.outputFiles[0]!.text).not.toMatch(/\bnode:[a-z_]+/);
   });
 
+  it("is what a bundler makes of the compiled runtime too (package.json's browser field on dist/)", async () => {
+    const result = await build({ ...browserBundleOptions, external: ['node:*'], entryPoints: ['dist/src/runtime/browser.js'] });
+    expect(Object.values(result.metafile.outputs)[0]!.imports.filter((i) => i.path.startsWith('node:'))).toEqual([]);
+    expect(Object.keys(result.metafile.inputs)).toContain('dist/src/runtime/platform/browser.js');
+  });
+
   it('would catch one: a file importing node:fs shows up', async () => {
     const result = await build({
       ...browserBundleOptions,
