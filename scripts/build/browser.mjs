@@ -44,15 +44,15 @@ export const playgroundBundleOptions = {
 function writeOutputs(result) {
   for (const file of result.outputFiles) {
     mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(`${file.path}.tmp`, file.contents);
-    renameSync(`${file.path}.tmp`, file.path);
+    writeFileSync(`${file.path}.tmp-${process.pid}`, file.contents);
+    renameSync(`${file.path}.tmp-${process.pid}`, file.path);
   }
 }
 
 function copy(from, to) {
   mkdirSync(dirname(to), { recursive: true });
-  copyFileSync(from, `${to}.tmp`);
-  renameSync(`${to}.tmp`, to);
+  copyFileSync(from, `${to}.tmp-${process.pid}`);
+  renameSync(`${to}.tmp-${process.pid}`, to);
 }
 
 /** Bundle the runtime into dist/browser/ beside the kernel files, and the playground's page into dist/playground/. */
