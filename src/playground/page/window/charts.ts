@@ -13,6 +13,8 @@ const NS = 'http://www.w3.org/2000/svg';
 const WIDTH = 480;
 const HEIGHT = 200;
 const PAD = 36;
+/** Series with at most this many points are drawn with a dot at each. */
+const MARKED_POINTS = 30;
 
 function el(name: string, attrs: Record<string, string | number>, text?: string): SVGElement {
   const e = document.createElementNS(NS, name);
@@ -34,6 +36,8 @@ export function drawChart(svg: SVGSVGElement, title: string, series: readonly Se
   svg.append(el('text', { x: WIDTH - PAD, y: HEIGHT - 8, class: 'tick', 'text-anchor': 'end' }, `${Math.round(xMax).toLocaleString('en')} images`));
   series.forEach((s, i) => {
     if (s.points.length > 0) svg.append(el('polyline', { points: s.points.map(([a, b]) => `${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(' '), stroke: s.color, class: 'series', 'data-series': s.name }));
+    // a series of a few points (one per epoch) gets a dot at each, so that one epoch shows
+    if (s.points.length <= MARKED_POINTS) for (const [a, b] of s.points) svg.append(el('circle', { cx: x(a).toFixed(1), cy: y(b).toFixed(1), r: 3, fill: s.color }));
     svg.append(el('text', { x: WIDTH - PAD - 150, y: 16 + 14 * i, fill: s.color, class: 'legend' }, s.name));
   });
 }
