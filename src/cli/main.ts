@@ -60,6 +60,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'write a trained model as a TensorFlow.js Layers model or an ONNX model',
     load: () => import('./export.js').then((m) => ({ usage: m.exportUsage, run: m.runExport })),
   },
+  playground: {
+    summary: 'edit a spec in a browser page with live diagnostics, and train it there on MNIST',
+    load: () => import('./playground.js').then((m) => ({ usage: m.playgroundUsage, run: m.runPlayground })),
+  },
   lsp: {
     summary: 'run the language server (stdio) for editors: diagnostics, hover, completion, definitions',
     load: () => import('./lsp.js').then((m) => ({ usage: m.lspUsage, run: m.runLsp })),

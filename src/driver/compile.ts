@@ -29,6 +29,8 @@ export interface CompileOptions {
   readonly runtimeImport?: string;
   /** the folder the module will be written to, for the relative runtime import */
   readonly outDir?: string;
+  /** texts standing for files by absolute path (an editor's unsaved buffer), as analyze takes them */
+  readonly texts?: ReadonlyMap<string, string>;
 }
 
 export interface Compiled {
@@ -69,7 +71,7 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
   const analysis = analyze(file, { training: true }, {
     ...(options.batchSize ? { train: options.batchSize } : {}),
     infer: options.inferBatch ?? DEFAULT_INFER_BATCH,
-  });
+  }, options.texts);
   const trainRuns: PassRun[] = [];
   const inferRuns: PassRun[] = [];
   const fail = (diagnostics: Diagnostic[]): Compiled => ({ analysis, diagnostics, trainRuns, inferRuns });

@@ -4,8 +4,7 @@
  * A writer killed mid-write leaves its temporary file (`<name>.tmp-<pid>`) behind; the next
  * successful write of the same file removes those whose process is gone.
  */
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, closeSync, dirname, fsyncSync, join, openSync, process, readdirSync, renameSync, rmSync, writeSync } from './platform/index.js';
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;

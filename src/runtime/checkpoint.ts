@@ -13,8 +13,7 @@
  * A checkpoint that is truncated, altered or of another format is refused, never loaded as
  * garbage; it is written with writeFileAtomic, so a crash leaves the previous one intact.
  */
-import { readFileSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
+import { crc32, readFileSync } from './platform/index.js';
 import { writeFileAtomic } from './atomic.js';
 
 const MAGIC = 'NETCCKPT';

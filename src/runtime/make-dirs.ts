@@ -4,8 +4,7 @@
  * it keeps recreating the parent. Here each missing folder is made once, from the nearest one
  * that exists, and the first error is thrown as it came (ENOENT, EACCES, ENOTDIR, EROFS).
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, mkdirSync, resolve, statSync } from './platform/index.js';
 
 export function makeDirs(path: string): void {
   const dir = resolve(path);

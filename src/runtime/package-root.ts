@@ -3,9 +3,7 @@
  * is the nearest folder above this module holding netc's package.json — the same whether the
  * code runs from `src/` under vitest or from the compiled `dist/`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, existsSync, fileURLToPath, join, readFileSync } from './platform/index.js';
 
 let root: string | undefined;
 

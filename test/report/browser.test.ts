@@ -8,18 +8,16 @@
  *
  * `.ci/run` installs Chromium; where it could not, this test is skipped and says why.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pngjs from 'pngjs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_FLAGS as FLAGS, chromiumAvailable as available, chromiumMissing as why } from '../helpers/chromium.js';
 import { runCli } from '../helpers/cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** As the machine notes advise: no background connections on a closed network. */
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = resolve('test/.generated/report-screenshot.png');
 
 /** The little of the DOM that the checks in the page use (the project compiles without the DOM library). */
@@ -34,8 +32,6 @@ interface Image extends Element {
 }
 declare const document: { querySelectorAll<E extends Element = Element>(selector: string): ArrayLike<E> & Iterable<E>; querySelector(selector: string): Element | null };
 
-const available = existsSync(CHROMIUM);
-const why = `${CHROMIUM} is not installed (Debian's chromium package; .ci/run installs it with 'apt-get install -y chromium')`;
 if (!available) process.stderr.write(`test/report/browser.test.ts: SKIPPED: ${why}\n`);
 
 describe.skipIf(!available)(available ? 'report.html in headless Chromium' : `report.html in headless Chromium: SKIPPED because ${why}`, () => {

@@ -3,9 +3,7 @@
  * `data/` folder holds the raw files); Fashion-MNIST from Debian's `dataset-fashion-mnist`;
  * anything else by paths in the spec. Nothing is ever downloaded.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join } from 'node:path';
+import { createRequire, dirname, existsSync, isAbsolute, join } from '../platform/index.js';
 
 export interface DatasetFiles {
   readonly trainImages: string;

@@ -4,8 +4,7 @@
  * Files may be gzipped. The reader checks the magic, the dimensions and the file's length
  * against its header, and says exactly what is wrong with a file that fails.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { constants, gunzipSync } from 'node:zlib';
+import { closeSync, fstatSync, gunzipSync, openSync, readFileSync, readSync, statSync, zlibConstants } from '../platform/index.js';
 
 export type IdxType = 'u8' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64';
 
@@ -98,9 +97,9 @@ function readBytes(path: string): Uint8Array {
 /** The first bytes of a gzipped file, inflated: enough for an IDX header. */
 function inflateStart(path: string, raw: Uint8Array): Uint8Array {
   try {
-    return gunzipSync(raw.subarray(0, 64 * 1024), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 });
+    return gunzipSync(raw.subarray(0, 64 * 1024), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return gunzipSync(raw.subarray(0, 1024), { finishFlush: constants.Z_SYNC_FLUSH });
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return gunzipSync(raw.subarray(0, 1024), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
     throw new IdxError(path, `is not a valid gzip file (${(e as Error).message})`);
   }
 }
@@ -138,7 +137,7 @@ export function readIdxHeader(path: string): IdxHeader {
   }
   if (isGzip(head)) {
     try {
-      head = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
+      head = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
     } catch (e) {
       throw new IdxError(path, `is not a valid gzip file (${(e as Error).message})`);
     }

@@ -9,10 +9,7 @@
  * that does not read back exactly so is ignored and rewritten. A folder netc cannot write to is
  * decoded every time, nothing worse.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { crc32, createHash, join, readdirSync, readFileSync, rmSync, statSync } from '../platform/index.js';
 import { writeFileAtomic } from '../atomic.js';
 import { decodeImage, ImageReadError, prepareImage, type ImageShape } from './images.js';
 

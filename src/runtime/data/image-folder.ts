@@ -10,8 +10,7 @@
  * so that validation_split's last fraction and --limit's first images mix the classes, as
  * Keras's shuffle before its validation split does.
  */
-import { readdirSync, statSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { type Dirent, join, readdirSync, statSync } from '../platform/index.js';
 import { hashSeed, Random } from '../random.js';
 import { oneHot, toFloats, type Dataset, type LoadOptions, type Split } from './dataset.js';
 import { decodeFolder, type DecodedFolder } from './image-cache.js';

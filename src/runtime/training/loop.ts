@@ -12,6 +12,7 @@ import type { Augmenter } from '../data/augment.js';
 import { Batcher, type Dataset, type Split } from '../data/dataset.js';
 import { accuracyOf, argmaxRows, lossOf, type LossName } from '../metrics.js';
 import { hashSeed, Random } from '../random.js';
+import { setImmediate } from '../platform/index.js';
 import type { Progress } from '../checkpoint.js';
 import type { EarlyStopping, Verdict } from './early-stopping.js';
 import type { StepPosition } from './schedule.js';

@@ -4,8 +4,8 @@
  * is missing or does not load, `nativeAddon()` says why, and netc runs on the WebAssembly backend.
  * NETC_NATIVE_ADDON names another file to load: tests point it at a missing one to see the fallback.
  */
-import { createRequire } from 'node:module';
 import { packageFile } from '../../package-root.js';
+import { createRequire, env, platformName } from '../../platform/index.js';
 
 /** What csrc/addon.cc exports. */
 export interface NativeAddon {
@@ -27,7 +27,8 @@ let loaded: NativeLoad | undefined;
 
 export function nativeAddon(): NativeLoad {
   if (loaded) return loaded;
-  const file = process.env.NETC_NATIVE_ADDON || packageFile('dist', 'netc-native.node');
+  if (platformName === 'browser') return (loaded = { reason: 'native kernels do not run in a browser' });
+  const file = env('NETC_NATIVE_ADDON') || packageFile('dist', 'netc-native.node');
   try {
     loaded = { addon: createRequire(import.meta.url)(file) as NativeAddon };
   } catch (e) {

@@ -10,6 +10,7 @@ import { fastKernels } from './index.js';
 import { kernelModule, type KernelBuild } from './module.js';
 import { startThreads, type Exports } from './threads.js';
 import './webassembly-api.js';
+import { sharedMemory } from '../../platform/index.js';
 
 /** The arena's first byte: after the kernels' statics and the control block. */
 const ARENA_BYTE = 65536;
@@ -21,8 +22,13 @@ export interface FastMemory extends Allocation {
   readonly build: KernelBuild;
 }
 
-/** `build` chooses the build of the kernels (./module.ts); by default, the best this engine runs. */
+/**
+ * `build` chooses the build of the kernels (./module.ts); by default, the best this engine runs.
+ * Where workers cannot share the memory (a browser page that is not cross-origin isolated), the
+ * kernels run on one thread whatever `threads` asks.
+ */
 export function createFastKernels(floats: number, scratchFloats: number, threads: number, options: { build?: KernelBuild } = {}): FastMemory {
+  if (!sharedMemory()) threads = 1;
   const { module, build } = kernelModule(options.build);
   // After the arena: scratch for transformed weights, then as many floats that stay zero.
   const scratch = floats + 16;

@@ -9,9 +9,14 @@
  * counter, the main thread on the done counter, which the last worker to finish notifies. On a
  * busy machine a thread that spins holds a core that the thread it waits for needs (with one
  * competing process, two spinning threads trained LeNet-5 at a third of one thread's speed);
- * one that blocks gives the core back after a few microseconds.
+ * one that blocks gives the core back after a few microseconds. (A browser's window thread may
+ * not block: there the main thread only spins. The fast backend belongs in a Web Worker anyway.)
+ *
+ * Starting: a worker counts itself started in ctrl[6]. Until all have, each call runs whole on
+ * the main thread — the same bits, as above — so nothing waits on a worker that a browser has not
+ * started yet (a Web Worker may start only once the thread that made it returns to its events).
  */
-import { Worker } from 'node:worker_threads';
+import { canBlock, startWorker, type WorkerHandle } from '../../platform/index.js';
 import './webassembly-api.js';
 
 /** Where the kernels' static data ends and the control block lives (bytes). */
@@ -31,10 +36,10 @@ export type Exports = Record<string, (...args: number[]) => number>;
 /**
  * The worker: instantiate the module on the shared memory, then forever wait for a job (spinning
  * briefly, then blocking on the job counter), run its share, and count itself done; the last one
- * done wakes the main thread. Written as a string so it runs the same from dist/ and src/.
+ * done wakes the main thread. Written as a string so it runs the same from dist/ and src/, in Node
+ * and in a browser: the source of a function of the data the platform layer hands a worker.
  */
-const WORKER = `
-const { workerData } = require('node:worker_threads');
+const WORKER = `(workerData) => {
 const { module, memory, ctrl: ctrlByte, arena, index, names, spins: SPINS } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel abort'); } } });
 const ex = instance.exports;
@@ -44,6 +49,7 @@ const args = new Float64Array(memory.buffer, ctrlByte + 64, 40);
 // Jobs are counted from 0 when the pool is made; one posted before this worker started is
 // still ahead of it (the main thread waits for every job before posting the next).
 let seen = 0;
+Atomics.add(ctrl, 6, 1);
 for (;;) {
   let spins = 0;
   while (Atomics.load(ctrl, 0) === seen) {
@@ -63,7 +69,7 @@ for (;;) {
     if (Atomics.add(ctrl, 1, 1) === T - 2) Atomics.notify(ctrl, 1);
   }
 }
-`;
+}`;
 
 export interface Threads {
   /**
@@ -84,17 +90,16 @@ export function startThreads(module: WebAssembly.Module, memory: WebAssembly.Mem
   const index = new Map(names.map((name, i) => [name, i]));
   const ctrl = new Int32Array(memory.buffer, CTRL, 16);
   const args = new Float64Array(memory.buffer, CTRL + 64, 40);
-  const workers: Worker[] = [];
-  for (let i = 1; i < threads; i++) {
-    const w = new Worker(WORKER, { eval: true, workerData: { module, memory, ctrl: CTRL, arena: arenaByte, index: i, names, spins: SPINS } });
-    w.unref();
-    workers.push(w);
-  }
+  const workers: WorkerHandle[] = [];
+  for (let i = 1; i < threads; i++) workers.push(startWorker(WORKER, { module, memory, ctrl: CTRL, arena: arenaByte, index: i, names, spins: SPINS }));
   const T = threads;
+  const block = canBlock();
+  let started = false;
   return {
     split(name, a, work) {
       const fn = ex[name]!;
-      if (T === 1 || work < PARALLEL_WORK) {
+      if (!started) started = Atomics.load(ctrl, 6) === T - 1;
+      if (T === 1 || !started || work < PARALLEL_WORK) {
         fn(...a, 0, 1);
         return;
       }
@@ -106,22 +111,27 @@ export function startThreads(module: WebAssembly.Module, memory: WebAssembly.Mem
       Atomics.add(ctrl, 0, 1);
       Atomics.notify(ctrl, 0);
       fn(...a, 0, T);
-      join(ctrl, T - 1);
+      join(ctrl, T - 1, block);
     },
     close() {
       Atomics.store(ctrl, 4, 1);
       Atomics.add(ctrl, 0, 1);
       Atomics.notify(ctrl, 0);
-      for (const w of workers) void w.terminate();
+      for (const w of workers) w.terminate();
     },
   };
 }
 
-/** Wait until `workers` have counted themselves done in ctrl[1]: spin briefly, then block. */
-function join(ctrl: Int32Array, workers: number): void {
+/** Wait until `workers` have counted themselves done in ctrl[1]: spin briefly, then block (where this thread may). */
+function join(ctrl: Int32Array, workers: number, block: boolean): void {
   let spins = 0;
   for (let done = Atomics.load(ctrl, 1); done < workers; done = Atomics.load(ctrl, 1)) {
     // the last worker notifies after its count; wait() returns at once if a count came in between
-    if (++spins > SPINS) Atomics.wait(ctrl, 1, done);
+    if (++spins > SPINS && block) Atomics.wait(ctrl, 1, done);
   }
+}
+
+/** How many of the workers on `memory` have started (a browser starts them when it gets round to it). */
+export function startedWorkers(memory: WebAssembly.Memory): number {
+  return Atomics.load(new Int32Array(memory.buffer, CTRL, 16), 6);
 }

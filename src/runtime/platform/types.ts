@@ -1,0 +1,6 @@
+/** What the platform layer's two implementations (./index.ts for Node, ./browser.ts) share. */
+
+/** A started worker thread. */
+export interface WorkerHandle {
+  terminate(): void;
+}
