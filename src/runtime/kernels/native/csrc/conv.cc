@@ -5,13 +5,15 @@
 //  - input gradient: the input pixels fall into SH·SW phases by their position modulo the stride;
 //    the pixels of a phase meet the same taps, so a phase is one product of gathered dz rows with
 //    the weights of its taps, transposed — no multiply-adds on the zeros a strided convolution
-//    would otherwise insert; each thread takes a run of a phase's pixels;
+//    would otherwise insert; each thread takes a run of a phase's pixels. With fewer input channels
+//    than a vector holds, by input rows instead (conv-grad-rows.cc);
 //  - filter gradient: each thread takes a run of the rows of dw [KH·KW·C, F] and sums over chunks
 //    of pixels in order, so each weight's sum has one order whatever the thread count.
 #include <algorithm>
 #include <vector>
 
 #include "activation.h"
+#include "conv-grad-rows.h"
 #include "conv-shape.h"
 #include "conv-single.h"
 #include "gemm.h"
@@ -75,6 +77,7 @@ static std::vector<int64_t> phase_taps(int64_t phase, int64_t K, int64_t S, int6
 }
 
 static void conv_grad_input(Ctx& c, const ConvShape& s, int64_t dz, int64_t w, int64_t dx) {
+  if (grad_input_by_rows(s)) return conv_grad_input_rows(c, s, dz, w, dx);
   float* m = c.m;
   const int64_t C = s.C, F = s.F;
   // wt [phase][tap of the phase][f][c]: each phase's taps' weights, transposed, one after another
