@@ -3,8 +3,8 @@
  * are chosen once per process (NETC_NATIVE_ISA caps the choice, gemm.cc), so each capped build has
  * a test file of its own (vitest runs each file in a fresh process) that sets the variable before
  * the first kernel call and calls this. The shapes send a call down each path chosen by shape:
- * the input gradient by input rows (fewer than 16 input channels, conv-grad-rows.cc) with stride,
- * padding and dilation, or gathered (16 channels and more, 1×1); the filter gradient transposed
+ * the input gradient by input rows (up to 64 input channels, conv-grad-rows.cc) with stride,
+ * padding and dilation, or gathered (more channels, 1×1); the filter gradient transposed
  * (fewer than 32 filters, conv-grad-filter-cols.cc) or plain; one input channel in lanes; on one
  * thread and three.
  */
@@ -24,7 +24,8 @@ const SHAPES = [
   conv(3, 15, 13, 5, 9, 7, 2, 3), // 7×7 stride 2: rows an output row skips
   conv(2, 11, 12, 4, 7, 3, 1, 2, 2), // dilated
   conv(2, 9, 9, 1, 6, 5, 1, 2), // one input channel
-  conv(3, 10, 10, 17, 12, 3, 2, 1), // 17 channels: the gather form, four phases
+  conv(3, 10, 10, 17, 12, 3, 2, 1), // 17 channels, stride 2: by rows
+  conv(2, 6, 7, 130, 20, 3, 2, 1), // 130 channels: the gather form, four phases
   conv(2, 7, 7, 9, 33, 1, 1, 0), // 1×1 with few channels: the gather form, the plain filter gradient
   conv(2, 8, 9, 5, 40, 3, 1, 1), // 40 filters: the plain filter gradient, 3×3
 ];

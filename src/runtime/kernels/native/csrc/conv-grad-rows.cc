@@ -1,7 +1,7 @@
-// The input gradient of a 2-D convolution by input rows, for few input channels (conv.cc chooses it
-// by shape). The gather form (conv.cc) multiplies gathered dz windows by the weights with one
-// column per input channel: with C channels below a vector's width most lanes are idle, and every
-// pixel gathers KH·KW·F floats of dz. Here an input row (image i, row ih) is one thread's: for each
+// The input gradient of a 2-D convolution by input rows, for up to 64 input channels (conv.cc
+// chooses it by shape, conv-grad-rows.h). The gather form (conv.cc) multiplies gathered dz windows
+// by the weights with one column per input channel: with few channels most lanes are idle, and
+// every pixel gathers KH·KW·F floats of dz. Here an input row (image i, row ih) is one thread's: for each
 // kernel row kh that reaches it from an output row oh, the product dz[i, oh] [OW, F] · wt_kh
 // [F, KW·C] gives each output pixel's contributions to KW·C input values at once — KW·C columns fill
 // the lanes — and they are added into the row. Each input value is summed in the order kh, ow, kw

@@ -5,8 +5,8 @@
 //  - input gradient: the input pixels fall into SH·SW phases by their position modulo the stride;
 //    the pixels of a phase meet the same taps, so a phase is one product of gathered dz rows with
 //    the weights of its taps, transposed — no multiply-adds on the zeros a strided convolution
-//    would otherwise insert; each thread takes a run of a phase's pixels. With fewer input channels
-//    than a vector holds, by input rows instead (conv-grad-rows.cc);
+//    would otherwise insert; each thread takes a run of a phase's pixels. With up to 64 input
+//    channels, by input rows instead (conv-grad-rows.cc);
 //  - filter gradient: each thread takes a run of the rows of dw [KH·KW·C, F] and sums over chunks
 //    of pixels in order, so each weight's sum has one order whatever the thread count; below 32
 //    filters transposed (conv-grad-filter.cc).
