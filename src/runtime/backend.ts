@@ -2,13 +2,13 @@
  * The backends a model can run on, by name. Each lives in its own folder under kernels/ with a
  * backend.ts, and implements the contract in kernels/types.ts.
  */
-import { availableParallelism } from 'node:os';
 import { nativeAddon } from './kernels/native/addon.js';
 import { nativeBackend } from './kernels/native/backend.js';
 import { referenceBackend } from './kernels/reference/backend.js';
 import { tfjsBackend } from './kernels/tfjs/backend.js';
 import type { Backend } from './kernels/types.js';
 import { fastBackend } from './kernels/wasm/backend.js';
+import { threadsTheMachineCanGive } from './idle-cores.js';
 
 /** Whether the native kernels were built and load here. */
 export const nativeAvailable = (): boolean => nativeAddon().addon !== undefined;
@@ -25,7 +25,11 @@ export function defaultBackendNotice(): string | undefined {
   return load.addon ? undefined : `netc: native kernels unavailable (${load.reason}); using the WebAssembly backend ('fast')`;
 }
 
-export const defaultThreads = (): number => availableParallelism();
+/** Threads when none are named: the cores idle when first asked (idle-cores.ts). */
+export const defaultThreads = (): number => threadsTheMachineCanGive();
+
+/** How --help describes the default thread count (without measuring it). */
+export const DEFAULT_THREADS_HELP = 'default: the cores idle when it starts';
 
 const BACKENDS = new Map<string, Backend>([
   ...(nativeAvailable() ? [[nativeBackend.name, nativeBackend] as const] : []),
