@@ -109,7 +109,7 @@ Medians of ${rounds} round${rounds === 1 ? '' : 's'}, sides and networks alterna
 ${rows.join('\n')}
 | geometric mean | | | | ${gm(trainRatios)} | | | ${gm(inferRatios)} | | |
 
-With one competing busy process (\`node -e 'for(;;){}'\`), LeNet-5 trains at ${num(all)} img/s on netc's default threads (${cores}) and ${num(one)} img/s on one: ${ratio(all, one)}.
+With one competing busy process (\`node -e 'for(;;){}'\`), LeNet-5 trains at ${num(all)} img/s on netc's default threads (the cores idle at its start) and ${num(one)} img/s on one: ${ratio(all, one)}.
 `;
 process.stdout.write(text);
 if (values.write) {

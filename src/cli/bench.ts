@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { benchSpec, WARMUP_STEPS, type BenchResult } from '../driver/bench.js';
-import { backendNames, defaultBackend, defaultThreads, getBackend } from '../runtime/backend.js';
+import { backendNames, defaultBackend, DEFAULT_THREADS_HELP, defaultThreads, getBackend } from '../runtime/backend.js';
 import { packageFile } from '../runtime/package-root.js';
 import { numberOption, parse, UsageError } from './args.js';
 import { num } from './output.js';
@@ -23,7 +23,7 @@ shape and random labels, so no data set is read (speed does not depend on the pi
 several specs, each is measured in a process of its own.
 
   --backend NAME        ${backendNames().join(', ')} (default: ${defaultBackend.name})
-  --threads N           threads for the kernels (default: the machine's ${defaultThreads()} cores)
+  --threads N           threads for the kernels (${DEFAULT_THREADS_HELP})
   --batch-size N        examples per training step (default: each spec's batch_size)
   --steps N             timed training steps (default: ${DEFAULT_STEPS})
   --profile             also time every kernel call: time per layer and per kernel

@@ -1,5 +1,5 @@
 /** `netc eval <run folder or checkpoint>`: test loss, accuracy and the confusion matrix. */
-import { defaultThreads } from '../runtime/backend.js';
+import { DEFAULT_THREADS_HELP } from '../runtime/backend.js';
 import { confusionMatrix } from '../runtime/metrics.js';
 import { evaluate } from '../runtime/training/loop.js';
 import { numberOption, parse, UsageError } from './args.js';
@@ -16,7 +16,7 @@ matrix (rows: the true class; columns: the predicted one).
 
   --json       print one JSON document {checkpoint, images, loss, accuracy, confusion}
   --limit N    evaluate on the first N test images only
-  --threads N  threads for the kernels (default: the machine's ${defaultThreads()} cores)`;
+  --threads N  threads for the kernels (${DEFAULT_THREADS_HELP})`;
 
 export async function runEval(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {

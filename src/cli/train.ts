@@ -14,7 +14,7 @@ import { imageGridPng, pixelRange } from '../report/digits.js';
 import { reportAfterTraining } from '../report/run-report.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import { Batcher, type Dataset } from '../runtime/data/dataset.js';
-import { backendNames, defaultBackend, defaultBackendNotice, defaultThreads, getBackend } from '../runtime/backend.js';
+import { backendNames, defaultBackend, defaultBackendNotice, DEFAULT_THREADS_HELP, defaultThreads, getBackend } from '../runtime/backend.js';
 import { describeEngine, tfjsEngine } from '../runtime/kernels/tfjs/engine.js';
 import type { Verdict } from '../runtime/training/early-stopping.js';
 import { epochOrder, type EpochMetrics } from '../runtime/training/loop.js';
@@ -36,7 +36,7 @@ generated module and a checkpoint after every epoch. Options override the spec:
   --learning-rate X     the optimizer's step size
   --seed N              the seed of initialization, shuffling and dropout
   --limit N             train on the first N training images only
-  --threads N           threads for the kernels (default: the machine's ${defaultThreads()} cores)
+  --threads N           threads for the kernels (${DEFAULT_THREADS_HELP})
   --backend NAME        ${backendNames().join(', ')} (default: ${defaultBackend.name}: native where its C++ kernels were built,
                         else fast, WebAssembly; reference is the plain TypeScript baseline;
                         tfjs runs TensorFlow.js ops, on @tensorflow/tfjs-node where it is installed)

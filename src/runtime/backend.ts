@@ -8,7 +8,8 @@ import { referenceBackend } from './kernels/reference/backend.js';
 import { tfjsBackend } from './kernels/tfjs/backend.js';
 import type { Backend } from './kernels/types.js';
 import { fastBackend } from './kernels/wasm/backend.js';
-import { cores, sharedMemory } from './platform/index.js';
+import { threadsTheMachineCanGive } from './idle-cores.js';
+import { sharedMemory } from './platform/index.js';
 
 /** Whether the native kernels were built and load here. */
 export const nativeAvailable = (): boolean => nativeAddon().addon !== undefined;
@@ -25,8 +26,14 @@ export function defaultBackendNotice(): string | undefined {
   return load.addon ? undefined : `netc: native kernels unavailable (${load.reason}); using the WebAssembly backend ('fast')`;
 }
 
-/** Every core, where threads can share memory (in a browser: a cross-origin isolated page); else one. */
-export const defaultThreads = (): number => (sharedMemory() ? cores() : 1);
+/**
+ * Threads when none are named: the cores idle when first asked (idle-cores.ts), where threads
+ * can share memory (in a browser: a cross-origin isolated page, every core); else one.
+ */
+export const defaultThreads = (): number => (sharedMemory() ? threadsTheMachineCanGive() : 1);
+
+/** How --help describes the default thread count (without measuring it). */
+export const DEFAULT_THREADS_HELP = 'default: the cores idle when it starts';
 
 const BACKENDS = new Map<string, Backend>([
   ...(nativeAvailable() ? [[nativeBackend.name, nativeBackend] as const] : []),

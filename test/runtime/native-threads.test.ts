@@ -22,8 +22,10 @@ const conv = (n: number, H: number, W: number, C: number, F: number, K: number, 
 });
 const SHAPES = [
   conv(8, 14, 13, 16, 24, 3, 1, 1), // 'same': border windows gathered, the rest read in place
-  conv(6, 15, 15, 7, 10, 5, 2, 2), // stride 2: four phases of the input gradient
+  conv(6, 15, 15, 7, 10, 5, 2, 2), // stride 2, few channels: the input gradient by rows an output row skips
+  conv(2, 9, 9, 70, 12, 3, 2, 1), // 70 channels, stride 2: four gathered phases of the input gradient
   conv(9, 20, 20, 1, 6, 5, 1, 2), // one input channel: pixels in the lanes
+  conv(1, 13, 12, 3, 20, 3, 1, 1), // batch 1, few channels: the input gradient's rows split over threads
   conv(4, 12, 12, 5, 9, 3, 1, 2, 2), // dilated
   conv(3, 9, 9, 40, 33, 1, 1, 0), // 1×1
 ];

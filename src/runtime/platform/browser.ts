@@ -28,6 +28,7 @@ const web = globalThis as unknown as BrowserGlobals;
 export const platformName: typeof Node.platformName = 'browser';
 
 export const cores: typeof Node.cores = () => web.navigator?.hardwareConcurrency ?? 1;
+export const coreIdleTimes: typeof Node.coreIdleTimes = () => undefined;
 export const sharedMemory: typeof Node.sharedMemory = () => web.crossOriginIsolated === true;
 export const canBlock: typeof Node.canBlock = () => web.importScripts !== undefined;
 export const env: typeof Node.env = () => undefined;

@@ -9,7 +9,7 @@
  * code that reads data sets and writes checkpoints uses them unchanged. A browser has no files,
  * and there each of them says so when called.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { WorkerHandle } from './types.js';
@@ -28,6 +28,9 @@ export const platformName: 'node' | 'browser' = 'node';
 
 /** The machine's hardware threads. */
 export const cores = (): number => availableParallelism();
+
+/** Each core's idle time so far (ms), where the host says (idle-cores.ts samples it twice). */
+export const coreIdleTimes = (): number[] | undefined => cpus().map((c) => c.times.idle);
 
 /** Whether worker threads can share a WebAssembly.Memory with this one (in a browser: a cross-origin isolated page). */
 export const sharedMemory = (): boolean => true;

@@ -1,5 +1,5 @@
-// What every native kernel runs with: the arena, the thread pool, and scratch memory (per thread,
-// and one shared block for transformed weights). A kernel is `double k(Ctx&, const double* a)`:
+// What every native kernel runs with: the arena, the thread pool, and scratch memory (per part of
+// a call, and one shared block for transformed weights). A kernel is `double k(Ctx&, const double* a)`:
 // `a` holds its arguments in the order of src/runtime/kernels/types.ts, offsets in floats.
 #pragma once
 #include <cstddef>
@@ -25,10 +25,10 @@ class Buffer {
 };
 
 struct Ctx {
-  Ctx(float* arena, int threads) : m(arena), pool(threads), scratch(threads) {}
+  Ctx(float* arena, int threads) : m(arena), pool(threads), scratch(pool.max_parts()) {}
   float* m;
   Pool pool;
-  // scratch[t]: thread t's own (im2col rows, gathered gradients)
+  // scratch[t]: part t's own (im2col rows, gathered gradients); a part runs on one thread at a time
   std::vector<Buffer> scratch;
   // one block all threads read: transposed weights, per-channel coefficients
   Buffer shared;

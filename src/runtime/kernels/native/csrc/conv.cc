@@ -5,13 +5,17 @@
 //  - input gradient: the input pixels fall into SH·SW phases by their position modulo the stride;
 //    the pixels of a phase meet the same taps, so a phase is one product of gathered dz rows with
 //    the weights of its taps, transposed — no multiply-adds on the zeros a strided convolution
-//    would otherwise insert; each thread takes a run of a phase's pixels;
+//    would otherwise insert; each thread takes a run of a phase's pixels. With up to 64 input
+//    channels, by input rows instead (conv-grad-rows.cc);
 //  - filter gradient: each thread takes a run of the rows of dw [KH·KW·C, F] and sums over chunks
-//    of pixels in order, so each weight's sum has one order whatever the thread count.
+//    of pixels in order, so each weight's sum has one order whatever the thread count; below 32
+//    filters transposed (conv-grad-filter.cc).
 #include <algorithm>
 #include <vector>
 
 #include "activation.h"
+#include "conv-grad-filter.h"
+#include "conv-grad-rows.h"
 #include "conv-shape.h"
 #include "conv-single.h"
 #include "gemm.h"
@@ -20,7 +24,6 @@
 namespace netc {
 
 static constexpr int64_t kPixelChunk = 64;  // input pixels per chunk of the input gradient
-static constexpr int64_t kSumChunk = 256;    // pixels summed per step of the filter gradient
 
 // One input channel at stride 1: output rows split over threads, 16 pixels in the lanes (conv-single.cc).
 void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b, int64_t y, int act, float alpha) {
@@ -75,6 +78,7 @@ static std::vector<int64_t> phase_taps(int64_t phase, int64_t K, int64_t S, int6
 }
 
 static void conv_grad_input(Ctx& c, const ConvShape& s, int64_t dz, int64_t w, int64_t dx) {
+  if (grad_input_by_rows(s)) return conv_grad_input_rows(c, s, dz, w, dx);
   float* m = c.m;
   const int64_t C = s.C, F = s.F;
   // wt [phase][tap of the phase][f][c]: each phase's taps' weights, transposed, one after another
@@ -123,23 +127,7 @@ static void conv_grad_input(Ctx& c, const ConvShape& s, int64_t dz, int64_t w, i
 
 static void conv_grad_filter(Ctx& c, const ConvShape& s, int64_t x, int64_t dz, int64_t dw) {
   if (single_channel_path(s)) return single_grad_filter(c, s, x, dz, dw);
-  float* m = c.m;
-  const int64_t P = s.pixels(), K = s.taps() * s.C, F = s.F;
-  c.pool.run(s.work(), [&](int t, int T) {
-    int64_t r0, r1;
-    share(K, t, T, r0, r1);
-    if (r0 == r1) return;
-    const int64_t R = r1 - r0;
-    float* col = c.scratch[t].reserve(kSumChunk * R);
-    std::vector<float*> rows(R);
-    for (int64_t r = 0; r < R; r++) rows[r] = m + dw + (r0 + r) * F;
-    for (int64_t p0 = 0; p0 < P; p0 += kSumChunk) {
-      int64_t p1 = std::min(p0 + kSumChunk, P);
-      gather_windows(m + x, s, p0, p1, r0, r1, col, R);
-      // A = the gathered windows transposed: element (row r, pixel p) at col[p·R + r]
-      multiply(col, 1, R, R, p1 - p0, m + dz + p0 * F, F, F, rows.data(), p0 > 0);
-    }
-  });
+  conv_grad_filter_gathered(c, s, x, dz, dw);
 }
 
 static ConvShape shape_of(const double* a, bool dilated) {

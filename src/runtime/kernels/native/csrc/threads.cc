@@ -1,5 +1,7 @@
 #include "threads.h"
 
+#include <chrono>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 static inline void relax() { _mm_pause(); }
@@ -9,18 +11,34 @@ static inline void relax() { std::this_thread::yield(); }
 
 namespace netc {
 
-// About 50 µs of pause instructions before a thread blocks.
-static constexpr int kSpins = 4000;
+// How long an idle thread spins before it blocks: about one fork and join. Longer spins win
+// nothing on a quiet machine (a wake-up costs tens of microseconds once, against kernels of
+// hundreds) and take a core from the thread they wait for on a busy one.
+static constexpr auto kSpin = std::chrono::microseconds(5);
+
+static constexpr uint64_t kPartsMask = 0xFFF, kNextMask = 0xFFFFFFFF;
+static inline int parts_of(uint64_t s) { return static_cast<int>((s >> 32) & kPartsMask); }
+static inline bool claimable(uint64_t s) { return static_cast<int64_t>(s & kNextMask) < parts_of(s); }
+
+// Spin until ready() or kSpin has passed; whether ready() came true.
+template <typename Ready>
+static bool spin(Ready ready) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (int i = 0;; i++) {
+    if (ready()) return true;
+    relax();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) return ready();
+  }
+}
 
 Pool::Pool(int threads) : threads_(threads < 1 ? 1 : threads) {
-  for (int i = 1; i < threads_; i++) workers_.emplace_back([this, i] { worker(i); });
+  for (int i = 1; i < threads_; i++) workers_.emplace_back([this] { worker(); });
 }
 
 Pool::~Pool() {
-  stop_.store(true);
-  generation_.fetch_add(1);
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    stop_.store(true);
   }
   wake_.notify_all();
   for (auto& w : workers_) w.join();
@@ -31,49 +49,51 @@ void Pool::run(int64_t work, const std::function<void(int, int)>& fn) {
     fn(0, 1);
     return;
   }
-  job_ = &fn;
-  remaining_.store(threads_ - 1);
-  generation_.fetch_add(1);  // seq_cst: a worker that counts itself a sleeper after this sees it
+  int64_t parts = work / kPartWork;
+  parts = parts < threads_ ? threads_ : parts > max_parts() ? max_parts() : parts;
+  job_.store(&fn, std::memory_order_relaxed);
+  done_.store(0, std::memory_order_relaxed);
+  const uint64_t job = (state_.load(std::memory_order_relaxed) >> 44) + 1;
+  // seq_cst: a worker that counts itself a sleeper after this store sees the job
+  state_.store((job << 44) | (static_cast<uint64_t>(parts) << 32));
   if (sleepers_.load() > 0) {
     { std::lock_guard<std::mutex> lock(mutex_); }
     wake_.notify_all();
   }
-  fn(0, threads_);
-  wait_workers();
-}
-
-void Pool::wait_workers() {
-  for (int i = 0; i < kSpins; i++) {
-    if (remaining_.load(std::memory_order_acquire) == 0) return;
-    relax();
-  }
+  help();
+  if (spin([&] { return done_.load(std::memory_order_acquire) == parts; })) return;
   std::unique_lock<std::mutex> lock(mutex_);
   main_sleeping_.store(true);
-  done_.wait(lock, [this] { return remaining_.load() == 0; });
+  finished_.wait(lock, [&] { return done_.load() == parts; });
   main_sleeping_.store(false);
 }
 
-void Pool::worker(int index) {
-  uint64_t seen = 0;
+void Pool::help() {
   for (;;) {
-    int spins = 0;
-    while (generation_.load(std::memory_order_acquire) == seen && spins < kSpins) {
-      relax();
-      spins++;
+    // a claim past the parts claims nothing; one below them claims that part of the job it names,
+    // which cannot end (nor job_ change) before this thread counts the part done
+    const uint64_t s = state_.fetch_add(1, std::memory_order_acq_rel);
+    if (!claimable(s)) return;
+    const int parts = parts_of(s);
+    (*job_.load(std::memory_order_relaxed))(static_cast<int>(s & kNextMask), parts);
+    if (done_.fetch_add(1) + 1 == parts && main_sleeping_.load()) {
+      { std::lock_guard<std::mutex> lock(mutex_); }
+      finished_.notify_one();
     }
-    if (generation_.load() == seen) {
+  }
+}
+
+void Pool::worker() {
+  for (;;) {
+    auto ready = [&] { return stop_.load(std::memory_order_relaxed) || claimable(state_.load(std::memory_order_acquire)); };
+    if (!spin(ready)) {
       std::unique_lock<std::mutex> lock(mutex_);
       sleepers_.fetch_add(1);
-      wake_.wait(lock, [&] { return generation_.load() != seen; });
+      wake_.wait(lock, [&] { return stop_.load() || claimable(state_.load()); });
       sleepers_.fetch_sub(1);
     }
-    seen = generation_.load();
     if (stop_.load()) return;
-    (*job_)(index, threads_);
-    if (remaining_.fetch_sub(1) == 1 && main_sleeping_.load()) {
-      { std::lock_guard<std::mutex> lock(mutex_); }
-      done_.notify_one();
-    }
+    help();
   }
 }
 

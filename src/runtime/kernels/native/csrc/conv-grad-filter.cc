@@ -1,0 +1,64 @@
+// The filter gradient of a 2-D convolution over gathered windows (conv.cc sends every shape here
+// but one input channel at stride 1). Each part takes a run of the window elements (KH·KW·C of
+// them, the rows of dw) and sums over chunks of pixels in order, so each weight's sum has one
+// order whatever the thread count. By shape:
+//  - plain: dw [KH·KW·C, F] = windowsᵀ · dz, F columns per row;
+//  - transposed, below 32 filters: there the plain form's F columns fill at most one AVX-512
+//    vector per row and spend a load of the windows on every multiply-add; dwᵀ [F, KH·KW·C] =
+//    dzᵀ · windows has the windows' columns, two vectors per row, and F rows of broadcast
+//    gradients; dwᵀ is then written out as dw.
+#include <algorithm>
+#include <vector>
+
+#include "conv-grad-filter.h"
+#include "gemm.h"
+#include "kernel.h"
+
+namespace netc {
+
+static constexpr int64_t kSumChunk = 256;  // pixels summed per step
+
+// For each part's run [j0, j1) of window elements, for each chunk of pixels [p0, p1) in order:
+// step(j0, j1, p0, p1, col) with col the chunk's windows, element j of pixel p at col[(p − p0)·R + j − j0].
+template <typename Step>
+static void over_window_chunks(Ctx& c, const ConvShape& s, const float* x, Step step) {
+  const int64_t P = s.pixels(), K = s.taps() * s.C;
+  c.pool.run(s.work(), [&](int t, int T) {
+    int64_t j0, j1;
+    share(K, t, T, j0, j1);
+    if (j0 == j1) return;
+    float* col = c.scratch[t].reserve(kSumChunk * (j1 - j0));
+    for (int64_t p0 = 0; p0 < P; p0 += kSumChunk) {
+      const int64_t p1 = std::min(p0 + kSumChunk, P);
+      gather_windows(x, s, p0, p1, j0, j1, col, j1 - j0);
+      step(j0, j1, p0, p1, col);
+    }
+  });
+}
+
+void conv_grad_filter_gathered(Ctx& c, const ConvShape& s, int64_t x, int64_t dz, int64_t dw) {
+  float* m = c.m;
+  const int64_t K = s.taps() * s.C, F = s.F;
+  std::vector<float*> rows;
+  if (!grad_filter_by_columns(s)) {
+    for (int64_t k = 0; k < K; k++) rows.push_back(m + dw + k * F);
+    over_window_chunks(c, s, m + x, [&](int64_t j0, int64_t j1, int64_t p0, int64_t p1, const float* col) {
+      // A = the windows transposed: element (row j, pixel p) at col[p·R + j]
+      const int64_t R = j1 - j0;
+      multiply(col, 1, R, R, p1 - p0, m + dz + p0 * F, F, F, rows.data() + j0, p0 > 0);
+    });
+    return;
+  }
+  float* dwt = c.shared.reserve(F * K);
+  for (int64_t f = 0; f < F; f++) rows.push_back(dwt + f * K);
+  over_window_chunks(c, s, m + x, [&](int64_t j0, int64_t j1, int64_t p0, int64_t p1, const float* col) {
+    float* out[32];
+    for (int64_t f = 0; f < F; f++) out[f] = rows[f] + j0;
+    // A = dzᵀ: element (f, pixel p) at dz[p·F + f]
+    multiply(m + dz + p0 * F, 1, F, F, p1 - p0, col, j1 - j0, j1 - j0, out, p0 > 0);
+  });
+  for (int64_t k = 0; k < K; k++)
+    for (int64_t f = 0; f < F; f++) m[dw + k * F + f] = dwt[f * K + k];
+}
+
+}  // namespace netc

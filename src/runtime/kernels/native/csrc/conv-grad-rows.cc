@@ -1,0 +1,69 @@
+// The input gradient of a 2-D convolution by input rows, for up to 64 input channels (conv.cc
+// chooses it by shape, conv-grad-rows.h). The gather form (conv.cc) multiplies gathered dz windows
+// by the weights with one column per input channel: with few channels most lanes are idle, and
+// every pixel gathers KH·KW·F floats of dz. Here an input row (image i, row ih) is one thread's: for each
+// kernel row kh that reaches it from an output row oh, the product dz[i, oh] [OW, F] · wt_kh
+// [F, KW·C] gives each output pixel's contributions to KW·C input values at once — KW·C columns fill
+// the lanes — and they are added into the row. Each input value is summed in the order kh, ow, kw
+// whichever thread owns its row, so the bits do not depend on the thread count; and a row's
+// contributions are never split between threads, so threads never write the same values.
+#include <algorithm>
+#include <vector>
+
+#include "clones.h"
+#include "conv-grad-rows.h"
+#include "gemm.h"
+#include "kernel.h"
+
+namespace netc {
+
+// row [W·C] += for ow, kw: the C values dcol[ow·KW·C + kw·C …] at input column ow·SW − PL + kw·DW
+NETC_CLONES
+static void add_windows(const float* dcol, const ConvShape& s, float* row) {
+  const int64_t C = s.C, span = s.KW * C;
+  for (int64_t ow = 0; ow < s.OW; ow++) {
+    const float* d = dcol + ow * span;
+    for (int64_t kw = 0; kw < s.KW; kw++) {
+      const int64_t iw = ow * s.SW - s.PL + kw * s.DW;
+      if (iw < 0 || iw >= s.W) continue;
+      float* out = row + iw * C;
+      const float* in = d + kw * C;
+      for (int64_t c = 0; c < C; c++) out[c] += in[c];
+    }
+  }
+}
+
+void conv_grad_input_rows(Ctx& c, const ConvShape& s, int64_t dz, int64_t w, int64_t dx) {
+  float* m = c.m;
+  const int64_t C = s.C, F = s.F, span = s.KW * C;
+  // wt [kh][f][kw·C + c] = w [(kh·KW + kw)·C + c][f]
+  float* wt = c.shared.reserve(s.KH * F * span);
+  for (int64_t kh = 0; kh < s.KH; kh++)
+    for (int64_t kw = 0; kw < s.KW; kw++)
+      for (int64_t ci = 0; ci < C; ci++) {
+        const float* src = m + w + ((kh * s.KW + kw) * C + ci) * F;
+        for (int64_t f = 0; f < F; f++) wt[(kh * F + f) * span + kw * C + ci] = src[f];
+      }
+  c.pool.run(s.work(), [&](int t, int T) {
+    int64_t lo, hi;
+    share(s.n * s.H, t, T, lo, hi);
+    if (lo == hi) return;
+    float* dcol = c.scratch[t].reserve(s.OW * span);
+    std::vector<float*> rows(s.OW);
+    for (int64_t ow = 0; ow < s.OW; ow++) rows[ow] = dcol + ow * span;
+    for (int64_t r = lo; r < hi; r++) {
+      const int64_t i = r / s.H, ih = r % s.H;
+      float* row = m + dx + r * s.W * C;
+      std::fill(row, row + s.W * C, 0.0f);
+      for (int64_t kh = 0; kh < s.KH; kh++) {
+        const int64_t from = ih + s.PT - kh * s.DH;
+        if (from < 0 || from % s.SH != 0 || from / s.SH >= s.OH) continue;
+        const float* g = m + dz + (i * s.OH + from / s.SH) * s.OW * F;
+        multiply(g, F, 1, s.OW, F, wt + kh * F * span, span, span, rows.data(), false);
+        add_windows(dcol, s, row);
+      }
+    }
+  });
+}
+
+}  // namespace netc
