@@ -26,7 +26,7 @@ describe('fit and evaluate', () => {
     expect(train.code).toBe(0);
     const evaluated = await runCli(['eval', run, '--json']);
     expect(evaluated.code).toBe(0);
-    const cli = JSON.parse(evaluated.stdout) as { loss: number; accuracy: number };
+    const cli = JSON.parse(evaluated.stdout) as { loss: number; accuracy: number; confusion: number[][] };
     const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8')) as { epochs: Record<string, number>[] };
 
     const model = createModel({ seed: 3 });
@@ -36,6 +36,9 @@ describe('fit and evaluate', () => {
     expect(figures(end.history as unknown as Record<string, number>[])).toEqual(figures(metrics.epochs));
     expect(model.getParameters()).toEqual({ ...readCheckpoint(join(run, 'checkpoint.netc')).params });
     expect(evaluate(model, data.test)).toEqual({ loss: cli.loss, accuracy: cli.accuracy });
+    const { confusion } = evaluate(model, data.test, { confusion: true });
+    expect(confusion).toEqual(cli.confusion);
+    expect(confusion!.flat().reduce((a, b) => a + b, 0)).toBe(10_000);
 
     // the checkpoint netc train wrote, loaded into a new model, evaluates the same
     const loaded = createModel({ seed: 1 });

@@ -5,7 +5,7 @@
  * the evaluation `netc eval` prints.
  */
 import type { Dataset, Split } from '../data/dataset.js';
-import type { LossName } from '../metrics.js';
+import { confusionMatrix, type LossName } from '../metrics.js';
 import type { CompiledModel } from '../model.js';
 import type { Progress } from '../checkpoint.js';
 import { evaluate as evaluateSplit, trainLoop, type EpochMetrics, type LoopEnd, type LoopOptions } from '../training/loop.js';
@@ -50,12 +50,22 @@ export async function fit(model: CompiledModel, data: Dataset, options: FitOptio
 export interface Evaluation {
   readonly loss: number;
   readonly accuracy: number;
+  /** when asked for: counts[true class][predicted class] */
+  readonly confusion?: number[][];
 }
 
-/** Loss and accuracy of `model` on a split (data.test), as `netc eval` reports them. */
-export function evaluate(model: CompiledModel, split: Split, options: { readonly loss?: LossName } = {}): Evaluation {
+export interface EvaluateOptions {
+  /** the loss to report (default: the one the model trains on) */
+  readonly loss?: LossName;
+  /** add the confusion matrix */
+  readonly confusion?: boolean;
+}
+
+/** Loss and accuracy of `model` on a split (data.test), and on request the confusion matrix, as `netc eval` reports them. */
+export function evaluate(model: CompiledModel, split: Split, options: EvaluateOptions = {}): Evaluation {
   const e = evaluateSplit(model, split, options.loss ?? lossOf(model));
-  return { loss: e.loss, accuracy: e.accuracy };
+  const confusion = options.confusion ? { confusion: confusionMatrix(e.predicted, split.classes, model.info.classes) } : {};
+  return { loss: e.loss, accuracy: e.accuracy, ...confusion };
 }
 
 export type { Progress };
