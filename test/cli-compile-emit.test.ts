@@ -13,6 +13,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../generated/lenet5.js';
 import type { ModelModule } from '../src/driver/load.js';
+import { compileSpec } from '../src/driver/compile.js';
 import { Random } from '../src/runtime/random.js';
 import { runCli } from './helpers/cli.js';
 
@@ -44,6 +45,21 @@ describe('netc compile --emit js', () => {
     expect(fromJs.trainStep(images, labels)).toBe(fromTs.trainStep(images, labels));
     expect(fromJs.predict(images)).toEqual(fromTs.predict(images));
     expect(fromJs.getParameters()).toEqual(fromTs.getParameters());
+  });
+
+  it.each(readdirSync('specs').filter((f) => f.endsWith('.yaml')))('gives specs/%s as JavaScript that predicts what its committed TypeScript module predicts', async (spec) => {
+    const dir = insideNetc();
+    const c = compileSpec(`specs/${spec}`, { outDir: dir, emit: 'js' });
+    const name = c.analysis.loaded!.spec.name;
+    expect(c.files!.map((f) => f.name)).toEqual([`${name}.js`, `${name}.d.ts`]);
+    for (const f of c.files!) writeFileSync(join(dir, f.name), f.text);
+    const js = (await import(pathToFileURL(join(dir, `${name}.js`)).href)) as ModelModule;
+    const ts = (await import(pathToFileURL(resolve(`generated/${name}.ts`)).href)) as ModelModule;
+    expect(js.info).toEqual(ts.info);
+    const size = ts.info.inputShape.reduce((a, d) => a * d, 1);
+    const rng = new Random(2);
+    const images = Float32Array.from({ length: 2 * size }, () => rng.next());
+    expect(js.createModel({ seed: 4 }).predict(images)).toEqual(ts.createModel({ seed: 4 }).predict(images));
   });
 
   it('gives declarations that type-check a strict program using the module', async () => {
