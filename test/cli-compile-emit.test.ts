@@ -112,6 +112,12 @@ describe('netc compile --emit js', () => {
     expect(js).toContain("from 'netc/runtime'");
     expect(js).toContain(' * change the spec and run `npx netc compile spec.yaml --emit js` instead.');
     expect(readFileSync(join(project, 'lenet5.d.ts'), 'utf8')).toContain("from 'netc/runtime'");
+    expect(r.stdout).not.toContain('note:');
+    // a project whose .js files are CommonJS cannot load the module: compile says what to change
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'commonjs' }));
+    const note = netc('compile', 'spec.yaml', '--emit', 'js');
+    expect(note.status).toBe(0);
+    expect(note.stdout).toContain(`note: ${join(project, 'package.json')} says "type": "commonjs", so node cannot load the module as an ES module; add "type": "module" to it`);
 
     const refused = netc('compile', 'spec.yaml', '-o', 'node_modules/models');
     expect(refused.status).toBe(2);

@@ -6,6 +6,7 @@
  */
 import { join, resolve, sep } from 'node:path';
 import { compileSpec, DEFAULT_INFER_BATCH, EMIT_KINDS, insideNetcCheckout, shellWord, type EmitKind } from '../driver/compile.js';
+import { esModuleProblem } from '../driver/module-type.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import { printGraph } from '../ir/print.js';
 import { INFERENCE_PIPELINE, PASSES, TRAINING_PIPELINE, checkPassList, type PassRun } from '../passes/manager.js';
@@ -114,6 +115,8 @@ export function runCompile(argv: string[]): number {
     ? `; training step at batch ${plan.batch}: ${num(plan.plannedFloats * 4)} bytes planned for ${num(plan.naiveFloats * 4)} in buffers (${Math.round((100 * plan.plannedFloats) / plan.naiveFloats)}%)`
     : '';
   log.write(`wrote ${targets.join(', ')}: arena ${(c.arenaFloats! * 4 / 1048576).toFixed(1)} MiB${memory}\n`);
+  const problem = emit !== 'ts' ? esModuleProblem(outDir) : undefined;
+  if (problem) log.write(`note: ${problem}\n`);
   return 0;
 }
 
