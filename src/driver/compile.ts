@@ -96,10 +96,14 @@ export function runtimeImportFor(outDir: string, language: 'ts' | 'js' = 'ts'): 
   return spec.startsWith('.') ? spec : `./${spec}`;
 }
 
-/** The command a module's header tells a person to run after changing the spec (the CLI names its own options). */
+/**
+ * The command a module's header tells a person to run after changing the spec (the CLI names its
+ * own options). For netc's generated/ it is `npm run generate`, installed or not: the CLI never
+ * writes there outside a checkout, and `netc train` reuses a committed module only when the
+ * compiler's output equals it byte for byte.
+ */
 export function regenerateCommand(file: string, outDir: string): string {
-  const committed = insideNetcCheckout(outDir) && resolve(outDir) === packageFile('generated');
-  return committed ? 'npm run generate' : `npx netc compile ${shellWord(displayPath(file))}`;
+  return resolve(outDir) === packageFile('generated') ? 'npm run generate' : `npx netc compile ${shellWord(displayPath(file))}`;
 }
 
 /** `s` as one word of a POSIX shell command: quoted when it holds anything but plain characters. */
