@@ -89,6 +89,22 @@ describe('checkpoints', () => {
     }
   });
 
+  it('saved with the spec, are what netc eval evaluates; without it, netc eval says what is missing', async () => {
+    const model = createModel({ seed: 2 });
+    const data = await datasets.mnist({ limit: 256, testLimit: 500 });
+    await fit(model, data, { epochs: 1 });
+    const dir = tmp();
+    saveCheckpoint(model, join(dir, 'with.netc'), { epochs: 1, spec: readFileSync('specs/lenet5.yaml', 'utf8') });
+    saveCheckpoint(model, join(dir, 'without.netc'));
+    const r = await runCli(['eval', join(dir, 'with.netc'), '--json', '--limit', '500']);
+    expect(r.code).toBe(0);
+    const { loss, accuracy } = JSON.parse(r.stdout) as { loss: number; accuracy: number };
+    expect({ loss, accuracy }).toEqual(evaluate(model, data.test));
+    const refused = await runCli(['eval', join(dir, 'without.netc')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("without.netc: holds no spec to compile the model from; a program saved it: pass the spec's YAML to saveCheckpoint(model, path, { spec })");
+  });
+
   it('refuse a checkpoint of another network, a damaged one and a missing file, saying why', async () => {
     const file = join(tmp(), 'checkpoint.netc');
     saveCheckpoint(createModel({ seed: 1 }), file);
