@@ -1,11 +1,13 @@
 /**
- * `netc compile <spec>`: run the passes and write the generated training module,
- * generated/<name>.ts by default. Prints the IR after each pass on request, times the passes,
+ * `netc compile <spec>`: run the passes and write the generated training module — TypeScript,
+ * or JavaScript with its declarations, or both — into netc's generated/ in a checkout of netc,
+ * else into the current folder. Prints the IR after each pass on request, times the passes,
  * or lists them.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { compileSpec, DEFAULT_INFER_BATCH, generatedFile } from '../driver/compile.js';
+import { join, resolve, sep } from 'node:path';
+import { compileSpec, DEFAULT_INFER_BATCH, EMIT_KINDS, insideNetcCheckout, shellWord, type EmitKind } from '../driver/compile.js';
+import { esModuleProblem } from '../driver/module-type.js';
+import { writeFileAtomic } from '../runtime/atomic.js';
 import { printGraph } from '../ir/print.js';
 import { INFERENCE_PIPELINE, PASSES, TRAINING_PIPELINE, checkPassList, type PassRun } from '../passes/manager.js';
 import { Messages } from '../diagnostics/messages.js';
@@ -15,13 +17,15 @@ import { num, table } from './output.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { makeDirs } from '../runtime/make-dirs.js';
 
-export const compileUsage = `usage: netc compile <spec.yaml> [-o DIR] [options]
+export const compileUsage = `usage: netc compile <spec.yaml> [-o DIR] [--emit ts|js|both] [options]
 
-Compiles a spec to a standalone TypeScript training module, DIR/<name>.ts (default DIR:
-netc's generated/ folder).
+Compiles a spec to a standalone training module: DIR/<name>.ts, or DIR/<name>.js (an ES module
+that plain node runs) with its declarations DIR/<name>.d.ts. DIR is the current folder (in a
+checkout of netc itself: its generated/ folder); never a folder inside node_modules.
 
   -o, --out DIR              the folder to write the module to
-  --stdout                   print the module instead of writing it
+  --emit ts|js|both          TypeScript (default), JavaScript with its .d.ts, or both
+  --stdout                   print the module instead of writing it (with --emit ts or js)
   --print-ir-after-all       print the IR after lowering and after every pass
   --print-ir-after-change    the same, but only after passes that changed the graph
   --passes a,b,c             the pipeline's passes, in order; each graph runs those that declare it (see --list-passes)
@@ -34,6 +38,7 @@ netc's generated/ folder).
 export function runCompile(argv: string[]): number {
   const { values, positionals } = parse(argv, {
     out: { type: 'string', short: 'o' },
+    emit: { type: 'string' },
     stdout: { type: 'boolean' },
     'print-ir-after-all': { type: 'boolean' },
     'print-ir-after-change': { type: 'boolean' },
@@ -59,7 +64,9 @@ export function runCompile(argv: string[]): number {
     if (problem) throw new UsageError(problem);
   }
   const inferBatch = numberOption(values, 'infer-batch', { integer: true, min: 1, max: 1_000_000 });
-  const outDir = resolve(typeof values.out === 'string' ? values.out : packageFile('generated'));
+  const emit = emitOption(values.emit);
+  if (values.stdout && emit === 'both') throw new UsageError('--stdout prints one module: choose --emit ts or --emit js');
+  const outDir = outputFolder(values.out);
   const printAll = Boolean(values['print-ir-after-all']);
   const printChanged = Boolean(values['print-ir-after-change']);
   const file = positionals[0]!;
@@ -68,6 +75,8 @@ export function runCompile(argv: string[]): number {
     ...(inferBatch ? { inferBatch } : {}),
     printIr: printAll || printChanged,
     outDir,
+    emit,
+    regenerate: regenerateCommand(values, file),
     ...(typeof values['runtime-import'] === 'string' ? { runtimeImport: values['runtime-import'] } : {}),
   });
   printDiagnostics(c.diagnostics, c.analysis.sources);
@@ -82,18 +91,19 @@ export function runCompile(argv: string[]): number {
     if (c.inferLowered) show('inference', printGraph(c.inferLowered), c.inferRuns);
   }
   if (values['time-passes']) log.write(passTimes(c.trainRuns, c.inferRuns));
-  if (!c.source) {
+  if (!c.source || !c.files) {
     if (c.stoppedBecause) log.write(`no module written: ${c.stoppedBecause}\n`);
     return c.analysis.ok && c.diagnostics.every((d) => d.severity !== 'error') ? 0 : 1;
   }
   if (values.stdout) {
-    process.stdout.write(c.source);
+    process.stdout.write(c.files[0]!.text);
     return 0;
   }
-  const target = generatedFile(outDir, c.analysis.loaded!.spec.name);
+  const targets = c.files.map((f) => join(outDir, f.name));
+  let target = targets[0]!;
   try {
     makeDirs(outDir);
-    writeFileSync(target, c.source);
+    c.files.forEach((f, i) => writeFileAtomic((target = targets[i]!), f.text));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (typeof err.code !== 'string') throw e;
@@ -104,8 +114,40 @@ export function runCompile(argv: string[]): number {
   const memory = plan
     ? `; training step at batch ${plan.batch}: ${num(plan.plannedFloats * 4)} bytes planned for ${num(plan.naiveFloats * 4)} in buffers (${Math.round((100 * plan.plannedFloats) / plan.naiveFloats)}%)`
     : '';
-  log.write(`wrote ${target}: arena ${(c.arenaFloats! * 4 / 1048576).toFixed(1)} MiB${memory}\n`);
+  log.write(`wrote ${targets.join(', ')}: arena ${(c.arenaFloats! * 4 / 1048576).toFixed(1)} MiB${memory}\n`);
+  const problem = emit !== 'ts' ? esModuleProblem(outDir) : undefined;
+  if (problem) log.write(`note: ${problem}\n`);
   return 0;
+}
+
+function emitOption(raw: string | boolean | undefined): EmitKind {
+  if (raw === undefined) return 'ts';
+  const kind = EMIT_KINDS.find((k) => k === raw);
+  if (!kind) throw new UsageError(`--emit must be ts, js or both, not '${String(raw)}'`);
+  return kind;
+}
+
+/**
+ * Where the module goes: -o, else netc's generated/ in a checkout of netc, else the current
+ * folder. Never inside node_modules, where the next install would wipe it.
+ */
+function outputFolder(out: string | boolean | undefined): string {
+  const dir = resolve(typeof out === 'string' ? out : insideNetcCheckout(process.cwd()) ? packageFile('generated') : '.');
+  if (dir.split(sep).includes('node_modules')) {
+    const how = typeof out === 'string' ? 'choose another -o' : "run netc compile from your project's folder, or name one with -o";
+    throw new UsageError(`the module would go into node_modules (${dir}), where the next npm install deletes it; ${how}`);
+  }
+  return dir;
+}
+
+/** The command line that made the module, for its header: the spec and the options that shape the output. */
+function regenerateCommand(values: Record<string, string | boolean | undefined>, file: string): string {
+  const words = ['npx netc compile', shellWord(file)];
+  for (const [name, flag] of [['out', '-o'], ['emit', '--emit'], ['passes', '--passes'], ['infer-batch', '--infer-batch'], ['runtime-import', '--runtime-import']] as const) {
+    const v = values[name];
+    if (typeof v === 'string') words.push(flag, shellWord(v));
+  }
+  return words.join(' ');
 }
 
 function listPasses(): string {

@@ -1,7 +1,6 @@
 /** `netc eval <run folder or checkpoint>`: test loss, accuracy and the confusion matrix. */
 import { DEFAULT_THREADS_HELP } from '../runtime/backend.js';
-import { confusionMatrix } from '../runtime/metrics.js';
-import { evaluate } from '../runtime/training/loop.js';
+import { evaluate } from '../runtime/api/fit.js';
 import { numberOption, parse, UsageError } from './args.js';
 import { classNamesOf, loadSpecData } from '../driver/data.js';
 import { restore } from '../driver/from-checkpoint.js';
@@ -43,8 +42,9 @@ export async function runEval(argv: string[]): Promise<number> {
     printDiagnostics([data]);
     return 1;
   }
-  const e = evaluate(r.model, data.test, r.loaded.spec.train?.loss ?? 'categorical_crossentropy');
-  const confusion = confusionMatrix(e.predicted, data.test.classes, classes);
+  // what a program's evaluate(model, data.test) gives, with the confusion matrix
+  const e = evaluate(r.model, data.test, { confusion: true });
+  const confusion = e.confusion!;
   if (values.json) {
     process.stdout.write(JSON.stringify({ checkpoint: r.checkpointPath, images: data.test.count, loss: e.loss, accuracy: e.accuracy, confusion }, null, 2) + '\n');
     return 0;

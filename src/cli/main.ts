@@ -25,7 +25,7 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./check.js').then((m) => ({ usage: m.checkUsage, run: m.runCheck })),
   },
   compile: {
-    summary: 'compile a spec to a standalone TypeScript training module',
+    summary: 'compile a spec to a standalone training module (TypeScript or JavaScript)',
     load: () => import('./compile.js').then((m) => ({ usage: m.compileUsage, run: m.runCompile })),
   },
   train: {

@@ -3,7 +3,7 @@
  * — the training graph (with labels and loss) and the inference graph — runs each through its
  * pass pipeline, lays out the arena and emits the module.
  */
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { analyze, type Analysis } from './analyze.js';
 import { lower } from '../ir/lower.js';
 import { exampleShape, type Graph } from '../ir/types.js';
@@ -12,6 +12,8 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 import { packageFile, packageRoot, packageVersion } from '../runtime/package-root.js';
 import { emitModule } from '../codegen/emit.js';
+import { javascriptOf } from '../codegen/emit-js.js';
+import { withRuntimeImport } from '../codegen/runtime-import.js';
 import { layoutOptimizerState, layoutParameters, type ParamSlot } from '../codegen/layout.js';
 import { resolveOptimizer, type ResolvedOptimizer } from '../ir/optimizers/index.js';
 import { checkArena, DEFAULT_INFER_BATCH } from './memory-limit.js';
@@ -31,6 +33,19 @@ export interface CompileOptions {
   readonly outDir?: string;
   /** texts standing for files by absolute path (an editor's unsaved buffer), as analyze takes them */
   readonly texts?: ReadonlyMap<string, string>;
+  /** which files to make: the TypeScript module, the JavaScript one with its declarations, or both (default ts) */
+  readonly emit?: EmitKind;
+  /** the command that writes the module again, for its header (default: see regenerateCommand) */
+  readonly regenerate?: string;
+}
+
+export type EmitKind = 'ts' | 'js' | 'both';
+export const EMIT_KINDS: readonly EmitKind[] = ['ts', 'js', 'both'];
+
+/** One file of a compiled module: its name in the output folder and its text. */
+export interface ModuleFile {
+  readonly name: string;
+  readonly text: string;
 }
 
 export interface Compiled {
@@ -45,6 +60,8 @@ export interface Compiled {
   readonly infer?: Graph;
   /** the module's source; absent on errors or when the passes stop short of code generation */
   readonly source?: string;
+  /** the files to write, as `emit` asks: <name>.ts, and/or <name>.js with <name>.d.ts */
+  readonly files?: readonly ModuleFile[];
   /** why no module was emitted though there were no errors */
   readonly stoppedBecause?: string;
   readonly arenaFloats?: number;
@@ -55,16 +72,45 @@ export interface Compiled {
 
 export { DEFAULT_INFER_BATCH };
 
+/** Whether `dir` lies in netc's own folder. */
+function insideNetc(dir: string): boolean {
+  const rel = relative(packageRoot(), resolve(dir));
+  return !(rel.startsWith('..') || isAbsolute(rel));
+}
+
+/**
+ * Whether `dir` lies in a checkout of netc being worked on, where modules belong in generated/
+ * and `npm run generate` rewrites them: netc's folder, unless that is an installed copy.
+ */
+export function insideNetcCheckout(dir: string): boolean {
+  return insideNetc(dir) && !packageRoot().split(sep).includes('node_modules');
+}
+
 /**
  * The runtime as the module should import it: relative to the module when both live in this
- * netc's folder (the committed generated/ modules), otherwise the package export `netc/runtime`.
+ * netc's folder (the committed generated/ modules; JavaScript imports the compiled runtime in
+ * dist/), otherwise the package export `netc/runtime`.
  */
-export function runtimeImportFor(outDir: string): string {
-  const runtime = packageFile('src', 'runtime', 'index.js');
-  const rel = relative(packageRoot(), outDir);
-  if (rel.startsWith('..') || rel.startsWith('/')) return 'netc/runtime';
+export function runtimeImportFor(outDir: string, language: 'ts' | 'js' = 'ts'): string {
+  if (!insideNetc(outDir)) return 'netc/runtime';
+  const runtime = language === 'ts' ? packageFile('src', 'runtime', 'index.js') : packageFile('dist', 'src', 'runtime', 'index.js');
   const spec = relative(outDir, runtime).split('\\').join('/');
   return spec.startsWith('.') ? spec : `./${spec}`;
+}
+
+/**
+ * The command a module's header tells a person to run after changing the spec (the CLI names its
+ * own options). For netc's generated/ it is `npm run generate`, installed or not: the CLI never
+ * writes there outside a checkout, and `netc train` reuses a committed module only when the
+ * compiler's output equals it byte for byte.
+ */
+export function regenerateCommand(file: string, outDir: string): string {
+  return resolve(outDir) === packageFile('generated') ? 'npm run generate' : `npx netc compile ${shellWord(displayPath(file))}`;
+}
+
+/** `s` as one word of a POSIX shell command: quoted when it holds anything but plain characters. */
+export function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export function compileSpec(file: string, options: CompileOptions = {}): Compiled {
@@ -129,11 +175,13 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
   if (tooLarge) return { ...base, diagnostics: [...diagnostics, tooLarge] };
   const prediction = infer.nodes.find((n) => n.id === infer.outputs.prediction)!;
   const outDir = options.outDir ?? packageFile('generated');
+  const runtimeImport = options.runtimeImport ?? runtimeImportFor(outDir);
   const source = emitModule({
     spec,
     source: displayPath(file),
     netcVersion: packageVersion(),
-    runtimeImport: options.runtimeImport ?? runtimeImportFor(outDir),
+    regenerate: options.regenerate ?? regenerateCommand(file, outDir),
+    runtimeImport,
     params,
     optimizer,
     ...(train ? { train } : {}),
@@ -142,11 +190,23 @@ export function compileSpec(file: string, options: CompileOptions = {}): Compile
     batchSize,
     classes: exampleShape(prediction.type.shape).reduce((a, d) => a * d, 1),
   });
-  return { ...base, source, arenaFloats, params, optimizer };
+  const files = moduleFiles(spec.name, source, options.emit ?? 'ts', options.runtimeImport ?? runtimeImportFor(outDir, 'js'), runtimeImport);
+  return { ...base, source, files, arenaFloats, params, optimizer };
+}
+
+/** The files `emit` asks for; the JavaScript imports the runtime as `jsRuntime`. */
+function moduleFiles(name: string, source: string, emit: EmitKind, jsRuntime: string, tsRuntime: string): ModuleFile[] {
+  const files: ModuleFile[] = [];
+  if (emit !== 'js') files.push({ name: `${name}.ts`, text: source });
+  if (emit !== 'ts') {
+    const { js, dts } = javascriptOf(withRuntimeImport(source, tsRuntime, jsRuntime));
+    files.push({ name: `${name}.js`, text: js }, { name: `${name}.d.ts`, text: dts });
+  }
+  return files;
 }
 
 /** The spec's path relative to netc's folder when inside it (stable in committed modules). */
-function displayPath(file: string): string {
+export function displayPath(file: string): string {
   const rel = relative(packageRoot(), resolve(file));
   return rel.startsWith('..') ? file : rel.split('\\').join('/');
 }

@@ -30,6 +30,10 @@ export async function restore(path: string, options: { threads?: number } = {}):
     if (e instanceof CheckpointError) return [Messages.Checkpoint.at(undefined, e.path, e.problem)];
     throw e;
   }
+  // a program's saveCheckpoint writes the spec only when given it
+  if (checkpoint.header.spec.trim() === '') {
+    return [Messages.Checkpoint.at(undefined, checkpointPath, "holds no spec to compile the model from; a program saved it: pass the spec's YAML to saveCheckpoint(model, path, { spec })")];
+  }
   const dir = scratchDir('restore');
   const specFile = join(dir, 'spec.yaml');
   writeFileSync(specFile, checkpoint.header.spec);

@@ -10,8 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 import type { CompiledModel, ModelInfo, ModelOptions } from '../runtime/index.js';
 import { packageFile } from '../runtime/package-root.js';
-import { compileSpec, runtimeImportFor, type CompileOptions, type Compiled } from './compile.js';
-import { stringLiteral } from '../codegen/names.js';
+import { compileSpec, regenerateCommand, runtimeImportFor, shellWord, type CompileOptions, type Compiled } from './compile.js';
+import { withRegenerateCommand, withRuntimeImport } from '../codegen/runtime-import.js';
 import { makeDirs } from '../runtime/make-dirs.js';
 
 export interface ModelModule {
@@ -43,12 +43,11 @@ export async function compileAndLoad(file: string, dir: string, options: Compile
   const compiled = compileSpec(file, { ...options, outDir: generated });
   if (!compiled.source) return { compiled };
   const name = compiled.analysis.loaded!.spec.name;
-  // The module has one import, of the runtime; other copies differ only in its specifier.
-  // A function replacer: in a replacement string, '$&' or "$'" in a folder's name would expand.
-  const withRuntime = (specifier: string) =>
-    compiled.source!.replace(`from ${stringLiteral(runtimeImportFor(generated))};`, () => `from ${stringLiteral(specifier)};`);
+  const withRuntime = (specifier: string) => withRuntimeImport(compiled.source!, runtimeImportFor(generated), specifier);
   makeDirs(dir);
-  writeFileSync(join(dir, 'model.ts'), withRuntime('netc/runtime'));
+  // the copy is made again from its spec, not by netc's `npm run generate`
+  const copy = withRegenerateCommand(withRuntime('netc/runtime'), regenerateCommand(file, generated), `npx netc compile ${shellWord(file)}`);
+  writeFileSync(join(dir, 'model.ts'), copy);
 
   // The committed module, when it is exactly what the compiler emits now.
   const committed = join(generated, `${name}.ts`);

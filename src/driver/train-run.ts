@@ -20,7 +20,8 @@ import type { CompiledModel } from '../runtime/model.js';
 import { packageVersion } from '../runtime/package-root.js';
 import { KernelProfiler, type ScheduleLabels } from '../runtime/profiler.js';
 import { EarlyStopping, type Verdict } from '../runtime/training/early-stopping.js';
-import { evaluate, trainLoop, type EpochMetrics, type StepReport } from '../runtime/training/loop.js';
+import { evaluate, fit } from '../runtime/api/fit.js';
+import type { EpochMetrics, StepReport } from '../runtime/training/loop.js';
 import { restoreTraining, saveTraining } from '../runtime/training/resume.js';
 import { scheduledRate, type StepPosition } from '../runtime/training/schedule.js';
 import type { LoadedSpec } from '../spec/types.js';
@@ -281,7 +282,7 @@ async function trainModel(run: TrainRun, model: CompiledModel, data: Dataset, ho
   const schedule = train.optimizer?.schedule;
   let early: { epoch: number; best: number } | undefined;
   try {
-    const end = await trainLoop(model, data, {
+    const end = await fit(model, data, {
       epochs: s.epochs,
       batchSize: s.batchSize,
       seed: s.seed,
@@ -323,7 +324,7 @@ async function trainModel(run: TrainRun, model: CompiledModel, data: Dataset, ho
   // Without a validation split the tutorial validates on the test set, so the last epoch's
   // validation is the final evaluation; with one, the test set is seen only now.
   const last = metrics.epochs[metrics.epochs.length - 1]!;
-  const evaluated = data.validation ? evaluate(model, data.test, train.loss ?? 'categorical_crossentropy') : undefined;
+  const evaluated = data.validation ? evaluate(model, data.test, { loss: train.loss ?? 'categorical_crossentropy' }) : undefined;
   const test = evaluated ? { loss: evaluated.loss, accuracy: evaluated.accuracy } : { loss: last.val_loss, accuracy: last.val_accuracy };
   metrics.test = test;
   writeJson(join(dir, METRICS), metrics);

@@ -6,3 +6,4 @@ export { referenceBackend } from './kernels/reference/backend.js';
 export { Random, hashSeed } from './random.js';
 export { KernelProfiler, type CallLabel, type ScheduleLabels } from './profiler.js';
 export { prepareTfjsBackend, type TfjsEngine } from './kernels/tfjs/engine.js';
+export * from './api/index.js';

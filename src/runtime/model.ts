@@ -8,6 +8,7 @@
 import { defaultBackend, defaultThreads, getBackend } from './backend.js';
 import { WARP_FLOATS } from './kernels/reference/augment.js';
 import type { Backend, Kernels } from './kernels/types.js';
+import type { LossName } from './metrics.js';
 import type { KernelProfiler } from './profiler.js';
 import { hashSeed, Random } from './random.js';
 
@@ -63,6 +64,8 @@ export interface ModelInfo {
   readonly arenaFloats: number;
   readonly parameters: readonly ParameterInfo[];
   readonly optimizer?: OptimizerInfo;
+  /** the loss it trains on, which evaluation reports too (absent: no train section) */
+  readonly loss?: LossName;
   /** the training loss's targets are y·(1 − ε) + ε/classes, as Keras's label_smoothing ε (absent: 0) */
   readonly labelSmoothing?: number;
   /** where the schedules read their inputs and leave their results */
@@ -99,6 +102,8 @@ export abstract class CompiledModel {
   readonly backend: Backend;
   /** the threads the kernels run on */
   readonly threads: number;
+  /** the seed its parameters were initialized from and dropout draws from; fit shuffles by it too */
+  readonly seed: number;
   learningRate: number;
   /** completed optimizer steps */
   step = 0;
@@ -111,7 +116,6 @@ export abstract class CompiledModel {
   private profiler: KernelProfiler | undefined;
   /** the seed dropout draws this step's masks from */
   protected stepSeed = 0;
-  private readonly seed: number;
   private readonly imageSize: number;
   /** where augmented batches wait in the arena: the images, then their warps */
   private readonly staging: number;

@@ -1,0 +1,71 @@
+/**
+ * Training and evaluation for programs: `fit` is the loop `netc train` runs (../training/loop.ts,
+ * which src/driver/train-run.ts calls through this function), with its defaults taken from the
+ * model, so the same model, data and seed give the figures `netc train` reports; `evaluate` is
+ * the evaluation `netc eval` prints.
+ */
+import type { Dataset, Split } from '../data/dataset.js';
+import { confusionMatrix, type LossName } from '../metrics.js';
+import type { CompiledModel } from '../model.js';
+import type { Progress } from '../checkpoint.js';
+import { evaluate as evaluateSplit, trainLoop, type EpochMetrics, type LoopEnd, type LoopOptions } from '../training/loop.js';
+
+export interface FitOptions extends Partial<Omit<LoopOptions, 'shouldStop'>> {
+  /** stops training after the current step (the result's kind is then 'stopped') */
+  readonly signal?: AbortSignal;
+  /** polled between steps, as `signal` is */
+  shouldStop?(): boolean;
+}
+
+/** How fit ended, and the metrics of each epoch it trained (val_*: on data.validation, else data.test). */
+export type FitResult = LoopEnd & { readonly history: readonly EpochMetrics[] };
+
+/** The loss a model is evaluated with: the one it trains on. */
+export const lossOf = (model: CompiledModel): LossName => model.info.loss ?? 'categorical_crossentropy';
+
+/**
+ * Train `model` on `data.train` for `epochs` (default 1) epochs of shuffled batches of
+ * `batchSize` (default: the spec's), evaluating after each epoch, as `netc train` does. The
+ * shuffle is seeded by the model's seed unless `seed` is given.
+ */
+export async function fit(model: CompiledModel, data: Dataset, options: FitOptions = {}): Promise<FitResult> {
+  const { signal, shouldStop, onEpoch, ...loop } = options;
+  const history: EpochMetrics[] = [];
+  const stop = signal || shouldStop ? () => Boolean(signal?.aborted) || Boolean(shouldStop?.()) : undefined;
+  const end = await trainLoop(model, data, {
+    ...loop,
+    epochs: options.epochs ?? 1,
+    batchSize: options.batchSize ?? model.info.batchSize,
+    seed: options.seed ?? model.seed,
+    loss: options.loss ?? lossOf(model),
+    onEpoch: (m, verdict) => {
+      history.push(m);
+      onEpoch?.(m, verdict);
+    },
+    ...(stop ? { shouldStop: stop } : {}),
+  });
+  return { ...end, history };
+}
+
+export interface Evaluation {
+  readonly loss: number;
+  readonly accuracy: number;
+  /** when asked for: counts[true class][predicted class] */
+  readonly confusion?: number[][];
+}
+
+export interface EvaluateOptions {
+  /** the loss to report (default: the one the model trains on) */
+  readonly loss?: LossName;
+  /** add the confusion matrix */
+  readonly confusion?: boolean;
+}
+
+/** Loss and accuracy of `model` on a split (data.test), and on request the confusion matrix, as `netc eval` reports them. */
+export function evaluate(model: CompiledModel, split: Split, options: EvaluateOptions = {}): Evaluation {
+  const e = evaluateSplit(model, split, options.loss ?? lossOf(model));
+  const confusion = options.confusion ? { confusion: confusionMatrix(e.predicted, split.classes, model.info.classes) } : {};
+  return { loss: e.loss, accuracy: e.accuracy, ...confusion };
+}
+
+export type { Progress };
