@@ -1,5 +1,5 @@
 /**
- * netc's runtime for browsers: all that ./index.ts exports, the training loop and its data in
+ * netc's runtime for browsers: all that ./core.ts exports, the training loop and its data in
  * memory, and loadFastKernels, which fetches the fast kernels' files (a page has no dist/ to
  * read them from). `npm run build` bundles it, with ./platform/browser.ts in place of
  * ./platform/index.ts, into dist/browser/runtime.js beside those files (scripts/build/browser.mjs).
@@ -10,7 +10,7 @@
  */
 import { provideKernelFiles } from './kernels/wasm/module.js';
 
-export * from './index.js';
+export * from './core.js';
 export { trainLoop, evaluate, epochOrder, type EpochMetrics, type StepReport, type LoopOptions, type LoopEnd } from './training/loop.js';
 export { oneHot, toFloats, slice, type Dataset, type Split } from './data/dataset.js';
 export { argmaxRows, accuracyOf, confusionMatrix, lossOf, type LossName } from './metrics.js';

@@ -1,9 +1,3 @@
-/** The runtime that generated modules import: the model base class, kernels, backends. */
-export { CompiledModel, type ModelInfo, type ModelOptions, type ParameterInfo, type OptimizerInfo, type OptimizerState, type Init } from './model.js';
-export { Act, type Kernels, type Arena, type Backend } from './kernels/types.js';
-export { getBackend, backendNames } from './backend.js';
-export { referenceBackend } from './kernels/reference/backend.js';
-export { Random, hashSeed } from './random.js';
-export { KernelProfiler, type CallLabel, type ScheduleLabels } from './profiler.js';
-export { prepareTfjsBackend, type TfjsEngine } from './kernels/tfjs/engine.js';
+/** The runtime that generated modules import (./core.ts), and the API for programs (./api/). */
+export * from './core.js';
 export * from './api/index.js';
