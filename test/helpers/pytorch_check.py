@@ -3,6 +3,8 @@ one process: its predictions, through its own IDX reader, on the first N images 
 (with the exported weights, and with a second weights file if given); STEPS training steps of its
 own loss, optimizer and schedule from create_model() on a fixed batch; its learning_rate() at each step of
 a short run; and, when the spec augments, one distortion. Prints one JSON object.
+With "updates" in the config instead: for each program, its optimizer's steps from given
+weights on the first training images, and the weights they end at.
 
   /usr/bin/python3 pytorch_check.py CONFIG.json
 """
@@ -14,12 +16,37 @@ import sys
 import torch
 
 
-def main():
-    config = json.load(open(sys.argv[1]))
-    spec = importlib.util.spec_from_file_location("exported", config["program"])
+def load(path):
+    spec = importlib.util.spec_from_file_location("exported", path)
     program = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(program)
+    return program
+
+
+def updated(config, u):
+    """The weights after u["steps"] steps of the program's loss and optimizer from u["from"], in WEIGHTS order."""
+    program = load(u["program"])
+    model = program.create_model()
+    program.load_weights(model, u["from"])
+    optimizer = program.make_optimizer(model)
+    x, y = program.read_split(config["train_images"], config["train_labels"], u["batch"])
+    model.train()
+    for _ in range(u["steps"]):
+        loss = program.loss_fn(model, model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    state = model.state_dict()
+    return torch.cat([state[key].flatten() for key, _ in program.WEIGHTS]).tolist()
+
+
+def main():
+    config = json.load(open(sys.argv[1]))
     torch.set_num_threads(1)
+    if "updates" in config:
+        print(json.dumps([updated(config, u) for u in config["updates"]]))
+        return
+    program = load(config["program"])
     result = {}
     images, _ = program.read_split(config["test_images"], config["test_labels"], config["count"])
     for key, weights in config["weights"].items():

@@ -110,6 +110,49 @@ suite('every spec in specs/, on seeded weights, in PyTorch', SLOW, () => {
   });
 });
 
+/** The optimizers with hyperparameters other than their defaults, where the formulas differ most from PyTorch's defaults. */
+const OPTIMIZERS = [
+  '{ name: sgd, learning_rate: 0.05 }',
+  '{ name: momentum, learning_rate: 0.02, momentum: 0.8, nesterov: true }',
+  '{ name: adam, learning_rate: 0.002, beta1: 0.8, beta2: 0.99, epsilon: 0.001 }',
+  '{ name: adamw, learning_rate: 0.002, weight_decay: 0.1 }',
+  '{ name: rmsprop, learning_rate: 0.001, rho: 0.8, momentum: 0.5, epsilon: 0.0001, centered: true }',
+];
+
+suite('optimizers', SLOW, () => {
+  it("take netc's steps: three of each from the same weights on the same batch end at netc's weights", async () => {
+    const STEPS = 3;
+    const BATCH = 16;
+    const data = loadSpecData(analyze('specs/lenet5.yaml').loaded!, 10, { limit: BATCH, testLimit: 1 });
+    if ('code' in data) throw new Error(data.message);
+    const runs = [];
+    for (const optimizer of OPTIMIZERS) {
+      const spec = specFile(readFileSync('specs/lenet5.yaml', 'utf8').replace('{ name: adam, learning_rate: 0.001 }', optimizer));
+      const { module } = await compileAndImport(spec, { inferBatch: 1 });
+      const model = module.createModel({ seed: 11, threads: 1 });
+      const from = exportTo(spec, perturb(model));
+      for (let i = 0; i < STEPS; i++) {
+        model.computeGradients(data.train.images, data.train.labels, BATCH);
+        model.applyUpdate();
+      }
+      runs.push({ optimizer, from, to: exportTo(spec, model.getParameters()) });
+      model.close();
+    }
+    const config = join(tmp('config'), 'config.json');
+    const updates = runs.map((r) => ({ program: r.from.program, from: r.from.weights, steps: STEPS, batch: BATCH }));
+    writeFileSync(config, JSON.stringify({ updates, train_images: mnistFiles.trainImages, train_labels: mnistFiles.trainLabels }));
+    const p = spawnSync(PYTHON, ['test/helpers/pytorch_check.py', config], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(p.status, p.stderr).toBe(0);
+    const theirs = JSON.parse(p.stdout) as number[][];
+    runs.forEach((r, i) => {
+      const start = new Float32Array(readFileSync(r.from.weights).buffer.slice(0));
+      const ours = new Float32Array(readFileSync(r.to.weights).buffer.slice(0));
+      expect(maxDiff(ours, start), `${r.optimizer} moves the weights`).toBeGreaterThan(1e-3);
+      expect(maxDiff(Float32Array.from(theirs[i]!), ours), r.optimizer).toBeLessThan(2e-5);
+    });
+  });
+});
+
 suite('layouts', SLOW, () => {
   it("catches dense rows left in netc's order after a flatten: PyTorch's is (c, h, w)", async () => {
     const { module } = await compileAndImport('specs/lenet5.yaml', { inferBatch: COUNT });
