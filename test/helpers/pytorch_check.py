@@ -2,13 +2,17 @@
 one process: its predictions, through its own IDX reader, on the first N images of an IDX file
 (with the exported weights, and with a second weights file if given); STEPS training steps of its
 own loss, optimizer and schedule from create_model() on a fixed batch; its learning_rate() at each step of
-a short run; and, when the spec augments, one distortion. Prints one JSON object.
+a short run; one epoch of its training loop on 64 images; and, when the spec augments, one
+distortion. Prints one JSON object.
 With "updates" in the config instead: for each program, its optimizer's steps from given
 weights on the first training images, and the weights they end at.
 
   /usr/bin/python3 pytorch_check.py CONFIG.json
 """
+import argparse
+import contextlib
 import importlib.util
+import io
 import json
 import math
 import sys
@@ -71,6 +75,13 @@ def main():
         optimizer.step()
         losses.append(loss.item())
     result["losses"] = losses
+    # one epoch of the program's own loop (shuffle, schedule, augment, validation split) on a few images
+    args = argparse.Namespace(train_images=config["train_images"], train_labels=config["train_labels"], test_images=config["test_images"],
+                              test_labels=config["test_labels"], limit=64, test_limit=64)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        program.train(program.create_model(), program.load_data(args), 1)
+    result["epoch"] = printed.getvalue()
     batches, epochs = config["batches"], config["epochs"]
     result["rates"] = [program.learning_rate(e, b, batches, epochs) for e in range(epochs) for b in range(batches)]
     if program.AUGMENT:

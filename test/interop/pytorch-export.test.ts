@@ -44,6 +44,8 @@ interface CheckResult {
   readonly [weights: string]: unknown;
   readonly losses: number[];
   readonly rates: number[];
+  /** what the program's train() printed for one epoch */
+  readonly epoch: string;
   readonly distorted?: { shape: number[]; finite: boolean; changed: number; in_range: boolean };
 }
 
@@ -101,6 +103,7 @@ suite('every spec in specs/, on seeded weights, in PyTorch', SLOW, () => {
       expect(maxDiff(Float32Array.from(r.exported as number[]), model.predict(mnist))).toBeLessThan(1e-4);
       expectLearning(r.losses);
       expectSchedule(spec, r.rates, 7, 3);
+      expect(r.epoch).toMatch(/^epoch 1\/1: loss \d+\.\d{4}, accuracy \d\.\d{4}, val_loss \d+\.\d{4}, val_accuracy \d\.\d{4} \(\d+ images\/s\)\n$/);
       const augment = analyze(spec).loaded!.spec.train!.augment;
       if (augment) expect(r.distorted).toEqual({ shape: [32, 1, 28, 28], finite: true, changed: expect.any(Number), in_range: true });
       if (augment) expect(r.distorted!.changed).toBeGreaterThan(0.1);
@@ -230,6 +233,7 @@ suite('every op, on random images', SLOW, () => {
     expect(maxDiff(Float32Array.from(r.exported as number[]), model.predict(data.test.images))).toBeLessThan(1e-4);
     expectLearning(r.losses);
     expectSchedule(spec, r.rates, 3, 2);
+    expect(r.epoch).toMatch(/^epoch 1\/1: loss [\d.]+, accuracy [\d.]+, val_loss [\d.]+, val_accuracy [\d.]+ /);
     model.close();
   });
 });
