@@ -12,6 +12,7 @@
  */
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Graph } from '../ir/types.js';
+import type { AugmentSpec } from '../runtime/data/augment.js';
 import type { LoadedSpec, SpecLayer } from '../spec/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
@@ -139,7 +140,7 @@ schedule, batch size, data handling and epochs (the random draws are PyTorch's, 
 """`;
 }
 
-function constants(loaded: LoadedSpec, c: number, h: number, w: number, classes: number, augment: object | undefined, t: TorchModule, weightsFile: string | undefined): string {
+function constants(loaded: LoadedSpec, c: number, h: number, w: number, classes: number, augment: AugmentSpec | undefined, t: TorchModule, weightsFile: string | undefined): string {
   const train = loaded.spec.train!;
   const lines = [
     `SEED = ${train.seed ?? 1}`,
@@ -148,7 +149,7 @@ function constants(loaded: LoadedSpec, c: number, h: number, w: number, classes:
     `CLASSES = ${classes}`,
     `INPUT_SHAPE = ${pyTuple([c, h, w])}  # (C, H, W)`,
     `VALIDATION_SPLIT = ${train.validation_split === undefined ? 'None' : pyNum(train.validation_split)}`,
-    `AUGMENT = ${augment ? `{"shift": ${pyNum((augment as { shift?: number }).shift ?? 0)}, "rotate": ${pyNum((augment as { rotate?: number }).rotate ?? 0)}, "scale": ${pyNum((augment as { scale?: number }).scale ?? 0)}}` : 'None'}`,
+    `AUGMENT = ${augment ? `{"shift": ${pyNum(augment.shift ?? 0)}, "rotate": ${pyNum(augment.rotate ?? 0)}, "scale": ${pyNum(augment.scale ?? 0)}}` : 'None'}`,
   ];
   if (weightsFile && t.weights.length > 0) {
     lines.push(`# the tensors of ${weightsFile}, in order: state-dict key and shape`, `WEIGHTS = [\n${t.weights.map((x) => `    (${JSON.stringify(x.key)}, ${pyTuple(x.shape)}),`).join('\n')}\n]`);
