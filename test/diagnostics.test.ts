@@ -111,6 +111,8 @@ const EXERCISED_ELSEWHERE: Record<string, string> = {
   NETC8101: 'an IR op netc cannot write as ONNX: test/interop/onnx-export-refusals.test.ts',
   NETC8102: 'an ONNX file netc import-onnx cannot read: test/interop/onnx-import.test.ts (its refusals)',
   NETC8103: 'an ONNX node with no netc equivalent: test/interop/onnx-import.test.ts (its refusals)',
+  NETC8201: 'an IR op netc cannot write as PyTorch: test/interop/pytorch-export.test.ts (refusals)',
+  NETC8202: 'a training setting the PyTorch program cannot reproduce: test/interop/pytorch-export.test.ts (refusals)',
   NETC9001: 'a pass that breaks the graph: the verifier tests',
   NETC9002: 'internal errors are bugs; nothing a spec can do reaches them',
 };

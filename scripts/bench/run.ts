@@ -16,12 +16,12 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { competitor, describe, netcSide, torchSide, torchVersion, type Measure } from './sides.js';
+import { competitor, exportProgram, netcSide, torchSide, torchVersion, type Measure } from './sides.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const inDist = here.includes(join('dist', 'scripts'));
 const root = join(here, '..', '..', ...(inDist ? ['..'] : []));
-const scripts = join(root, 'scripts', 'bench'); // torch_net.py is not compiled
+const scripts = join(root, 'scripts', 'bench'); // torch_bench.py is not compiled
 const { values } = parseArgs({ options: { rounds: { type: 'string' }, write: { type: 'string' }, quick: { type: 'boolean' } } });
 const quick = values.quick === true;
 const rounds = Number(values.rounds ?? (quick ? 1 : 3));
@@ -41,7 +41,7 @@ const version = torchVersion();
 const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
 const loadBefore = load();
 const dir = mkdtempSync(join(tmpdir(), 'netc-bench-'));
-const nets = new Map(SUITE.map((s) => [s.spec, describe(root, s.spec, dir)]));
+const programs = new Map(SUITE.map((s) => [s.spec, exportProgram(root, s.spec, dir)]));
 const results = new Map(SUITE.map((s) => [s.spec, { netc: [] as Measure[], torch: [] as Measure[] }]));
 const log = (line: string) => process.stderr.write(line + '\n');
 const fmt = (m: Measure) => `train ${Math.round(m.train)} img/s, infer ${Math.round(m.infer)} img/s, peak ${Math.round(m.peakMiB)} MiB`;
@@ -51,7 +51,7 @@ for (let r = 0; r < rounds; r++) {
   for (const s of order) {
     const sides = [
       () => results.get(s.spec)!.netc.push(netcSide(root, s.spec, stepsOf(s))),
-      ...(version ? [() => results.get(s.spec)!.torch.push(torchSide(scripts, nets.get(s.spec)!, stepsOf(s), cores))] : []),
+      ...(version ? [() => results.get(s.spec)!.torch.push(torchSide(scripts, programs.get(s.spec)!, stepsOf(s), cores))] : []),
     ];
     for (const side of r % 2 === 0 ? sides : [...sides].reverse()) side();
     const got = results.get(s.spec)!;

@@ -1,7 +1,7 @@
 /**
  * The two sides of `npm run bench` (./run.ts), each measured in a process of its own so that its
- * peak memory is its own: netc through `netc bench SPEC --json`, PyTorch through ./torch_net.py
- * on the network netc describes (src/driver/describe-network.ts). Both train on synthetic data
+ * peak memory is its own: netc through `netc bench SPEC --json`, PyTorch through ./torch_bench.py
+ * on the program `netc export SPEC --format pytorch` writes. Both train on synthetic data
  * of the spec's input shape with the spec's batch size and optimizer, time the same number of
  * steps after three untimed ones, and predict as many images in batches of 1,000.
  */
@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../src/driver/analyze.js';
-import { describeNetwork } from '../../src/driver/describe-network.js';
+import { exportPytorch } from '../../src/interop/pytorch-export.js';
 
 export interface Measure {
   readonly train: number;
@@ -26,18 +26,19 @@ export function netcSide(root: string, spec: string, steps: number, extra: reado
   return { train: j.trainImagesPerS, infer: j.inferImagesPerS, peakMiB: j.peakRssMiB };
 }
 
-/** Write the spec's network description for the PyTorch side; returns its path. */
-export function describe(root: string, spec: string, dir: string): string {
-  const d = describeNetwork(analyze(join(root, spec)));
-  if (!d) throw new Error(`${spec} does not analyze: run netc check ${spec}`);
-  const path = join(dir, `${d.name}.json`);
-  writeFileSync(path, JSON.stringify(d, null, 1));
+/** Write the spec's PyTorch program, as `netc export SPEC --format pytorch` writes it, for the PyTorch side; returns its path. */
+export function exportProgram(root: string, spec: string, dir: string): string {
+  const a = analyze(join(root, spec), { training: false });
+  const r = a.graph && a.loaded ? exportPytorch({ graph: a.graph, loaded: a.loaded, netcVersion: 'bench', from: spec }) : undefined;
+  if (!r || Array.isArray(r)) throw new Error(`${spec} does not export as a PyTorch program: run netc export ${spec} --format pytorch -o x.py`);
+  const path = join(dir, `${a.graph!.name}.py`);
+  writeFileSync(path, r.program);
   return path;
 }
 
-export function torchSide(here: string, net: string, steps: number, threads: number): Measure {
-  const r = spawnSync(PYTHON, [join(here, 'torch_net.py'), net, '--threads', String(threads), '--steps', String(steps)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`PyTorch on ${net} failed:\n${r.stderr}`);
+export function torchSide(here: string, program: string, steps: number, threads: number): Measure {
+  const r = spawnSync(PYTHON, [join(here, 'torch_bench.py'), program, '--threads', String(threads), '--steps', String(steps)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`PyTorch on ${program} failed:\n${r.stderr}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { trainImagesPerS: number; inferImagesPerS: number; peakRssMiB: number };
   return { train: j.trainImagesPerS, infer: j.inferImagesPerS, peakMiB: j.peakRssMiB };
 }

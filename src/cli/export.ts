@@ -1,4 +1,4 @@
-/** `netc export <run folder or checkpoint> --format tfjs|onnx -o PATH`: a trained model for TensorFlow.js or ONNX. */
+/** `netc export <run folder, checkpoint or spec> --format tfjs|onnx|pytorch -o PATH`: a model for TensorFlow.js, ONNX or PyTorch. */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { exportOnnx, ONNX_INPUT, OPSET } from '../interop/onnx-export.js';
@@ -6,6 +6,7 @@ import type { Graph } from '../ir/types.js';
 import { encodeModel } from '../interop/onnx-proto.js';
 import { makeDirs } from '../runtime/make-dirs.js';
 import { exportTfjs } from '../interop/tfjs-export.js';
+import { writePytorch } from './export-pytorch.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import { CheckpointError, readCheckpoint, type Checkpoint } from '../runtime/checkpoint.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
@@ -18,7 +19,8 @@ import { printDiagnostics, type Sources } from './print-diagnostics.js';
 import { CHECKPOINT, SPEC } from '../driver/run-folder.js';
 import { scratchDir } from '../driver/scratch.js';
 
-export const exportUsage = `usage: netc export <run folder or checkpoint> [--format tfjs|onnx] -o PATH
+export const exportUsage = `usage: netc export <run folder or checkpoint> [--format tfjs|onnx|pytorch] -o PATH
+       netc export <spec.yaml> --format pytorch -o PATH
 
 Writes a trained model for another framework.
 
@@ -35,9 +37,15 @@ the graph. Every netc layer exports, the 1998 paper's too: a connection table as
 zero weights where it connects nothing, subsample as AveragePool times a coefficient plus a
 bias, rbf as Sub, Mul and ReduceSum.
 
-  --format F       tfjs (TensorFlow.js Layers, the default) or onnx
+--format pytorch writes PATH, a standalone PyTorch program (train_lenet5.py): the network as an
+nn.Module with netc's initializers, and the spec's loss, optimizer, schedule, batch size and data
+handling in a training loop. From a run or checkpoint, the trained weights go beside it
+(PATH without .py, plus .weights.bin) and the program loads them; from a spec, it starts from
+netc's initialization. Every layer exports; a folder of images or early stopping is refused.
+
+  --format F       tfjs (TensorFlow.js Layers, the default), onnx or pytorch
   -o, --out PATH   tfjs: the folder to write (made if missing; model.json and shards are
-                   replaced); onnx: the file to write (model.onnx)`;
+                   replaced); onnx: the file to write (model.onnx); pytorch: the program (x.py)`;
 
 export async function runExport(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -49,11 +57,15 @@ export async function runExport(argv: string[]): Promise<number> {
     process.stdout.write(exportUsage + '\n');
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('name one run folder or checkpoint');
+  if (positionals.length !== 1) throw new UsageError('name one run folder, checkpoint or (with --format pytorch) spec');
   const format = values.format ?? 'tfjs';
-  if (format !== 'tfjs' && format !== 'onnx') throw new UsageError(`--format must be tfjs or onnx, not '${String(format)}'`);
-  if (typeof values.out !== 'string') throw new UsageError(format === 'onnx' ? 'name the file to write with -o model.onnx' : 'name the folder to write with -o DIR');
+  if (format !== 'tfjs' && format !== 'onnx' && format !== 'pytorch') throw new UsageError(`--format must be tfjs, onnx or pytorch, not '${String(format)}'`);
+  if (typeof values.out !== 'string') throw new UsageError(OUT_HINT[format]);
   const from = positionals[0]!;
+  if (isSpecFile(from)) {
+    if (format !== 'pytorch') throw new UsageError(`--format ${format} exports trained weights: name a run folder or checkpoint, not a spec (only --format pytorch exports a spec)`);
+    return writePytorch(values.out, from);
+  }
   const checkpointPath = existsSync(from) && statSync(from).isDirectory() ? join(from, CHECKPOINT) : from;
   let checkpoint: Checkpoint;
   try {
@@ -66,6 +78,7 @@ export async function runExport(argv: string[]): Promise<number> {
   const a = analyze(specFile, { training: false });
   if (!a.ok || !a.loaded || !a.graph) return fail(a.diagnostics, a.sources);
   if (format === 'onnx') return writeOnnx(values.out, a.graph, checkpoint, checkpointPath, a.sources);
+  if (format === 'pytorch') return writePytorch(values.out, specFile, { checkpoint, path: checkpointPath });
   const r = exportTfjs({ loaded: a.loaded, graph: a.graph, params: checkpoint.params, netcVersion: packageVersion(), paramsFrom: checkpointPath });
   if (Array.isArray(r)) return fail(r, a.sources);
 
@@ -109,6 +122,10 @@ function writeOnnx(path: string, graph: Graph, checkpoint: Checkpoint, from: str
   );
   return 0;
 }
+
+const OUT_HINT = { tfjs: 'name the folder to write with -o DIR', onnx: 'name the file to write with -o model.onnx', pytorch: 'name the program to write with -o train.py' };
+
+const isSpecFile = (path: string) => /\.ya?ml$/i.test(path) && !(existsSync(path) && statSync(path).isDirectory());
 
 /**
  * A spec file holding the checkpoint's spec, for positions in messages: the run folder's own

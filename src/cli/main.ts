@@ -57,7 +57,7 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./report.js').then((m) => ({ usage: m.reportUsage, run: m.runReport })),
   },
   export: {
-    summary: 'write a trained model as a TensorFlow.js Layers model or an ONNX model',
+    summary: 'write a trained model as a TensorFlow.js Layers model or an ONNX model, or a spec or run as a PyTorch program',
     load: () => import('./export.js').then((m) => ({ usage: m.exportUsage, run: m.runExport })),
   },
   playground: {

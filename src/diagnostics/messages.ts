@@ -413,6 +413,17 @@ export const Messages = {
     (node: string, opType: string, why: string) => `ONNX node ${q(node)} (${opType}) has no netc equivalent: ${why}`,
   ),
 
+  PytorchNoEquivalent: def(
+    8201,
+    'error',
+    (what: string, op: string, why: string) => `${what} (${op}) has no PyTorch form that netc writes (${why}), so the network cannot be exported as a PyTorch program`,
+  ),
+  PytorchCannotTrain: def(
+    8202,
+    'error',
+    (what: string, why: string) => `${what} cannot be written in the exported PyTorch program: ${why}`,
+  ),
+
   // 9xxx: internal
   PassBrokeGraph: def(
     9001,

@@ -17,6 +17,7 @@
 import { SCALED_TANH_A, SCALED_TANH_S } from '../runtime/kernels/reference/activation.js';
 import { affineInputs } from '../ir/ops/batchnorm.js';
 import type { Graph, Node } from '../ir/types.js';
+import { chwRows, convWeights, depthwiseWeights, flattenOrder, untransformable } from './layouts.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { Messages } from '../diagnostics/messages.js';
 import { AttrType, DataType, type AttributeProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './onnx-proto.js';
@@ -155,19 +156,6 @@ function thenActivation(b: Builder, n: Node, write: (out: string) => string): vo
   activation(b, fn, n.attrs.alpha, write(`${n.id}/linear`), n.id);
 }
 
-/** netc's [kh, kw, cin, cout] as ONNX's [cout, cin, kh, kw], times a connection table's mask. */
-function convWeights(w: Float32Array, [kh, kw, ci, co]: number[], table?: readonly (readonly number[])[]): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let o = 0; o < co; o++) {
-    const connected = table ? new Set(table[o]) : undefined;
-    for (let c = 0; c < ci; c++) {
-      if (connected && !connected.has(c)) continue;
-      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) out[((o * ci + c) * kh + i) * kw + j] = w[((i * kw + j) * ci + c) * co + o]!;
-    }
-  }
-  return out;
-}
-
 /** A per-channel vector as [1, C, 1, 1], to broadcast over an NCHW image. */
 const perChannel = (b: Builder, name: string, v: Float32Array) => b.weight(name, [1, v.length, 1, 1], v);
 
@@ -178,9 +166,7 @@ function conv(b: Builder, n: Node, depthwise: boolean): void {
   let weights: Float32Array;
   let dims: number[];
   if (depthwise) {
-    // output channel c·M + m is input channel c's m-th kernel, as ONNX's groups order them
-    weights = new Float32Array(w.length);
-    for (let c = 0; c < ci; c++) for (let k = 0; k < m; k++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) weights[((c * m + k) * kh + i) * kw + j] = w[((i * kw + j) * ci + c) * m + k]!;
+    weights = depthwiseWeights(w, shape);
     dims = [ci * m, 1, kh, kw];
   } else {
     weights = convWeights(w, shape, n.attrs.connections as readonly (readonly number[])[] | undefined);
@@ -214,19 +200,13 @@ function globalPool(op: 'GlobalAveragePool' | 'GlobalMaxPool') {
 
 /** A flatten read by dense layers only stays in ONNX's order (their rows are permuted); else it is made netc's. */
 function flatten(b: Builder, n: Node): void {
-  const x = b.graph.nodes.find((m) => m.id === n.inputs[0])!;
-  if (x.type.shape.length !== 4) {
-    b.names.set(n.id, b.in(n, 0));
-    return;
-  }
-  const [, h, w, c] = x.type.shape as number[];
-  const readers = b.graph.nodes.filter((m) => m.inputs.includes(n.id));
-  if (readers.length > 0 && readers.every((m) => m.op === 'dense' && m.inputs[0] === n.id)) {
+  const order = flattenOrder(b.graph, n);
+  if (order.kind === 'flat') b.names.set(n.id, b.in(n, 0));
+  else if (order.kind === 'nhwc') b.add('Flatten', [b.add('Transpose', [b.in(n, 0)], `${n.id}/nhwc`, { perm: [0, 2, 3, 1] })], n.id, { axis: 1 });
+  else {
     b.add('Flatten', [b.in(n, 0)], n.id, { axis: 1 });
-    if (h! * w! > 1 && c! > 1) b.chwFlat.set(n.id, [c!, h!, w!]);
-    return;
+    if (order.image) b.chwFlat.set(n.id, order.image);
   }
-  b.add('Flatten', [b.add('Transpose', [b.in(n, 0)], `${n.id}/nhwc`, { perm: [0, 2, 3, 1] })], n.id, { axis: 1 });
 }
 
 function dense(b: Builder, n: Node): void {
@@ -234,11 +214,7 @@ function dense(b: Builder, n: Node): void {
   let w = b.param(n.inputs[1]!);
   const chw = b.chwFlat.get(n.inputs[0]!);
   if (chw) {
-    // netc's row (h·W + w)·C + c is ONNX's c·H·W + h·W + w
-    const [C, H, W] = chw;
-    const permuted = new Float32Array(w.length);
-    for (let c = 0; c < C; c++) for (let p = 0; p < H * W; p++) permuted.set(w.subarray((p * C + c) * u!, (p * C + c + 1) * u!), (c * H * W + p) * u!);
-    w = permuted;
+    w = chwRows(w, u!, chw);
   }
   const inputs = [b.in(n, 0), b.weight(n.inputs[1]!, [k!, u!], w), b.weight(n.inputs[2]!, [u!], b.param(n.inputs[2]!))];
   thenActivation(b, n, (out) => b.add('Gemm', inputs, out, {}, n.id));
@@ -317,14 +293,7 @@ function valueInfo(name: string, shape: readonly (number | 'N')[]): ValueInfoPro
 
 /** The refusals: each IR node whose op has no ONNX transform, at its layer's place. */
 export function onnxExportProblems(graph: Graph): Diagnostic[] {
-  const seen = new Set<string>();
-  const out: Diagnostic[] = [];
-  for (const n of graph.nodes) {
-    if (n.op === 'input' || Object.hasOwn(TO_ONNX, n.op) || seen.has(n.layer + n.op)) continue;
-    seen.add(n.layer + n.op);
-    out.push(Messages.OnnxNoEquivalent.at(n.loc, n.layer ? `layer '${n.layer}'` : `the value '${n.id}'`, n.op));
-  }
-  return out;
+  return untransformable(graph, TO_ONNX).map(({ node, what }) => Messages.OnnxNoEquivalent.at(node.loc, what, node.op));
 }
 
 export function exportOnnx(input: OnnxExportInput): { model: ModelProto; nodes: number } | Diagnostic[] {
