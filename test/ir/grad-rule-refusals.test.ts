@@ -7,6 +7,7 @@
  * leaky_relu and elu always carry their alpha.
  */
 import { describe, expect, it } from 'vitest';
+import { activationArgs } from '../../src/ir/ops/activation.js';
 import { getOp } from '../../src/ir/ops/index.js';
 import type { GradContext } from '../../src/ir/registry.js';
 import type { Node } from '../../src/ir/types.js';
@@ -102,5 +103,14 @@ describe('fused activations, penalties and alphas', () => {
     const node = make(fn, [x], {}, 'a');
     expect(() => getOp(fn)!.kernel!(node, [x.type])).toThrow(`a ${fn} node without its alpha`);
     expect(getOp(fn)!.kernel!(make(fn, [x], { alpha: 0.25 }, 'a'), [x.type])[0]!.args.slice(-2)).toEqual([{ act: fn }, 0.25]);
+  });
+
+  it("passes a layer without an activation to its kernel as 'linear', and no alpha to a function without one", () => {
+    // the kernels know the functions by name (Act); no function is called 'undefined'
+    expect(activationArgs(undefined, undefined)).toEqual([{ act: 'linear' }]);
+    expect(activationArgs('relu', 0.3)).toEqual([{ act: 'relu' }]);
+    const [img, k] = [make('input', [], { shape: [2, 2, 1] }, 'img'), make('param', [], { shape: [1, 1, 1, 1], init: 'zeros' }, 'k')];
+    const d = make('depthwise_conv2d', [img, k], { kernel: [1, 1], stride: [1, 1], padding: [0, 0, 0, 0], depth_multiplier: 1, use_bias: false }, 'dw');
+    expect(getOp('depthwise_conv2d')!.kernel!(d, [img.type, k.type])[0]!.args.at(-1)).toEqual({ act: 'linear' });
   });
 });
