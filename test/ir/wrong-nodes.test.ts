@@ -181,6 +181,20 @@ describe("depthwise_conv2d: Keras's [kh, kw, C, M] kernel and C·M biases", () =
     expect(build('depthwise_conv2d', [x, w, b], attrs)).toEqual(misfit(w));
   });
 
+  it('refuses a node whose bias input is missing, of rank 2, or present with use_bias=false, instead of failing on it', () => {
+    expect(build('depthwise_conv2d', [x, [3, 2, 2, 3]], attrs)).toEqual(misfit([3, 2, 2, 3]));
+    expect(build('depthwise_conv2d', [x, [3, 2, 2, 3], [6, 1]], attrs)).toEqual(misfit([3, 2, 2, 3]));
+    expect(build('depthwise_conv2d', [x, [3, 2, 2, 3], [6]], { ...attrs, use_bias: false })).toEqual(misfit([3, 2, 2, 3]));
+  });
+
+  it("refuses a conv2d whose bias input is missing or of rank 2 (its third input without a bias is the connection mask)", () => {
+    const conv = { filters: 3, kernel: [3, 2], stride: [1, 1], padding: [0, 0, 0, 0] };
+    const convMisfit = internal("conv2d 'L' weights 3×2×2×3 do not fit input N×5×5×2");
+    expect(build('conv2d', [x, [3, 2, 2, 3]], conv)).toEqual(convMisfit);
+    expect(build('conv2d', [x, [3, 2, 2, 3], [3, 1]], conv)).toEqual(convMisfit);
+    expect(build('conv2d', [x, [3, 2, 2, 3]], { ...conv, use_bias: false })).toEqual(['N', 3, 4, 3]);
+  });
+
   it('asks for an image, and blames the kernel attribute for a kernel larger than the padded input', () => {
     expect(build('depthwise_conv2d', [['N', 50], [3, 2, 2, 3], [6]], attrs)).toEqual({
       code: 'NETC4005',
@@ -240,6 +254,16 @@ describe('the verifier on a graph a pass wired wrong', () => {
   const nodes = [x, gamma, beta, mean, variance, bn];
 
   it('accepts the batchnorm as lowering builds it', () => expect(verifyGraph({ name: 'g', nodes, outputs: { scores: 'bn' } })).toEqual([]));
+
+  it('names a depthwise_conv2d a pass left without the bias its attributes ask for', () => {
+    const img = make('input', [], { shape: [5, 5, 2] }, 'img');
+    const w = make('param', [], { shape: [3, 3, 2, 1], init: 'zeros' }, 'w');
+    const dw = make('depthwise_conv2d', [img, w], { kernel: [3, 3], stride: [1, 1], padding: [0, 0, 0, 0], depth_multiplier: 1, use_bias: false }, 'dw');
+    const withBias = { ...dw, attrs: { ...dw.attrs, use_bias: true } };
+    expect(verifyGraph({ name: 'g', nodes: [img, w, withBias], outputs: {} })).toEqual([
+      "'dw' (depthwise_conv2d) fails its shape rule: internal error: depthwise_conv2d 'dw' weights 3×3×2×1 do not fit input N×5×5×2; this is a bug in netc",
+    ]);
+  });
 
   it("names a batchnorm given the input where its mean belongs, and one that lost its β but not its attribute", () => {
     const swapped = { ...bn, inputs: ['x', 'x', 'variance', 'gamma', 'beta'] };
