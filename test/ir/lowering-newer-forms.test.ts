@@ -98,8 +98,10 @@ describe('the newer layers where they cannot go', () => {
     ['depthwise_conv2d', '{ name: x, op: depthwise_conv2d, kernel: 2 }'],
     ['global_avgpool2d', '{ name: x, op: global_avgpool2d }'],
     ['global_maxpool2d', '{ name: x, op: global_maxpool2d }'],
-  ])('%s after a flatten needs an image: NETC4005 at its line', (_op, layer) => {
+  ])('%s after a flatten needs an image: NETC4005 at its line', (op, layer) => {
     expect(codes(`  - { name: f, op: flatten }\n  - ${layer}\n  - { name: t, op: activation, fn: tanh }`)).toEqual(['NETC4005 6']);
+    const d = analyze(writeSpec({ input: [4, 4, 2], layers: `  - { name: f, op: flatten }\n  - ${layer}` }), { training: false }).diagnostics[0]!;
+    expect(d.message).toBe(`layer 'x' (${op}) needs an image input (height, width, channels), but 'f' gives 32; move it before the flatten layer`);
   });
 
   it('a depthwise kernel larger than its input is NETC4001 at its line, and its activation is not lowered', () => {

@@ -106,6 +106,8 @@ describe("batchnorm's gradient ops: the gradient has the input's shape, the rest
     // seven inputs with scale=false: one too many
     expect(build('batchnorm_grad_input', [x, c, c, c, x, c, c], { ...eps, scale: false })).toEqual(mismatch('batchnorm_grad_input'));
     expect(build('batchnorm_grad_input', [x, c, c, c, ['N', 9, 4], c, c], eps)).toEqual(mismatch('batchnorm_grad_input'));
+    // seven inputs with scale=false whose fourth has the input's shape: the count alone is wrong
+    expect(build('batchnorm_grad_input', [x, c, c, x, c, c, c], { ...eps, scale: false })).toEqual(mismatch('batchnorm_grad_input'));
     for (const at of [1, 2, 3, 5, 6]) {
       const shapes: Shape[] = [x, c, c, c, x, c, c];
       shapes[at] = [5];
@@ -202,7 +204,11 @@ describe("depthwise_conv2d: Keras's [kh, kw, C, M] kernel and C·M biases", () =
       attr: 'inputs',
     });
     const wide = { ...attrs, kernel: [3, 6] };
-    expect(build('depthwise_conv2d', [x, [3, 6, 2, 3], [6]], wide)).toMatchObject({ code: 'NETC4001', attr: 'kernel' });
+    expect(build('depthwise_conv2d', [x, [3, 6, 2, 3], [6]], wide)).toEqual({
+      code: 'NETC4001',
+      message: "layer 'L': the kernel 3×6 is larger than its padded input 5×5; use a smaller kernel, add padding, or remove a pooling layer before it",
+      attr: 'kernel',
+    });
     expect(build('depthwise_conv2d', [x, [3, 6, 2, 3], [6]], { ...wide, padding: [0, 0, 1, 0] })).toEqual(['N', 3, 1, 6]);
   });
 
