@@ -88,3 +88,28 @@ describe('layers a summary names by their function', () => {
     expect(a.summary!.params).toBe(39 + 6 + 28);
   });
 });
+
+describe('depthwise convolution and global pooling', () => {
+  it('count one multiply-add per tap per output, a connection more for the bias, and every pixel a global pool reads', () => {
+    const a = analyze(
+      writeSpec({
+        input: [6, 5, 2],
+        layers: `  - { name: dw, op: depthwise_conv2d, kernel: [3, 2], depth_multiplier: 3, stride: [1, 2] }
+  - { name: dn, op: depthwise_conv2d, kernel: 2, use_bias: false }
+  - { name: gm, op: global_maxpool2d }
+  - { name: ga, op: global_avgpool2d, inputs: [dw] }
+  - { name: both, op: concat, inputs: [gm, ga] }`,
+      }),
+      { training: false },
+    );
+    expect(a.diagnostics).toEqual([]);
+    const r = rows(a.summary!);
+    // dw: valid, stride [1, 2] on 6×5: 4×2 outputs of 2·3 channels, each of 3·2 taps and a bias
+    expect(r.dw).toMatchObject({ shape: [4, 2, 6], params: 3 * 2 * 2 * 3 + 6, macs: 4 * 2 * 6 * 6, connections: 4 * 2 * 6 * (6 + 1) });
+    // dn: 2×2 taps on 4×2: 3×1 outputs of 6 channels, no bias
+    expect(r.dn).toMatchObject({ shape: [3, 1, 6], params: 2 * 2 * 6, macs: 3 * 1 * 6 * 4, connections: 3 * 1 * 6 * 4 });
+    // each of the 6 outputs reads the 3·1 (gm) or 4·2 (ga) pixels of its channel
+    expect(r.gm).toMatchObject({ shape: [6], params: 0, macs: 0, connections: 6 * 3 * 1 });
+    expect(r.ga).toMatchObject({ shape: [6], params: 0, macs: 0, connections: 6 * 4 * 2 });
+  });
+});

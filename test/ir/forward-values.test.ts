@@ -12,6 +12,7 @@ import { explicitPadding } from '../../src/ir/ops/common.js';
 import { RBF_MAP_J } from '../../src/ir/ops/losses.js';
 import { elementsPerExample, type Attrs, type Graph, type Node } from '../../src/ir/types.js';
 import { make, rng } from './ir-fixtures.js';
+import { naiveConv } from './naive-conv.js';
 
 const N = 2;
 
@@ -49,32 +50,6 @@ const ACT: Record<string, (x: number) => number> = {
   relu: (x) => Math.max(0, x),
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
 };
-
-/** y[n, oh, ow, f] = act(b[f] + Σ x[n, oh·sh − pt + i, ow·sw − pl + j, c] · w[i, j, c, f]), zeros outside. */
-function naiveConv(
-  x: number[], [H, W, C]: number[], w: number[], [KH, KW, F]: number[], b: number[],
-  [SH, SW]: number[], [PT, PB, PL, PR]: number[], act = 'linear',
-): { y: number[]; oh: number; ow: number } {
-  const OH = Math.floor((H! + PT! + PB! - KH!) / SH!) + 1;
-  const OW = Math.floor((W! + PL! + PR! - KW!) / SW!) + 1;
-  const y: number[] = [];
-  for (let n = 0; n < N; n++)
-    for (let oh = 0; oh < OH; oh++)
-      for (let ow = 0; ow < OW; ow++)
-        for (let f = 0; f < F!; f++) {
-          let s = b[f]!;
-          for (let i = 0; i < KH!; i++)
-            for (let j = 0; j < KW!; j++)
-              for (let c = 0; c < C!; c++) {
-                const h = oh * SH! - PT! + i;
-                const ww = ow * SW! - PL! + j;
-                if (h < 0 || h >= H! || ww < 0 || ww >= W!) continue;
-                s += x[((n * H! + h) * W! + ww) * C! + c]! * w[((i * KW! + j) * C! + c) * F! + f]!;
-              }
-          y.push(ACT[act]!(s));
-        }
-  return { y, oh: OH, ow: OW };
-}
 
 /** The pixels of each window that lie inside the image, per channel, reduced by `reduce`. */
 function naivePool(
@@ -116,7 +91,7 @@ describe('conv2d', () => {
     const b = param('b', [f]);
     const attrs = { filters: f, kernel: [...k], stride: [...s], padding: pad, ...(act ? { activation: act } : {}) };
     const got = run('conv2d', [{ node: x }, { node: w }, { node: b }], attrs);
-    const want = naiveConv(got.feeds.x!, [hw[0], hw[1], c], got.feeds.w!, [k[0], k[1], f], got.feeds.b!, [...s], pad, act);
+    const want = naiveConv(N, got.feeds.x!, [hw[0], hw[1], c], got.feeds.w!, [k[0], k[1], f], got.feeds.b!, [...s], pad, ACT[act ?? 'linear']!);
     expect(got.shape).toEqual(['N', want.oh, want.ow, f]);
     expectClose(got.y, want.y);
   });

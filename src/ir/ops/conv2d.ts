@@ -46,6 +46,14 @@ const kernelName = (name: keyof typeof DILATED, attrs: Node['attrs']): KernelNam
 /** Whether a conv2d node has a bias (input 2); `use_bias: false` has none. */
 export const hasBias = (attrs: Node['attrs']): boolean => attrs.use_bias !== false;
 
+/**
+ * Whether a layer's bias input is what its attributes ask for: one value per output channel, or
+ * nothing to check with `use_bias: false`. A node a pass left without its bias is refused here
+ * rather than failing on a missing input's shape.
+ */
+export const biasFits = (attrs: Node['attrs'], b: TensorType | undefined, channels: number): boolean =>
+  !hasBias(attrs) || (b !== undefined && b.shape.length === 1 && b.shape[0] === channels);
+
 /** Input channels read, summed over the filters: all of them, or as the connection table says. */
 function connectedInputs(attrs: Node['attrs'], filters: number, channels: number): number {
   const table = attrs.connections as readonly (readonly number[])[] | undefined;
@@ -70,7 +78,7 @@ export const conv2dOp: OpDef = {
     const [kh, kw] = attrNums(attrs.kernel) as [number, number];
     const filters = attrs.filters as number;
     const ws = w!.shape;
-    if (ws.length !== 4 || ws[0] !== kh || ws[1] !== kw || ws[2] !== hwc[2] || ws[3] !== filters || (hasBias(attrs) && b!.shape[0] !== filters)) {
+    if (ws.length !== 4 || ws[0] !== kh || ws[1] !== kw || ws[2] !== hwc[2] || ws[3] !== filters || !biasFits(attrs, b, filters)) {
       return problem((loc) =>
         Messages.Internal.at(loc, `conv2d '${ctx.layer}' weights ${formatShape(ws)} do not fit input ${formatShape(x!.shape)}`),
       );

@@ -13,7 +13,7 @@ import type { KernelArg, LayerDef, OpDef } from '../registry.js';
 import { f32, formatShape, type Node, type TensorType } from '../types.js';
 import { activationArgs, activationGradNode, activationSchema, alphaSchema } from './activation.js';
 import { attrNums, BATCH, batch, buf, explicitPadding, imageDims, pair, problem, schema, windowOutput } from './common.js';
-import { hasBias } from './conv2d.js';
+import { biasFits, hasBias } from './conv2d.js';
 import { L2_ATTRIBUTE, l2Option } from './l2-penalty.js';
 
 /** Keras's default */
@@ -44,7 +44,7 @@ export const depthwiseConv2dOp: OpDef = {
     const [kh, kw] = attrNums(attrs.kernel) as [number, number];
     const m = attrs.depth_multiplier as number;
     const ws = w!.shape;
-    if (ws.length !== 4 || ws[0] !== kh || ws[1] !== kw || ws[2] !== hwc[2] || ws[3] !== m || (hasBias(attrs) && b!.shape[0] !== hwc[2] * m)) {
+    if (ws.length !== 4 || ws[0] !== kh || ws[1] !== kw || ws[2] !== hwc[2] || ws[3] !== m || !biasFits(attrs, b, hwc[2] * m) || (!hasBias(attrs) && b !== undefined)) {
       return problem((loc) =>
         Messages.Internal.at(loc, `depthwise_conv2d '${ctx.layer}' weights ${formatShape(ws)} do not fit input ${formatShape(x!.shape)}`),
       );
