@@ -84,37 +84,40 @@ export function encodeCheckpoint(c: Omit<Checkpoint, 'header'> & { header: Omit<
   };
   add('param', c.params);
   add('state', c.state);
-  const header = Buffer.from(JSON.stringify({ ...c.header, tensors }));
+  // Uint8Array, DataView and TextEncoder rather than Node's Buffer: checkpoints are bytes in a browser too
+  const header = new TextEncoder().encode(JSON.stringify({ ...c.header, tensors }));
   const dataStart = 16 + header.length;
   const padded = Math.ceil(dataStart / 4) * 4; // float data starts 4-byte aligned
-  const out = Buffer.alloc(padded + floats * 4 + 4);
-  out.write(MAGIC, 0, 'latin1');
-  out.writeUInt32LE(VERSION, 8);
-  out.writeUInt32LE(padded - 16, 12);
-  header.copy(out, 16);
+  const out = new Uint8Array(padded + floats * 4 + 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
+  view.setUint32(8, VERSION, true);
+  view.setUint32(12, padded - 16, true);
+  out.set(header, 16);
   out.fill(0x20, 16 + header.length, padded); // JSON may end in spaces
-  const data = new Float32Array(out.buffer, out.byteOffset + padded, floats);
+  const data = new Float32Array(out.buffer, padded, floats);
   for (const t of tensors) data.set((t.kind === 'param' ? c.params : c.state)[t.name]!, t.offset);
-  out.writeUInt32LE(crc32(out.subarray(0, out.length - 4)), out.length - 4);
+  view.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
   return out;
 }
 
 export function decodeCheckpoint(path: string, bytes: Uint8Array): Checkpoint {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (b.length < 20 || b.toString('latin1', 0, 8) !== MAGIC) throw new CheckpointError(path, 'is not a netc checkpoint (its first bytes are not NETCCKPT)');
-  const version = b.readUInt32LE(8);
+  const b = bytes;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (b.length < 20 || String.fromCharCode(...b.subarray(0, 8)) !== MAGIC) throw new CheckpointError(path, 'is not a netc checkpoint (its first bytes are not NETCCKPT)');
+  const version = view.getUint32(8, true);
   if (version !== VERSION) throw new CheckpointError(path, `is a checkpoint of format ${version}; this netc reads format ${VERSION}`);
-  const stored = b.readUInt32LE(b.length - 4);
+  const stored = view.getUint32(b.length - 4, true);
   if (crc32(b.subarray(0, b.length - 4)) !== stored) {
     throw new CheckpointError(path, 'is damaged or truncated (its checksum does not match); use an earlier checkpoint or train again');
   }
   // A matching checksum says the bytes are the ones written, not that the writer was netc: the
   // layout is checked as strictly as if it were not.
-  const h = b.readUInt32LE(12);
+  const h = view.getUint32(12, true);
   if (h % 4 !== 0 || 16 + h > b.length - 4) throw new CheckpointError(path, `has a header length (${h}) that does not fit the file`);
   let header: CheckpointHeader;
   try {
-    header = JSON.parse(b.toString('utf8', 16, 16 + h)) as CheckpointHeader;
+    header = JSON.parse(new TextDecoder().decode(b.subarray(16, 16 + h))) as CheckpointHeader;
   } catch {
     throw new CheckpointError(path, 'has an unreadable header');
   }

@@ -82,6 +82,9 @@ describe.skipIf(!chromiumAvailable)(chromiumAvailable ? 'the fast backend in Chr
     expect(web.build).toBe(node.build);
     expect(web.losses).toEqual(node.losses);
     expect(web.bits).toEqual(node.bits);
+    // checkpoints as bytes: the page writes Node's bytes, and reads them back into a model
+    expect(web.checkpoint).toEqual(node.checkpoint);
+    expect([web.reloaded, node.reloaded]).toEqual([true, true]);
   });
 
   it('trains on one thread in a page that is not isolated, to the bits Node gives on one', async () => {

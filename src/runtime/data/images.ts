@@ -6,8 +6,7 @@
  * Pillow's bilinear filter. Each step works on bytes and rounds as Pillow does, so a folder of
  * images gives the same bytes Keras would see.
  */
-import jpeg from 'jpeg-js';
-import pngjs from 'pngjs';
+import { decodeJpeg, decodePng } from '../platform/index.js';
 
 /** More pixels than a training image needs: a larger file is refused before it is decoded. */
 export const MAX_IMAGE_PIXELS = 4096 * 4096;
@@ -49,12 +48,10 @@ export function decodeImage(bytes: Uint8Array): RgbaImage {
     if (bytes.length >= 24 && view.getUint32(16) * view.getUint32(20) > MAX_IMAGE_PIXELS) {
       throw new Error(`it declares ${view.getUint32(16)}×${view.getUint32(20)} pixels, more than ${MAX_IMAGE_PIXELS.toLocaleString('en-US')}`);
     }
-    const png = damaged('PNG', () => pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
-    return { width: png.width, height: png.height, data: png.data };
+    return damaged('PNG', () => decodePng(bytes));
   }
   if (startsWith(bytes, JPEG_MAGIC)) {
-    const options = { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 1024 } as const;
-    const img = damaged('JPEG', () => jpeg.decode(bytes, options));
+    const img = damaged('JPEG', () => decodeJpeg(bytes, { maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 1024 }));
     return { width: img.width, height: img.height, data: img.data };
   }
   const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');

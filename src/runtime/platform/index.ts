@@ -5,6 +5,7 @@
  * the rest of the runtime imports this path on both and never asks where it runs. The two export
  * the same names with the same types (test/runtime/platform.test.ts).
  *
+ * The PNG and JPEG decoders are here too: their npm packages need Node's streams and Buffer.
  * Files, paths, compression and hashing are Node's own functions, re-exported as they are: the
  * code that reads data sets and writes checkpoints uses them unchanged. A browser has no files,
  * and there each of them says so when called.
@@ -12,6 +13,8 @@
 import { availableParallelism, cpus } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import jpeg from 'jpeg-js';
+import pngjs from 'pngjs';
 import type { WorkerHandle } from './types.js';
 
 export { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync, type Dirent } from 'node:fs';
@@ -23,6 +26,16 @@ export { createRequire } from 'node:module';
 export { default as process } from 'node:process';
 export { setImmediate } from 'node:timers';
 export type { WorkerHandle } from './types.js';
+
+/** A PNG's pixels as RGBA (pngjs, which needs Node's streams and Buffer). */
+export const decodePng = (bytes: Uint8Array): { width: number; height: number; data: Uint8Array } => {
+  const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return { width: png.width, height: png.height, data: png.data };
+};
+
+/** A JPEG's pixels as RGBA (jpeg-js), within the given limits. */
+export const decodeJpeg = (bytes: Uint8Array, limits: { maxResolutionInMP: number; maxMemoryUsageInMB: number }): { width: number; height: number; data: Uint8Array } =>
+  jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, ...limits });
 
 export const platformName: 'node' | 'browser' = 'node';
 

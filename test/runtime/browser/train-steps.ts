@@ -6,7 +6,8 @@
 import { createModel } from '../../../generated/lenet5.js';
 import { createFastKernels, type FastMemory } from '../../../src/runtime/kernels/wasm/backend.js';
 import { startedWorkers } from '../../../src/runtime/kernels/wasm/threads.js';
-import { Random, type Backend } from '../../../src/runtime/index.js';
+import { Random, type Backend } from '../../../src/runtime/core.js';
+import { checkpointBytes, loadCheckpoint } from '../../../src/runtime/api/checkpoints.js';
 
 export interface StepsRequest {
   readonly seed: number;
@@ -24,6 +25,17 @@ export interface StepsResult {
   readonly startedWorkers: number;
   /** the build of the kernels that ran (relaxed or plain SIMD) */
   readonly build: string;
+  /** the trained model's checkpoint as bytes (an FNV-1a hash of them, and their length) */
+  readonly checkpoint: { readonly hash: number; readonly length: number };
+  /** whether a fresh model loaded from those bytes has the trained parameters, bit for bit */
+  readonly reloaded: boolean;
+}
+
+/** FNV-1a over the bytes: equal checkpoints, equal hashes. */
+function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -48,9 +60,19 @@ export async function trainSteps(r: StepsRequest): Promise<StepsResult> {
       for (let n = 0; n < r.batch; n++) labels[n * model.info.classes + random.below(model.info.classes)] = 1;
       losses.push(model.trainStep(images, labels, r.batch));
     }
-    const bits: Record<string, number[]> = {};
-    for (const [name, values] of Object.entries(model.getParameters())) bits[name] = Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length));
-    return { bits, losses, threads: model.threads, startedWorkers: started, build: memory!.build };
+    const bitsOf = (m: typeof model) => {
+      const bits: Record<string, number[]> = {};
+      for (const [name, values] of Object.entries(m.getParameters())) bits[name] = Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length));
+      return bits;
+    };
+    const bits = bitsOf(model);
+    // a checkpoint as bytes, and back into a fresh model: what a page does without files
+    const bytes = checkpointBytes(model, { epochs: 1 });
+    const fresh = createModel({ seed: r.seed + 1, backend: 'reference' });
+    await loadCheckpoint(fresh, bytes);
+    const reloaded = JSON.stringify(bitsOf(fresh)) === JSON.stringify(bits) && fresh.step === model.step;
+    fresh.close();
+    return { bits, losses, threads: model.threads, startedWorkers: started, build: memory!.build, checkpoint: { hash: fnv1a(bytes), length: bytes.length }, reloaded };
   } finally {
     model.close();
   }
