@@ -13,9 +13,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../src/runtime/random.js';
 import { LspClient, uriOf } from './client.js';
+import { cases } from '../helpers/scale.js';
 
 const seed = Number(process.env.NETC_FC_SEED ?? 20261126);
-const EDITS = Number(process.env.NETC_LSP_FUZZ_EDITS ?? 1000);
+const EDITS = Number(process.env.NETC_LSP_FUZZ_EDITS ?? cases(1000));
 
 const dir = mkdtempSync(join(tmpdir(), 'netc-lsp-fuzz-'));
 const shipped = ['specs/lenet5.yaml', 'specs/inception-mini.yaml', 'specs/lenet5-1998.yaml'].map((f) => readFileSync(f, 'utf8'));

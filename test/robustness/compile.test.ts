@@ -20,6 +20,7 @@ import type { ModelModule } from '../helpers/modules.js';
 import { buildSpec, Datasets, layerKinds, recipeArb, toYaml, writeSpec } from './generators.js';
 import { inspectModule } from './module-shape.js';
 import { Tally } from './tally.js';
+import { cases } from '../helpers/scale.js';
 
 const { kinds } = layerKinds();
 const tally = new Tally(import.meta.url);
@@ -62,7 +63,7 @@ function typeCheck(files: readonly string[]): string[] {
 }
 
 describe('generated valid specs, compiled', () => {
-  const CASES = 120;
+  const CASES = cases(120);
   const modules: { file: string; spec: string; compiled: Compiled; yaml: string }[] = [];
 
   it(`compile to modules that hold exactly the schedule (${CASES} specs)`, () => {
@@ -165,7 +166,7 @@ describe('no injection', () => {
         const readBack = compiled.analysis.loaded!.spec.description;
         expect(typeof readBack === 'string' || readBack === undefined).toBe(true);
       }),
-      { numRuns: 300, seed: seed + 8 },
+      { numRuns: cases(300), seed: seed + 8 },
     );
   }, 120_000);
 
@@ -184,7 +185,7 @@ describe('no injection', () => {
         tally.add('hostile descriptions, code compared', { crashed: false });
         expect(code(d)).toBe(plain);
       }),
-      { numRuns: 40, seed: seed + 10 },
+      { numRuns: cases(40), seed: seed + 10 },
     );
   }, 120_000);
 });

@@ -18,6 +18,7 @@ import { runCli } from '../helpers/cli.js';
 import { killWriters } from '../helpers/kill-writer.js';
 import { tinySpec } from '../helpers/modules.js';
 import { Tally } from './tally.js';
+import { cases } from '../helpers/scale.js';
 
 const tally = new Tally(import.meta.url);
 afterAll(() => tally.report());
@@ -100,7 +101,7 @@ describe('damaged checkpoints are refused with a CheckpointError, never loaded a
         const same = Buffer.from(damaged).equals(Buffer.from(good));
         expect(decodes(damaged, 'damaged checkpoints')).toBe(same);
       }),
-      { numRuns: 2000, seed: 5 },
+      { numRuns: cases(2000), seed: 5 },
     );
   });
 
@@ -122,7 +123,7 @@ describe('damaged checkpoints are refused with a CheckpointError, never loaded a
           expect(Number.isSafeInteger(c.header.progress.step) && c.header.progress.step >= 0).toBe(true);
         }
       }),
-      { numRuns: 1000, seed: 6 },
+      { numRuns: cases(1000), seed: 6 },
     );
     // A header length that is not a multiple of 4, or runs past the end: refused, not a RangeError.
     const odd = Buffer.from(good);

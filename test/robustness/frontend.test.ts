@@ -17,6 +17,7 @@ import { analyze, type Analysis } from '../../src/driver/analyze.js';
 import { runCli } from '../helpers/cli.js';
 import { buildSpec, Datasets, layerKinds, recipeArb, toYaml, TRICKY_LAYER_NAMES, writeSpec, type Built } from './generators.js';
 import { Tally } from './tally.js';
+import { cases } from '../helpers/scale.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netc-robust-fe-'));
 const datasets = new Datasets(join(dir, 'data'));
@@ -93,7 +94,7 @@ describe('generated valid specs', () => {
         if (!o.analysis!.ok) throw new Error(`a valid spec was refused:\n${b.text}\n${o.analysis!.diagnostics.map((d) => d.message).join('\n')}`);
         expect(o.code).toBe(0);
       }),
-      { numRuns: 1000, seed },
+      { numRuns: cases(1000), seed },
     );
     // Every generated op appears in some spec: the generator does not silently lose one.
     expect([...kinds.map((k) => k.def.op)].filter((op) => !opsSeen.has(op))).toEqual([]);
@@ -260,7 +261,7 @@ describe('mutated valid specs', () => {
           }
         }
       }),
-      { numRuns: 700, seed: seed + 1 },
+      { numRuns: cases(700), seed: seed + 1 },
     );
     expect(mustFailPassed.slice(0, 3)).toEqual([]);
     expect(tally.get('mutated specs').rejected / tally.get('mutated specs').cases).toBeGreaterThan(0.6);
@@ -285,7 +286,7 @@ describe('hostile input', () => {
         if (o.crash) throw new Error(o.crash);
         expect(unplaced(o.analysis!)).toEqual([]);
       }),
-      { numRuns: 1000, seed: seed + 2 },
+      { numRuns: cases(1000), seed: seed + 2 },
     );
   }, 120_000);
 
@@ -297,7 +298,7 @@ describe('hostile input', () => {
         if (o.crash) throw new Error(o.crash);
         expect(unplaced(o.analysis!)).toEqual([]);
       }),
-      { numRuns: 1000, seed: seed + 3 },
+      { numRuns: cases(1000), seed: seed + 3 },
     );
   }, 120_000);
 
@@ -312,7 +313,7 @@ describe('hostile input', () => {
         if (o.crash) throw new Error(o.crash);
         expect(unplaced(o.analysis!)).toEqual([]);
       }),
-      { numRuns: 600, seed: seed + 4 },
+      { numRuns: cases(600), seed: seed + 4 },
     );
   }, 120_000);
 
@@ -353,7 +354,7 @@ describe('hostile input', () => {
         if (o.crash) throw new Error(o.crash);
         expect(unplaced(o.analysis!)).toEqual([]);
       }),
-      { numRuns: 1000, seed: seed + 5 },
+      { numRuns: cases(1000), seed: seed + 5 },
     );
   }, 120_000);
 });

@@ -20,6 +20,7 @@ import { compileAndImport, tinySpec } from '../helpers/modules.js';
 import { specName, TRICKY_LAYER_NAMES, TRICKY_SPEC_NAMES } from './generators.js';
 import { inspectModule } from './module-shape.js';
 import { Tally } from './tally.js';
+import { cases } from '../helpers/scale.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netc-names-'));
 const write = (name: string, text: string) => {
@@ -146,7 +147,7 @@ describe('output paths', () => {
         expect(dirname(file)).toBe(out);
         expect(file.endsWith(`${a.loaded!.spec.name}.ts`)).toBe(true);
       }),
-      { numRuns: 500, seed: 7 },
+      { numRuns: cases(500), seed: 7 },
     );
   });
 });

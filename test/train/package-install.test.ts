@@ -12,7 +12,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { slowDescribe } from '../helpers/scale.js';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -62,7 +63,7 @@ evaluate(model, data);
 export const out = [end, e];
 `;
 
-describe('the package, packed and installed into a new project', () => {
+slowDescribe('the package, packed and installed into a new project', () => {
   it("the README's example program is the issue's, as written", () => {
     expect(readmePrograms()[0]).toBe(EXAMPLE);
   });

@@ -14,6 +14,7 @@ import { readCheckpoint } from '../../src/runtime/checkpoint.js';
 import { loadDataset } from '../../src/runtime/data/dataset.js';
 import { datasetFiles, type DatasetFiles } from '../../src/runtime/data/datasets.js';
 import { runCli } from '../helpers/cli.js';
+import { slowDescribe } from '../helpers/scale.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'netc-train-'));
 const params = (dir: string) => readCheckpoint(join(dir, 'checkpoint.netc')).params;
@@ -192,7 +193,7 @@ describe('netc train refuses what it cannot do, with a diagnostic', () => {
   });
 });
 
-describe('Ctrl-C', () => {
+slowDescribe('Ctrl-C', () => {
   it('stops after the current step with a checkpoint, and --resume ends where an uninterrupted run ends', async () => {
     // 20,000 images in batches of 50 on one thread: an epoch takes a second or more, so the
     // signal lands in the middle of an epoch (the reference backend did that on 1,500 images,
