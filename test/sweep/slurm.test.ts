@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tinySweep } from '../helpers/sweep.js';
+import { slowDescribe } from '../helpers/scale.js';
 
 const root = process.cwd();
 const clusterDir = join(root, 'test', '.generated', `slurm-${process.pid}`);
@@ -39,7 +40,7 @@ const figures = (t: { epochs: Record<string, number>[]; test_accuracy: number; t
   epochs: t.epochs.map(({ seconds: _s, images_per_s: _r, ...rest }) => rest),
 });
 
-describe.skipIf(skip !== undefined)('netc sweep --executor slurm', () => {
+(skip === undefined ? slowDescribe : describe.skip)('netc sweep --executor slurm', () => {
   const file = tinySweep(`  grid:\n    h.units: [4, 12]\n  seeds: [1, 2]\n  epochs: 2\n`);
   const onSlurm = join(file, '..', 'slurm');
   const local = join(file, '..', 'local');

@@ -14,7 +14,7 @@ import { readCheckpoint } from '../../src/runtime/checkpoint.js';
 import { loadDataset } from '../../src/runtime/data/dataset.js';
 import { datasetFiles, type DatasetFiles } from '../../src/runtime/data/datasets.js';
 import { runCli } from '../helpers/cli.js';
-import { slowDescribe } from '../helpers/scale.js';
+import { slowDescribe, slowIt } from '../helpers/scale.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'netc-train-'));
 const params = (dir: string) => readCheckpoint(join(dir, 'checkpoint.netc')).params;
@@ -63,7 +63,7 @@ describe('netc train', () => {
     expect(params(profiled)).toEqual(params(straight));
   });
 
-  it('--backend reference trains to the same figures and weights, within float32 rounding', async () => {
+  slowIt('--backend reference trains to the same figures and weights, within float32 rounding', async () => {
     const ref = tmp();
     expect((await runCli([...base, '--epochs', '2', '--out', ref, '--backend', 'reference'])).code).toBe(0);
     const a = metrics(ref).epochs;
