@@ -104,7 +104,9 @@ export const Messages = {
     2001,
     'error',
     (key: string, where: string, suggestion: string | undefined, allowed: string[]) =>
-      `unknown key ${q(key)} in ${where}${didYouMean(suggestion)}${suggestion ? '' : `; allowed keys: ${allowed.join(', ')}`}`,
+      key === ''
+        ? `a value with no key in ${where} (a ':' with nothing before it): write the key's name before the colon; allowed keys: ${allowed.join(', ')}`
+        : `unknown key ${q(key)} in ${where}${didYouMean(suggestion)}${suggestion ? '' : `; allowed keys: ${allowed.join(', ')}`}`,
   ),
   MissingKey: def(2002, 'error', (key: string, where: string, hint: string) => `${where} needs the key ${q(key)}${hint}`),
   WrongType: def(

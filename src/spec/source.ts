@@ -149,6 +149,7 @@ export function parseSource(file: string, text: string): ParsedSource {
   let count = 0;
   let tooDeep: SourceLoc | undefined;
   let complexKey: SourceLoc | undefined;
+  let danglingAlias: { loc: SourceLoc; name: string } | undefined;
   const walk = (node: Node | null | undefined, path: PathSegment[], key?: SourceLoc): void => {
     if (!node && key) map.set(path, { key, value: key }); // `kernel:` with nothing after it: the key is where to look
     if (!node || tooDeep) return;
@@ -160,13 +161,23 @@ export function parseSource(file: string, text: string): ParsedSource {
       tooDeep = valueLoc;
       return;
     }
-    if (isAlias(node)) return; // an alias's position is where it is written
+    if (isAlias(node)) {
+      // an alias's position is where it is written; one to an anchor never set is found here, at
+      // its own place (the conversion below would only say that one is somewhere)
+      if (!danglingAlias && node.resolve(doc) === undefined) danglingAlias = { loc: valueLoc, name: node.source };
+      return;
+    }
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const k = pair.key as Node | null;
-        const name = isScalar(k) ? String(k.value) : String(k);
-        const kr = k?.range ?? range;
+        // a null key (`: 3`, `null: 3`, `~: 3`) is the key '' in the converted value
+        const name = isScalar(k) ? (k.value === null ? '' : String(k.value)) : String(k);
+        let kr = k?.range ?? range;
+        if (isScalar(k) && kr[0] === kr[1]) {
+          const colon = text.indexOf(':', kr[0]); // `: 3` has an empty key: its place is the colon
+          if (colon >= 0) kr = [colon, colon + 1, colon + 1];
+        }
         if (k && !isScalar(k) && !complexKey) complexKey = locAt(kr[0], kr[1]);
         walk(pair.value as Node | null, [...path, name], locAt(kr[0], kr[1]));
       }
@@ -177,6 +188,10 @@ export function parseSource(file: string, text: string): ParsedSource {
   walk(doc.contents as Node | null, []);
   if (tooDeep) return fail(Messages.TooDeep.at(tooDeep, SOURCE_LIMITS.maxDepth));
   if (complexKey) return fail(Messages.YamlSyntax.at(complexKey, 'a key must be a name or a number, not a list, a mapping or an alias'));
+  if (danglingAlias) {
+    const { loc, name } = danglingAlias;
+    return fail(Messages.YamlSyntax.at(loc, `the alias *${name} names no anchor: set one with &${name} on a value above it, or write the value here`));
+  }
   if (count > SOURCE_LIMITS.maxNodes) return fail(Messages.TooManyValues.at(map.locate([]), SOURCE_LIMITS.maxNodes));
 
   let value: unknown;

@@ -190,9 +190,15 @@ describe('aliases', () => {
     ]);
   });
 
-  it('an alias to an anchor never set is a syntax error, not an alias bomb', () => {
+  it('an alias to an anchor never set is a syntax error at the alias, not an alias bomb', () => {
     expect(parse('a: &x 1\nb: *y\n').diagnostics.map(brief)).toEqual([
-      { code: 'NETC1001', message: 'YAML syntax error: Unresolved alias (the anchor must be set before the alias): y', loc: loc(1, 1, 14) },
+      { code: 'NETC1001', message: 'YAML syntax error: the alias *y names no anchor: set one with &y on a value above it, or write the value here', loc: loc(2, 4, 2) },
+    ]);
+  });
+
+  it('of several aliases to anchors never set, the first is reported, inside flow collections too', () => {
+    expect(parse('a: &x 1\nb: [*x, { c: *nope }]\nd: *other\n').diagnostics.map(brief)).toEqual([
+      { code: 'NETC1001', message: 'YAML syntax error: the alias *nope names no anchor: set one with &nope on a value above it, or write the value here', loc: loc(2, 14, 5) },
     ]);
   });
 });
@@ -204,8 +210,18 @@ describe('keys', () => {
     ]);
   });
 
-  it('an empty key is a key like any other', () => {
-    expect(parse(': 1\nb: 2\n')).toMatchObject({ diagnostics: [], value: { '': 1, b: 2 } });
+  it('an empty key is a key like any other, and its place is its colon', () => {
+    const r = parse('b: 2\n: 1\n');
+    expect(r).toMatchObject({ diagnostics: [], value: { '': 1, b: 2 } });
+    expect(r.map.get([''])?.key).toEqual(loc(2, 1, 1));
+    const flow = parse('a: { b: 1, : 2 }\n');
+    expect(flow.value).toEqual({ a: { b: 1, '': 2 } });
+    expect(flow.map.get(['a', ''])?.key).toEqual(loc(1, 12, 1));
+  });
+
+  it('null and ~ as keys are the key the converted value has, the empty one', () => {
+    expect(parse('null: 1\n').map.get([''])?.key).toEqual(loc(1, 1, 4));
+    expect(parse('~: 1\n').map.get([''])?.key).toEqual(loc(1, 1, 1));
   });
 
   it('a key written twice, beside another syntax error: both reported, each as itself', () => {

@@ -258,6 +258,21 @@ describe('which errors a mistake shows', () => {
     expectDiagnostics(text, ['NETC2001', "unknown key 'nmae' in the spec; did you mean 'name'?", 'nmae']);
   });
 
+  it("a ':' with no key before it: at the colon, saying to write the key", () => {
+    const top = spec({ more: ': 3\n' });
+    expectDiagnostics(top, [
+      'NETC2001',
+      "a value with no key in the spec (a ':' with nothing before it): write the key's name before the colon; allowed keys: netc, name, description, extends, patch, insert_after, remove, input, preprocess, layers, output, train",
+      ': 3',
+      3, // after `kernel: 3` and `units: 3`
+    ]);
+    const inLayer = spec({ c1: ', : 2' });
+    const [line, comma] = at(inLayer, ', : 2');
+    expect(check(inLayer).map(([code, message, line, column]) => [code, message.split(';')[0], line, column])).toEqual([
+      ['NETC2001', "a value with no key in layer 'c1' (a ':' with nothing before it): write the key's name before the colon", line, comma + 2], // at the colon
+    ]);
+  });
+
   it("the editors' rule that a spec without extends has input and layers: only the missing keys", () => {
     const text = 'netc: 1\nname: t\n';
     expectDiagnostics(text, ['NETC2002', "the spec needs the key 'input'", 'netc'], ['NETC2002', "the spec needs the key 'layers'", 'netc']);
