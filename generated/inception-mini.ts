@@ -109,6 +109,7 @@ export const info: ModelInfo = {
   ],
   optimizer: { name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
   loss: 'categorical_crossentropy',
+  training: { epochs: 3 },
   io: {
     trainImages: T.input,
     trainLabels: T.labels,

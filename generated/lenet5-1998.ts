@@ -153,6 +153,7 @@ export const info: ModelInfo = {
   ],
   optimizer: { name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
   loss: 'rbf_map',
+  training: { epochs: 20, schedule: [[6, 0.0005], [11, 0.0002], [16, 0.0001]] },
   io: {
     trainImages: T.input,
     trainLabels: T.labels,

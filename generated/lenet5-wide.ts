@@ -117,6 +117,7 @@ export const info: ModelInfo = {
   ],
   optimizer: { name: 'adam', learningRate: 0.0005, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
   loss: 'categorical_crossentropy',
+  training: { epochs: 10 },
   io: {
     trainImages: T.input,
     trainLabels: T.labels,

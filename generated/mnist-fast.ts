@@ -174,6 +174,7 @@ export const info: ModelInfo = {
   optimizer: { name: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
   loss: 'categorical_crossentropy',
   labelSmoothing: 0.1,
+  training: { epochs: 1, schedule: { kind: 'one_cycle' } },
   io: {
     trainImages: T.input,
     trainLabels: T.labels,

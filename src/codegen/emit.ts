@@ -31,7 +31,7 @@ import { initFromAttrs } from '../ir/init.js';
 import { formatAttrs } from '../ir/print.js';
 import { formatShape, type Graph, type Node } from '../ir/types.js';
 import type { Init } from '../runtime/model.js';
-import type { Spec } from '../spec/types.js';
+import type { Spec, TrainSpec } from '../spec/types.js';
 import { optimizerLiteral, writeUpdateSchedule } from './emit-update.js';
 import type { ParamSlot } from './layout.js';
 import { className, commentText, Names, stringLiteral } from './names.js';
@@ -206,6 +206,7 @@ function infoLiteral(w: CodeBlockWriter, input: EmitInput, P: Names, T: Names, I
     if (optimizer) w.writeLine(`optimizer: ${optimizer},`);
     if (input.train) w.writeLine(`loss: ${str(input.spec.train?.loss ?? 'categorical_crossentropy')},`);
     if (input.train && input.spec.train?.label_smoothing) w.writeLine(`labelSmoothing: ${input.spec.train.label_smoothing},`);
+    if (input.train && input.spec.train) w.writeLine(`training: ${trainingLiteral(input.spec.train)},`);
     const io = input.train?.outputs;
     const inputs = input.train?.nodes.filter((n) => n.op === 'input') ?? [];
     const images = inputs.find((n) => n.attrs.role === undefined);
@@ -223,6 +224,29 @@ function infoLiteral(w: CodeBlockWriter, input: EmitInput, P: Names, T: Names, I
     });
     w.write(',').newLine();
   });
+}
+
+/** The spec's training setup as ModelInfo's `training` (TrainingSetup): what `fit` follows by default. */
+function trainingLiteral(train: TrainSpec): string {
+  const schedule = train.optimizer?.schedule;
+  const fields = [
+    `epochs: ${train.epochs ?? 1}`,
+    ...(schedule !== undefined ? [`schedule: ${literal(schedule)}`] : []),
+    ...(train.augment ? [`augment: ${literal(train.augment)}`] : []),
+    ...(train.early_stopping ? [`earlyStopping: ${literal(train.early_stopping)}`] : []),
+  ];
+  return `{ ${fields.join(', ')} }`;
+}
+
+/** Plain data (numbers, strings, booleans, lists, mappings) as a TypeScript literal on one line. */
+function literal(v: unknown): string {
+  if (typeof v === 'string') return str(v);
+  if (Array.isArray(v)) return `[${v.map(literal).join(', ')}]`;
+  if (v !== null && typeof v === 'object') {
+    const fields = Object.entries(v).filter(([, x]) => x !== undefined);
+    return fields.length === 0 ? '{}' : `{ ${fields.map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : str(k)}: ${literal(x)}`).join(', ')} }`;
+  }
+  return String(v);
 }
 
 /** The planned buffers of a graph as [name, offset, comment], aliases noted. */

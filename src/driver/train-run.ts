@@ -287,11 +287,12 @@ async function trainModel(run: TrainRun, model: CompiledModel, data: Dataset, ho
       batchSize: s.batchSize,
       seed: s.seed,
       loss: train.loss ?? 'categorical_crossentropy',
-      ...(schedule ? { learningRateAt: (at: StepPosition) => scheduledRate(schedule, s.learningRate, at) } : {}),
+      // said outright, from the run's spec and settings (a resumed run's stopper has its past)
+      learningRateAt: schedule ? (at: StepPosition) => scheduledRate(schedule, s.learningRate, at) : false,
       ...(run.start ? { start: run.start.progress } : {}),
       ...(hooks.onStep ? { onStep: hooks.onStep } : {}),
-      ...(stopper ? { earlyStopping: stopper } : {}),
-      ...(train.augment ? { augment: augmenterOf(run, data) } : {}),
+      earlyStopping: stopper ?? false,
+      augment: train.augment ? augmenterOf(run, data) : false,
       onEpoch: (m, verdict) => {
         metrics.epochs.push(m);
         noteEarlyStopping();

@@ -8,9 +8,12 @@
 import { defaultBackend, defaultThreads, getBackend } from './backend.js';
 import { WARP_FLOATS } from './kernels/reference/augment.js';
 import type { Backend, Kernels } from './kernels/types.js';
+import type { AugmentSpec } from './data/augment.js';
 import type { LossName } from './metrics.js';
 import type { KernelProfiler } from './profiler.js';
 import { hashSeed, Random } from './random.js';
+import type { EarlyStoppingSpec } from './training/early-stopping.js';
+import type { Schedule } from './training/schedule.js';
 
 export type Init =
   | { readonly kind: 'glorot_uniform'; readonly fanIn: number; readonly fanOut: number }
@@ -37,6 +40,19 @@ export interface ParameterInfo {
   readonly mask?: string;
   /** the loss adds l2·Σw² of this weight (Keras's kernel_regularizer), when it has an `l2` */
   readonly l2?: number;
+}
+
+/**
+ * The training setup of the spec a module was compiled from, under the spec's names: what `fit`
+ * follows where a program does not say otherwise, so that it trains as `netc train` does.
+ */
+export interface TrainingSetup {
+  readonly epochs: number;
+  /** the learning rate's schedule over the run (absent: constant) */
+  readonly schedule?: Schedule;
+  /** random distortions of the training images */
+  readonly augment?: AugmentSpec;
+  readonly earlyStopping?: EarlyStoppingSpec;
 }
 
 /**
@@ -68,6 +84,8 @@ export interface ModelInfo {
   readonly loss?: LossName;
   /** the training loss's targets are y·(1 − ε) + ε/classes, as Keras's label_smoothing ε (absent: 0) */
   readonly labelSmoothing?: number;
+  /** the spec's epochs, schedule, augmentation and early stopping (absent: no train section) */
+  readonly training?: TrainingSetup;
   /** where the schedules read their inputs and leave their results */
   readonly io: {
     readonly trainImages?: number;

@@ -10,10 +10,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../generated/lenet5.js';
 import { createModel as createWide } from '../../generated/lenet5-wide.js';
+import { createModel as createMnistFast } from '../../generated/mnist-fast.js';
+import { createModel as createDistorted } from '../../generated/lenet5-1998-distorted.js';
 import { batches, checkpointBytes, CheckpointError, datasets, evaluate, fit, loadCheckpoint, saveCheckpoint } from '../../src/runtime/index.js';
 import { readCheckpoint } from '../../src/runtime/checkpoint.js';
 import { runCli } from '../helpers/cli.js';
 import { mnistImages, writeMnistFolder } from '../helpers/image-folder.js';
+import { compileAndImport, specFile, writeIdxDataset } from '../helpers/modules.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'netc-api-'));
 /** metrics without the timings, which differ from run to run */
@@ -69,6 +72,71 @@ describe('fit and evaluate', () => {
     }
     expect(seen).toEqual([64, 64, 64, 64, 64, 64, 64, 52]);
     expect(own.getParameters()).toEqual(fitted.getParameters());
+  });
+});
+
+describe("fit follows the spec's training setup unless told otherwise", () => {
+  /** netc train's parameters after `args` (its run folder's checkpoint) */
+  const trained = async (args: string[]) => {
+    const run = tmp();
+    const r = await runCli(['train', ...args, '--seed', '3', '--out', run, '--no-progress']);
+    expect(r.code, r.stderr).toBe(0);
+    return { ...readCheckpoint(join(run, 'checkpoint.netc')).params };
+  };
+
+  it("the spec's epochs and learning-rate schedule (mnist-fast: one epoch of one-cycle)", async () => {
+    const cli = await trained(['specs/mnist-fast.yaml', '--limit', '640']);
+    const data = await datasets.mnist({ limit: 640, testLimit: 10 });
+    const model = createMnistFast({ seed: 3 });
+    const end = await fit(model, data);
+    expect(end.history).toHaveLength(1);
+    expect(model.getParameters()).toEqual(cli);
+    // the schedule made a difference: at the model's constant rate the weights end elsewhere
+    const constant = createMnistFast({ seed: 3 });
+    await fit(constant, data, { learningRateAt: false });
+    expect(constant.getParameters()['out.w']).not.toEqual(cli['out.w']);
+  });
+
+  it("the spec's augmentation (lenet5-1998-distorted), which augment: false turns off", async () => {
+    const cli = await trained(['specs/lenet5-1998-distorted.yaml', '--limit', '256', '--epochs', '1']);
+    const data = await datasets.mnist({ limit: 256, testLimit: 10 });
+    const model = createDistorted({ seed: 3 });
+    await fit(model, data, { epochs: 1 });
+    expect(model.getParameters()).toEqual(cli);
+    const plain = createDistorted({ seed: 3 });
+    await fit(plain, data, { epochs: 1, augment: false });
+    expect(plain.getParameters()).not.toEqual(cli);
+  });
+
+  it("the spec's early stopping, which earlyStopping: false turns off", async () => {
+    // a min_delta no epoch can beat: the second epoch does not improve, and patience 0 stops there
+    const file = specFile(`netc: 1
+name: stops
+input: { shape: [4, 4, 1] }
+layers:
+  - { name: flat, op: flatten }
+  - { name: out, op: dense, units: 2, activation: softmax }
+train:
+  dataset: { idx: { train_images: train-images.idx, train_labels: train-labels.idx, test_images: test-images.idx, test_labels: test-labels.idx } }
+  batch_size: 4
+  epochs: 5
+  early_stopping: { monitor: val_loss, patience: 0, min_delta: 100 }
+`);
+    writeIdxDataset(join(file, '..'), [4, 4, 1], 2, 16);
+    const { module } = await compileAndImport(file);
+    expect(module.info.training).toEqual({ epochs: 5, earlyStopping: { monitor: 'val_loss', patience: 0, min_delta: 100 } });
+    const data = datasets.fromArrays({
+      train: { images: new Uint8Array(16 * 16).map((_, i) => (i * 37) % 256), labels: Uint8Array.from({ length: 16 }, (_, i) => i % 2) },
+      test: { images: new Uint8Array(4 * 16).fill(9), labels: Uint8Array.from([0, 1, 0, 1]) },
+      shape: [4, 4, 1],
+      classes: 2,
+    });
+    const stopped = await fit(module.createModel({ seed: 1 }), data);
+    expect(stopped).toMatchObject({ kind: 'early_stopped', epoch: 2, best: 1 });
+    expect(stopped.history).toHaveLength(2);
+    const all = await fit(module.createModel({ seed: 1 }), data, { earlyStopping: false });
+    expect(all.kind).toBe('done');
+    expect(all.history).toHaveLength(5);
   });
 });
 
