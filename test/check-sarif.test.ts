@@ -84,6 +84,24 @@ describe('netc check --format sarif', () => {
     ]);
   });
 
+  it("gives a misspelling's likely name as a fix that writes it over the misspelt key, and none where there is none", async () => {
+    const typo = 'test/fixtures/invalid/unknown-key.yaml';
+    const { log } = await sarif(typo, broken);
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const [misspelt, other] = log.runs[0].results;
+    const region = { startLine: 7, startColumn: 41, endLine: 7, endColumn: 47 };
+    expect(misspelt.locations[0].physicalLocation.region).toEqual(region);
+    expect(misspelt.fixes).toEqual([
+      {
+        description: { text: "Change to 'kernel'" },
+        artifactChanges: [{ artifactLocation: { uri: typo }, replacements: [{ deletedRegion: region, insertedContent: { text: 'kernel' } }] }],
+      },
+    ]);
+    const line = readFileSync(typo, 'utf8').split('\n')[region.startLine - 1]!;
+    expect(line.slice(region.startColumn - 1, region.endColumn - 1)).toBe('kernal');
+    expect(other.fixes).toBeUndefined();
+  });
+
   it('names a rule in words and a file outside the working folder by a file URI', () => {
     expect(describeName('YamlSyntax')).toBe('YAML syntax');
     expect(describeName('TfjsModelFile')).toBe('TensorFlow.js model file');

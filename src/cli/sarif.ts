@@ -3,7 +3,7 @@
  * scanning reads. The rules are the whole message catalogue (id = the code, a short description
  * from the message's name, its default level); each result points at its file (a URI relative to
  * the working folder), line and column, its end when the diagnostic has a length, and its notes
- * as related locations.
+ * as related locations, and its repair, where it has one (a misspelling's likely meaning), as a fix.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,6 +64,14 @@ function physicalLocation(loc: SourceLoc | undefined, file: string, sources: Rea
   };
 }
 
+/** A diagnostic's repair as a SARIF fix: its text written over the diagnostic's region. */
+function fixOf(text: string, at: ReturnType<typeof physicalLocation>) {
+  return {
+    description: { text: `Change to '${text}'` },
+    artifactChanges: [{ artifactLocation: at.artifactLocation, replacements: [{ deletedRegion: at.region, insertedContent: { text } }] }],
+  };
+}
+
 export function sarifLog(results: readonly Analysis[], cwd = process.cwd()) {
   const catalogue = rules();
   const index = new Map(catalogue.map((r, i) => [r.id, i]));
@@ -80,6 +88,7 @@ export function sarifLog(results: readonly Analysis[], cwd = process.cwd()) {
         ...(related.length > 0
           ? { relatedLocations: related.map((x, id) => ({ id, physicalLocation: physicalLocation(x.loc, r.file, r.sources, cwd), message: { text: x.message } })) }
           : {}),
+        ...(d.fix !== undefined && d.loc && d.loc.length > 0 ? { fixes: [fixOf(d.fix, physicalLocation(d.loc, r.file, r.sources, cwd))] } : {}),
       };
     }),
   );

@@ -26,6 +26,8 @@ export interface Diagnostic {
   readonly message: string;
   readonly loc?: SourceLoc;
   readonly related?: readonly Related[];
+  /** the text that, written in place of `loc`'s, fixes it (a misspelt name's likely meaning): the editor's quick fix */
+  readonly fix?: string;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -24,19 +24,28 @@ export interface MessageDef<A extends unknown[]> {
   withRelated(loc: SourceLoc | undefined, related: Related[], ...args: A): Diagnostic;
 }
 
-function def<A extends unknown[]>(code: number, severity: Severity, format: (...args: A) => string): MessageDef<A> {
+/**
+ * A message of the catalogue. `fix`, where one mistake has one likely repair (a misspelling and
+ * the name it is closest to), gives the text to write in place of the diagnostic's place.
+ */
+function def<A extends unknown[]>(code: number, severity: Severity, format: (...args: A) => string, fix?: (...args: A) => string | undefined): MessageDef<A> {
   const c = `NETC${code}`;
+  const fixOf = (args: A) => {
+    const text = fix?.(...args);
+    return text === undefined ? {} : { fix: text };
+  };
   return {
     code: c,
     severity,
     format,
-    at: (loc, ...args) => ({ code: c, severity, message: format(...args), ...(loc ? { loc } : {}) }),
+    at: (loc, ...args) => ({ code: c, severity, message: format(...args), ...(loc ? { loc } : {}), ...fixOf(args) }),
     withRelated: (loc, related, ...args) => ({
       code: c,
       severity,
       message: format(...args),
       ...(loc ? { loc } : {}),
       related,
+      ...fixOf(args),
     }),
   };
 }
@@ -107,6 +116,7 @@ export const Messages = {
       key === ''
         ? `a value with no key in ${where} (a ':' with nothing before it): write the key's name before the colon; allowed keys: ${allowed.join(', ')}`
         : `unknown key ${q(key)} in ${where}${didYouMean(suggestion)}${suggestion ? '' : `; allowed keys: ${allowed.join(', ')}`}`,
+    (key, _where, suggestion) => (key === '' ? undefined : suggestion),
   ),
   MissingKey: def(2002, 'error', (key: string, where: string, hint: string) => `${where} needs the key ${q(key)}${hint}`),
   WrongType: def(
@@ -119,12 +129,14 @@ export const Messages = {
     'error',
     (what: string, value: string, allowed: string[], suggestion: string | undefined) =>
       `${what} cannot be ${q(value)}; ${suggestion ? `did you mean ${q(suggestion)}? ` : ''}use one of: ${allowed.join(', ')}`,
+    (_what, _value, _allowed, suggestion) => suggestion,
   ),
   UnknownOp: def(
     2005,
     'error',
     (op: string, suggestion: string | undefined, ops: string[]) =>
       `unknown op ${q(op)}; ${suggestion ? `did you mean ${q(suggestion)}? ` : ''}the ops are: ${ops.join(', ')}`,
+    (_op, suggestion) => suggestion,
   ),
   OutOfRange: def(2006, 'error', (what: string, bound: string) => `${what} must be ${bound}`),
   BadName: def(
@@ -168,6 +180,7 @@ export const Messages = {
     'error',
     (name: string, suggestion: string | undefined) =>
       `no layer is named ${q(name)}${didYouMean(suggestion)}${suggestion ? '' : "; name an earlier layer, or 'input' for the network's input"}`,
+    (_name, suggestion) => suggestion,
   ),
   Cycle: def(
     3003,
@@ -179,6 +192,7 @@ export const Messages = {
     3005,
     'error',
     (name: string, suggestion: string | undefined) => `the output names ${q(name)}, which is not a layer${didYouMean(suggestion)}`,
+    (_name, suggestion) => suggestion,
   ),
   ReservedName: def(
     3006,
@@ -300,6 +314,7 @@ export const Messages = {
     'error',
     (key: string, name: string, base: string, suggestion: string | undefined) =>
       `${key} names layer ${q(name)}, but ${base} has no such layer${didYouMean(suggestion)}`,
+    (_key, _name, _base, suggestion) => suggestion,
   ),
   ExtendsTooDeep: def(
     6004,

@@ -7,6 +7,7 @@
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, SourceLoc } from '../diagnostics/diagnostics.js';
+import type { FixData } from './quick-fix.js';
 import { pathToUri } from './uris.js';
 
 /** The range of a place in a file whose text is known (or an empty range at its start). */
@@ -43,6 +44,8 @@ export function toLsp(
       source: 'netc',
       message: [where + d.message, ...notes].join('\n'),
       ...(related.length > 0 ? { relatedInformation: related } : {}),
+      // a repair applies where the diagnostic is written: one in a base is fixed in the base
+      ...(here && d.loc && d.fix !== undefined ? { data: { fix: d.fix } satisfies FixData } : {}),
     };
   });
 }

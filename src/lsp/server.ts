@@ -1,10 +1,11 @@
 /**
  * `netc lsp`: a Language Server over stdio. Diagnostics on open and (debounced) on change, of
  * the unsaved text, with the bases it extends read from their open buffers or from disk;
- * hover, completion and go-to-definition. Every handler catches what it throws: the server
+ * hover, completion, go-to-definition and quick fixes. Every handler catches what it throws: the server
  * logs it to the client's console and answers with nothing, and never exits over a document.
  */
 import {
+  CodeActionKind,
   createConnection,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
@@ -19,6 +20,7 @@ import { complete } from './completion.js';
 import { definition } from './definition.js';
 import { toLsp } from './diagnostics.js';
 import { hover } from './hover.js';
+import { quickFixes } from './quick-fix.js';
 import { uriToPath } from './uris.js';
 import { Workspace } from './workspace.js';
 import { looksLikeSpec, type Tree } from './yaml-point.js';
@@ -98,6 +100,7 @@ export function serve(connection: Connection, options: ServerOptions): void {
         hoverProvider: true,
         definitionProvider: true,
         completionProvider: { triggerCharacters: [':', ' ', '[', ',', '{'] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: 'netc' },
     };
@@ -183,6 +186,9 @@ export function serve(connection: Connection, options: ServerOptions): void {
       },
       null,
     ),
+  );
+  connection.onCodeAction(({ textDocument, context }) =>
+    guard('code actions', () => (at(textDocument.uri) ? quickFixes(textDocument.uri, context.diagnostics) : []), []),
   );
   documents.listen(connection);
 }

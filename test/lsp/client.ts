@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import {
+  CodeActionRequest,
   CompletionRequest,
   createProtocolConnection,
   DefinitionRequest,
@@ -21,11 +22,14 @@ import {
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
+  type CodeAction,
+  type Command,
   type CompletionItem,
   type CompletionList,
   type FileEvent,
   type Hover,
   type Location,
+  type Diagnostic,
   type Position,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
@@ -123,6 +127,12 @@ export class LspClient {
     const r = await this.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position });
     if (Array.isArray(r)) return (r[0] as Location | undefined) ?? null;
     return (r as Location | null) ?? null;
+  }
+
+  /** The code actions for diagnostics the server published (as an editor asks at the cursor). */
+  async codeActions(uri: string, diagnostics: Diagnostic[]): Promise<(CodeAction | Command)[]> {
+    const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return (await this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } })) ?? [];
   }
 
   /** Shut down as an editor does; resolves with the exit code. */

@@ -214,6 +214,59 @@ describe('netc lsp go to definition', () => {
   });
 });
 
+describe('netc lsp quick fixes', () => {
+  /** The text with one edit applied (a range on one line). */
+  const applied = (text: string, edit: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }) => {
+    const lines = text.split('\n');
+    const { start, end } = edit.range;
+    expect(end.line).toBe(start.line);
+    const line = lines[start.line]!;
+    lines[start.line] = line.slice(0, start.character) + edit.newText + line.slice(end.character);
+    return lines.join('\n');
+  };
+
+  it('offers the likely name for each misspelling, and the edits leave a valid spec', async () => {
+    const file = join(dir, 'misspelt.yaml');
+    let text = lenetText
+      .replace('filters: 6', 'filtrs: 6')
+      .replace(/op: flatten/, 'op: flaten')
+      .replace(/activation: softmax/, 'activation: softmx');
+    writeFileSync(file, text);
+    await client.open(uriOf(file), text);
+    const published = (await client.diagnostics(uriOf(file), 1)).diagnostics;
+    expect(published.map((d) => d.code).sort()).toEqual(['NETC2001', 'NETC2004', 'NETC2005']);
+    const actions = await client.codeActions(uriOf(file), published);
+    expect(actions.map((a) => a.title).sort()).toEqual(["Change to 'filters'", "Change to 'flatten'", "Change to 'softmax'"]);
+    // the edits, applied from the last to the first, give back the shipped spec
+    const edits = actions
+      .flatMap((a) => ('edit' in a && a.edit?.changes?.[uriOf(file)]) || [])
+      .sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
+    expect(edits).toHaveLength(3);
+    for (const e of edits) text = applied(text, e);
+    expect(text).toBe(lenetText);
+    await client.close(uriOf(file));
+  });
+
+  it('offers nothing where there is no single likely repair: a key with no near name, a problem in a base', async () => {
+    const file = join(dir, 'far.yaml');
+    const text = lenetText.replace('filters: 6', 'zzzzzz: 6');
+    await client.open(uriOf(file), text);
+    const published = (await client.diagnostics(uriOf(file), 1)).diagnostics;
+    expect(published.map((d) => d.code)).toContain('NETC2001');
+    expect(await client.codeActions(uriOf(file), published)).toEqual([]);
+    await client.close(uriOf(file));
+    const base = join(dir, 'misspelt-base.yaml');
+    writeFileSync(base, lenetText.replace('op: flatten', 'op: flaten'));
+    const child = join(dir, 'child.yaml');
+    const childText = 'extends: ./misspelt-base.yaml\nname: child\n';
+    await client.open(uriOf(child), childText);
+    const inBase = (await client.diagnostics(uriOf(child), 1)).diagnostics;
+    expect(inBase.map((d) => d.code)).toEqual(['NETC2005']);
+    expect(await client.codeActions(uriOf(child), inBase)).toEqual([]);
+    await client.close(uriOf(child));
+  });
+});
+
 describe('netc lsp and files changed on disk', () => {
   const base = join(dir, 'disk-base.yaml');
   const spec = join(dir, 'disk-variant.yaml');
