@@ -1,7 +1,7 @@
 /**
  * `netc lsp`: a Language Server over stdio. Diagnostics on open and (debounced) on change, of
  * the unsaved text, with the bases it extends read from their open buffers or from disk;
- * hover, completion, go-to-definition and quick fixes. Every handler catches what it throws: the server
+ * hover, completion, go-to-definition, quick fixes and renaming layers. Every handler catches what it throws: the server
  * logs it to the client's console and answers with nothing, and never exits over a document.
  */
 import {
@@ -21,6 +21,7 @@ import { definition } from './definition.js';
 import { toLsp } from './diagnostics.js';
 import { hover } from './hover.js';
 import { quickFixes } from './quick-fix.js';
+import { prepareRename, rename } from './rename.js';
 import { uriToPath } from './uris.js';
 import { Workspace } from './workspace.js';
 import { looksLikeSpec, type Tree } from './yaml-point.js';
@@ -101,6 +102,7 @@ export function serve(connection: Connection, options: ServerOptions): void {
         definitionProvider: true,
         completionProvider: { triggerCharacters: [':', ' ', '[', ',', '{'] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        renameProvider: { prepareProvider: true },
       },
       serverInfo: { name: 'netc' },
     };
@@ -189,6 +191,26 @@ export function serve(connection: Connection, options: ServerOptions): void {
   );
   connection.onCodeAction(({ textDocument, context }) =>
     guard('code actions', () => (at(textDocument.uri) ? quickFixes(textDocument.uri, context.diagnostics) : []), []),
+  );
+  connection.onPrepareRename(({ textDocument, position }) =>
+    guard(
+      'prepare rename',
+      () => {
+        const doc = at(textDocument.uri);
+        return doc ? prepareRename(doc, workspace.tree(doc), doc.offsetAt(position)) : null;
+      },
+      null,
+    ),
+  );
+  connection.onRenameRequest(({ textDocument, position, newName }) =>
+    guard(
+      'rename',
+      () => {
+        const doc = at(textDocument.uri);
+        return doc ? rename(doc, workspace.tree(doc), doc.offsetAt(position), newName) : null;
+      },
+      null,
+    ),
   );
   documents.listen(connection);
 }

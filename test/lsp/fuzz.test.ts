@@ -1,7 +1,7 @@
 /**
  * `netc lsp` under random editing: thousands of seeded edits of shipped specs and a variant —
  * truncations, random insertions, half-typed lines, deleted brackets and lines — each followed
- * by a hover, completion or definition request at a random place. Every request must be answered,
+ * by a hover, completion, definition or rename request at a random place. Every request must be answered,
  * no handler may fail (the server logs a failure it catches), the server must never exit, and
  * its last diagnostics of each document must be of the final text, with ranges inside it.
  * NETC_FC_SEED changes the seed (as in test/robustness); NETC_LSP_FUZZ_EDITS the number of edits.
@@ -88,7 +88,17 @@ describe('netc lsp under random edits', () => {
       d.doc = TextDocument.update(d.doc, [{ range, text: e.insert }], version);
       const pos = d.doc.positionAt(rng.below(d.doc.getText().length + 1));
       // a hover on a layer analyzes the text (as diagnostics do), which costs the most: 1 in 5
-      const ask = [() => client.hover(d.uri, pos), () => client.completion(d.uri, pos), () => client.completion(d.uri, pos), () => client.definition(d.uri, pos), () => client.definition(d.uri, pos)][rng.below(5)]!;
+      // a refused rename is an answer (an error saying why); a handler that fails is logged, and caught below
+      const renamed = (p: Promise<unknown>) => p.catch((e: Error) => expect(e.message).not.toMatch(/failed|internal/i));
+      const ask = [
+        () => client.hover(d.uri, pos),
+        () => client.completion(d.uri, pos),
+        () => client.completion(d.uri, pos),
+        () => client.definition(d.uri, pos),
+        () => client.definition(d.uri, pos),
+        () => renamed(client.prepareRename(d.uri, pos)),
+        () => renamed(client.rename(d.uri, pos, 'renamed_x')),
+      ][rng.below(7)]!;
       pending.push(ask().then(() => answered++));
       if (pending.length >= 50) {
         await Promise.all(pending);

@@ -7,6 +7,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextEdit } from 'vscode-languageserver/node';
+import { analyze } from '../../src/driver/analyze.js';
 import { LspClient, positionOf, uriOf } from './client.js';
 
 const lenet = resolve('specs/lenet5.yaml');
@@ -18,6 +21,9 @@ const variant = join(dir, 'variant.yaml');
 writeFileSync(join(dir, 'base.yaml'), lenetText);
 const variantText = 'extends: ./base.yaml\nname: variant\nremove: [flat]\npatch:\n  f5: { units: 64 }\n';
 writeFileSync(variant, variantText);
+
+/** The text with the edits of one document applied, as an editor applies them. */
+const applyEdits = (text: string, edits: TextEdit[]) => TextDocument.applyEdits(TextDocument.create('file:///x.yaml', 'yaml', 0, text), edits);
 
 let client: LspClient;
 beforeAll(async () => {
@@ -215,19 +221,9 @@ describe('netc lsp go to definition', () => {
 });
 
 describe('netc lsp quick fixes', () => {
-  /** The text with one edit applied (a range on one line). */
-  const applied = (text: string, edit: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }) => {
-    const lines = text.split('\n');
-    const { start, end } = edit.range;
-    expect(end.line).toBe(start.line);
-    const line = lines[start.line]!;
-    lines[start.line] = line.slice(0, start.character) + edit.newText + line.slice(end.character);
-    return lines.join('\n');
-  };
-
   it('offers the likely name for each misspelling, and the edits leave a valid spec', async () => {
     const file = join(dir, 'misspelt.yaml');
-    let text = lenetText
+    const text = lenetText
       .replace('filters: 6', 'filtrs: 6')
       .replace(/op: flatten/, 'op: flaten')
       .replace(/activation: softmax/, 'activation: softmx');
@@ -237,13 +233,10 @@ describe('netc lsp quick fixes', () => {
     expect(published.map((d) => d.code).sort()).toEqual(['NETC2001', 'NETC2004', 'NETC2005']);
     const actions = await client.codeActions(uriOf(file), published);
     expect(actions.map((a) => a.title).sort()).toEqual(["Change to 'filters'", "Change to 'flatten'", "Change to 'softmax'"]);
-    // the edits, applied from the last to the first, give back the shipped spec
-    const edits = actions
-      .flatMap((a) => ('edit' in a && a.edit?.changes?.[uriOf(file)]) || [])
-      .sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
+    // the edits give back the shipped spec
+    const edits = actions.flatMap((a) => ('edit' in a && a.edit?.changes?.[uriOf(file)]) || []);
     expect(edits).toHaveLength(3);
-    for (const e of edits) text = applied(text, e);
-    expect(text).toBe(lenetText);
+    expect(applyEdits(text, edits)).toBe(lenetText);
     await client.close(uriOf(file));
   });
 
@@ -264,6 +257,54 @@ describe('netc lsp quick fixes', () => {
     expect(inBase.map((d) => d.code)).toEqual(['NETC2005']);
     expect(await client.codeActions(uriOf(child), inBase)).toEqual([]);
     await client.close(uriOf(child));
+  });
+});
+
+describe('netc lsp renaming a layer', () => {
+  const dag = resolve('specs/inception-mini.yaml');
+  const dagText = readFileSync(dag, 'utf8');
+
+  it('from a reference or its name: every place that names it, and the spec stays valid', async () => {
+    await client.open(uriOf(dag), dagText);
+    const ref = positionOf(dagText, 'inputs: [b3', 'inputs: ['.length + 1);
+    expect(await client.prepareRename(uriOf(dag), ref)).toEqual({ range: { start: positionOf(dagText, 'inputs: [b3', 'inputs: ['.length), end: positionOf(dagText, 'inputs: [b3', 'inputs: [b3'.length) }, placeholder: 'b3' });
+    const edit = await client.rename(uriOf(dag), ref, 'branch3');
+    const edits = edit!.changes![uriOf(dag)]!;
+    expect(edits).toHaveLength(2); // its name: and the concat's inputs:
+    const renamed = applyEdits(dagText, edits);
+    expect(renamed).toBe(dagText.replace('name: b3,', 'name: branch3,').replace('inputs: [b3, b5]', 'inputs: [branch3, b5]'));
+    const file = join(dir, 'renamed.yaml');
+    writeFileSync(file, renamed);
+    expect(analyze(file).diagnostics).toEqual([]);
+    // from the name itself, the same edits
+    const fromName = await client.rename(uriOf(dag), positionOf(dagText, 'name: b3', 'name: '.length + 1), 'branch3');
+    expect(fromName).toEqual(edit);
+  });
+
+  it("refuses a name taken or not a layer name, the network's input, and a layer of the base", async () => {
+    const ref = positionOf(dagText, 'inputs: [b3', 'inputs: ['.length + 1);
+    await expect(client.rename(uriOf(dag), ref, 'b5')).rejects.toThrow("a layer named 'b5' already exists: choose another name");
+    await expect(client.rename(uriOf(dag), ref, '3x')).rejects.toThrow("'3x' is not a valid layer name");
+    await expect(client.prepareRename(uriOf(dag), positionOf(dagText, 'inputs: [input', 'inputs: ['.length + 1))).rejects.toThrow("'input' is the network's input");
+    expect(await client.prepareRename(uriOf(dag), positionOf(dagText, 'filters: 8', 1))).toBeNull();
+    await client.open(uriOf(variant), variantText);
+    await expect(client.prepareRename(uriOf(variant), positionOf(variantText, 'f5', 1))).rejects.toThrow(
+      "layer 'f5' is not defined in this spec (it comes from the spec it extends): rename it there",
+    );
+  });
+
+  it("in a variant: a layer it inserts, with the patch that reads it", async () => {
+    const file = join(dir, 'inserts.yaml');
+    const text = 'extends: ./base.yaml\nname: inserts\ninsert_after:\n  c3: [{ name: extra, op: activation, fn: relu }]\npatch:\n  s4: { inputs: [extra] }\n';
+    writeFileSync(file, text);
+    await client.open(uriOf(file), text);
+    expect((await client.diagnostics(uriOf(file), 1)).diagnostics).toEqual([]);
+    const edit = await client.rename(uriOf(file), positionOf(text, '[extra]', 2), 'relu3');
+    const renamed = applyEdits(text, edit!.changes![uriOf(file)]!);
+    expect(renamed).toBe(text.replaceAll('extra', 'relu3'));
+    writeFileSync(file, renamed);
+    expect(analyze(file).diagnostics).toEqual([]);
+    await client.close(uriOf(file));
   });
 });
 
