@@ -16,6 +16,8 @@ export { oneHot, toFloats, slice, type Dataset, type Split } from './data/datase
 export { argmaxRows, accuracyOf, confusionMatrix, lossOf, type LossName } from './metrics.js';
 export { parseIdxHeader, IdxError, type IdxHeader } from './data/idx.js';
 export { defaultThreads } from './backend.js';
+// the loop with the spec's own setup (schedule, augmentation, early stopping), as netc train runs it
+export { fit, type FitOptions, type FitResult } from './api/fit.js';
 // checkpoints as bytes (fetched, or from an <input type=file>): load one netc train wrote, save one to download
 export { loadCheckpoint, checkpointBytes, type SaveOptions } from './api/checkpoints.js';
 export { CheckpointError, type CheckpointHeader } from './checkpoint.js';

