@@ -138,6 +138,15 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
       ));
   });
 
+  // every width of biasGrad's lanes: lcm(F, 16) widened to 128 floats (F = 1, 3, 6, 7, 13, 16),
+  // lcm(120, 16) = 240, rows alone where the lcm passes 1024 (250, 1100); one row, rows that end
+  // mid-lane-row, several chunks
+  it.each([
+    [1, 1], [5, 6], [3001, 6], [777, 7], [129, 13], [2049, 16], [33, 120], [9, 250], [3, 1100], [20000, 3],
+  ])('bias gradient over %i rows of %i channels', (rows, F) =>
+    compare({ buffers: { dz: rows * F, db: F }, outputs: ['db'], call: (k, a) => k.biasGrad(a.dz!, a.db!, rows, F) }, on),
+  );
+
   it.each([1, 3, 4, 1001, 70001])('elementwise kernels over %i values', (size) =>
     compare(
       {
