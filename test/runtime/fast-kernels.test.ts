@@ -108,6 +108,16 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
     [2, 9, 10, 5, 3, 3, 0], // 3×3 windows that tile the image: the general tiled path
     [1, 7, 7, 5, 3, 2, 1],
     [2, 8, 8, 16, 2, 2, 0],
+    // channel counts on both sides of 16 (below it, whole windows inside the image run as one flat
+    // loop over a row; clipped windows and wider channels pixel by pixel), overlapping windows,
+    // padding that clips windows at both ends, rows and columns no window reads
+    [1, 7, 9, 1, 2, 2, 0],
+    [2, 11, 13, 3, 3, 2, 1],
+    [4, 5, 5, 7, 2, 1, 0],
+    [2, 6, 6, 15, 3, 3, 2],
+    [2, 9, 9, 17, 2, 2, 1],
+    [1, 10, 7, 33, 3, 1, 1],
+    [3, 12, 12, 130, 2, 2, 0],
   ])('pooling %i×%i×%i×%i, window %i, stride %i, padding %i', (n, H, W, C, P, S, pad) => {
     const OH = Math.floor((H + 2 * pad - P) / S) + 1;
     const OW = Math.floor((W + 2 * pad - P) / S) + 1;
@@ -244,13 +254,17 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
   );
 
   it.each([
-    [3, 28, 28, 6],
-    [1, 10, 10, 16],
-    [2, 6, 9, 5],
-  ])('the 1998 subsampling on %i×%i×%i×%i, forward and gradients', (n, H, W, C) => {
-    const OH = Math.floor(H / 2);
-    const OW = Math.floor(W / 2);
-    const g = [n, H, W, C, OH, OW, 2, 2, 2, 2] as const;
+    [3, 28, 28, 6, 2, 2],
+    [1, 10, 10, 16, 2, 2],
+    [2, 6, 9, 5, 2, 2],
+    [2, 9, 11, 3, 2, 2], // a last row and column no window reads
+    [1, 12, 12, 17, 2, 2], // 17 channels: pixel by pixel
+    [2, 11, 9, 7, 3, 2], // overlapping 3×3 windows
+    [40, 14, 14, 1, 2, 2], // one channel, enough rows for several chunks of the coefficients' sum
+  ])('the 1998 subsampling on %i×%i×%i×%i, window %i, stride %i, forward and gradients', (n, H, W, C, P, S) => {
+    const OH = Math.floor((H - P) / S) + 1;
+    const OW = Math.floor((W - P) / S) + 1;
+    const g = [n, H, W, C, OH, OW, P, P, S, S] as const;
     compare(
       {
         buffers: { x: n * H * W * C, coef: C, b: C, y: n * OH * OW * C, yl: n * OH * OW * C, dz: n * OH * OW * C, dx: n * H * W * C, dc: C },
