@@ -302,14 +302,17 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
   it('data movement: copies, channel slices, padding', () =>
     compare(
       {
-        buffers: { x: 3 * 5 * 4 * 3, y: 3 * 9 * 7 * 3, back: 3 * 5 * 4 * 3, cat: 60 * 7, sl: 60 * 3, cp: 60 },
-        outputs: ['y', 'back', 'cat', 'sl', 'cp'],
+        // and a concat of 7000 rows: enough to split over threads
+        buffers: { x: 3 * 5 * 4 * 3, y: 3 * 9 * 7 * 3, back: 3 * 5 * 4 * 3, cat: 60 * 7, sl: 60 * 3, cp: 60, big: 7000 * 5, bigCat: 7000 * 13, bigSl: 7000 * 5 },
+        outputs: ['y', 'back', 'cat', 'sl', 'cp', 'bigCat', 'bigSl'],
         call: (k, a) => {
           k.pad(a.x!, a.y!, 3, 5, 4, 3, 2, 2, 1, 2);
           k.padGrad(a.y!, a.back!, 3, 5, 4, 3, 2, 2, 1, 2);
           k.copyChannels(a.x!, a.cat!, 60, 3, 7, 2);
           k.sliceChannels(a.cat!, a.sl!, 60, 3, 7, 4);
           k.copy(a.x!, a.cp!, 60);
+          k.copyChannels(a.big!, a.bigCat!, 7000, 5, 13, 3);
+          k.sliceChannels(a.bigCat!, a.bigSl!, 7000, 5, 13, 8);
         },
       },
       on,
