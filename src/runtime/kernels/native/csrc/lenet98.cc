@@ -91,8 +91,9 @@ static double subsampleGradInput(Ctx& c, const double* a) {
   return 0;
 }
 
-// Output rows per chunk of subsampleGradCoef's sum: chunk boundaries depend only on the shape,
-// each chunk's sum is its own, and the chunks add up in order: the same bits on any thread count.
+// About this many floats of dz per chunk of subsampleGradCoef's sum (whole output rows, at least
+// one): chunk boundaries depend only on the shape, each chunk's sum is its own, and the chunks add
+// up in order: the same bits on any thread count.
 static constexpr int64_t kChunkFloats = 16384;
 
 // subsampleGradCoef(x, dz, dcoef, n, H, W, C, OH, OW, PH, PW, SH, SW): dcoef[ch] = Σ dz · window sum,
