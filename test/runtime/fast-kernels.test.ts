@@ -108,6 +108,16 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
     [2, 9, 10, 5, 3, 3, 0], // 3×3 windows that tile the image: the general tiled path
     [1, 7, 7, 5, 3, 2, 1],
     [2, 8, 8, 16, 2, 2, 0],
+    // channel counts on both sides of 16 (below it, whole windows inside the image run as one flat
+    // loop over a row; clipped windows and wider channels pixel by pixel), overlapping windows,
+    // padding that clips windows at both ends, rows and columns no window reads
+    [1, 7, 9, 1, 2, 2, 0],
+    [2, 11, 13, 3, 3, 2, 1],
+    [4, 5, 5, 7, 2, 1, 0],
+    [2, 6, 6, 15, 3, 3, 2],
+    [2, 9, 9, 17, 2, 2, 1],
+    [1, 10, 7, 33, 3, 1, 1],
+    [3, 12, 12, 130, 2, 2, 0],
   ])('pooling %i×%i×%i×%i, window %i, stride %i, padding %i', (n, H, W, C, P, S, pad) => {
     const OH = Math.floor((H + 2 * pad - P) / S) + 1;
     const OW = Math.floor((W + 2 * pad - P) / S) + 1;
@@ -137,6 +147,15 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
         on,
       ));
   });
+
+  // every width of biasGrad's lanes: lcm(F, 16) widened to 128 floats (F = 1, 3, 6, 7, 13, 16),
+  // lcm(120, 16) = 240, rows alone where the lcm passes 1024 (250, 1100); one row, rows that end
+  // mid-lane-row, several chunks
+  it.each([
+    [1, 1], [5, 6], [3001, 6], [777, 7], [129, 13], [2049, 16], [33, 120], [9, 250], [3, 1100], [20000, 3],
+  ])('bias gradient over %i rows of %i channels', (rows, F) =>
+    compare({ buffers: { dz: rows * F, db: F }, outputs: ['db'], call: (k, a) => k.biasGrad(a.dz!, a.db!, rows, F) }, on),
+  );
 
   it.each([1, 3, 4, 1001, 70001])('elementwise kernels over %i values', (size) =>
     compare(
@@ -235,13 +254,17 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
   );
 
   it.each([
-    [3, 28, 28, 6],
-    [1, 10, 10, 16],
-    [2, 6, 9, 5],
-  ])('the 1998 subsampling on %i×%i×%i×%i, forward and gradients', (n, H, W, C) => {
-    const OH = Math.floor(H / 2);
-    const OW = Math.floor(W / 2);
-    const g = [n, H, W, C, OH, OW, 2, 2, 2, 2] as const;
+    [3, 28, 28, 6, 2, 2],
+    [1, 10, 10, 16, 2, 2],
+    [2, 6, 9, 5, 2, 2],
+    [2, 9, 11, 3, 2, 2], // a last row and column no window reads
+    [1, 12, 12, 17, 2, 2], // 17 channels: pixel by pixel
+    [2, 11, 9, 7, 3, 2], // overlapping 3×3 windows
+    [40, 14, 14, 1, 2, 2], // one channel, enough rows for several chunks of the coefficients' sum
+  ])('the 1998 subsampling on %i×%i×%i×%i, window %i, stride %i, forward and gradients', (n, H, W, C, P, S) => {
+    const OH = Math.floor((H - P) / S) + 1;
+    const OW = Math.floor((W - P) / S) + 1;
+    const g = [n, H, W, C, OH, OW, P, P, S, S] as const;
     compare(
       {
         buffers: { x: n * H * W * C, coef: C, b: C, y: n * OH * OW * C, yl: n * OH * OW * C, dz: n * OH * OW * C, dx: n * H * W * C, dc: C },
@@ -279,14 +302,17 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
   it('data movement: copies, channel slices, padding', () =>
     compare(
       {
-        buffers: { x: 3 * 5 * 4 * 3, y: 3 * 9 * 7 * 3, back: 3 * 5 * 4 * 3, cat: 60 * 7, sl: 60 * 3, cp: 60 },
-        outputs: ['y', 'back', 'cat', 'sl', 'cp'],
+        // and a concat of 7000 rows: enough to split over threads
+        buffers: { x: 3 * 5 * 4 * 3, y: 3 * 9 * 7 * 3, back: 3 * 5 * 4 * 3, cat: 60 * 7, sl: 60 * 3, cp: 60, big: 7000 * 5, bigCat: 7000 * 13, bigSl: 7000 * 5 },
+        outputs: ['y', 'back', 'cat', 'sl', 'cp', 'bigCat', 'bigSl'],
         call: (k, a) => {
           k.pad(a.x!, a.y!, 3, 5, 4, 3, 2, 2, 1, 2);
           k.padGrad(a.y!, a.back!, 3, 5, 4, 3, 2, 2, 1, 2);
           k.copyChannels(a.x!, a.cat!, 60, 3, 7, 2);
           k.sliceChannels(a.cat!, a.sl!, 60, 3, 7, 4);
           k.copy(a.x!, a.cp!, 60);
+          k.copyChannels(a.big!, a.bigCat!, 7000, 5, 13, 3);
+          k.sliceChannels(a.bigCat!, a.bigSl!, 7000, 5, 13, 8);
         },
       },
       on,

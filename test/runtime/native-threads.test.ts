@@ -69,3 +69,46 @@ describe.each(SHAPES)('native conv $n×$H×$W×$C, $F filters $K×$K, stride $S,
     }
   });
 });
+
+/**
+ * The reductions and windows of the memory-bound kernels: biasGrad and the 1998 subsampling's
+ * coefficient gradient sum over chunks whose boundaries depend only on the shape, and the pools
+ * split rows or images; sizes large enough that every call splits over threads.
+ */
+describe('native reductions and pooling', () => {
+  const pool = (n: number, H: number, W: number, C: number, P: number, S: number, pad: number) => {
+    const OH = Math.floor((H + 2 * pad - P) / S) + 1;
+    const OW = Math.floor((W + 2 * pad - P) / S) + 1;
+    return { size: n * OH * OW * C, in: n * H * W * C, g: [n, H, W, C, OH, OW, P, P, S, S, pad, pad] as const };
+  };
+  const POOLS = [pool(16, 24, 24, 6, 2, 2, 0), pool(8, 15, 13, 3, 3, 2, 1), pool(6, 14, 14, 20, 2, 2, 1), pool(4, 9, 9, 7, 2, 1, 0)];
+  const step = (k: Kernels) => {
+    let at = 0;
+    const next = (floats: number) => (at += floats + 3) - floats - 3;
+    // biasGrad over 20000 rows of 7 (nine chunks) and 3000 rows of 24
+    k.biasGrad(next(20000 * 7), next(7), 20000, 7);
+    k.biasGrad(next(3000 * 24), next(24), 3000, 24);
+    for (const p of POOLS) {
+      const x = next(p.in), y = next(p.size), dx = next(p.in), dxm = next(p.in);
+      k.avgpool(x, y, ...p.g);
+      k.maxpool(x, next(p.size), ...p.g);
+      k.avgpoolGradActivation(y, x, dx, ...p.g, 1);
+      k.maxpoolGrad(x, y, dxm, ...p.g);
+    }
+    // the 1998 subsampling on 40 images of 28×28×6: three chunks of the coefficients' sum
+    const g = [40, 28, 28, 6, 14, 14, 2, 2, 2, 2] as const;
+    const x = next(40 * 28 * 28 * 6), coef = next(6), bias = next(6), y = next(40 * 14 * 14 * 6);
+    k.subsample(x, coef, bias, y, ...g, 2);
+    k.subsampleGradInput(y, coef, next(40 * 28 * 28 * 6), ...g);
+    k.subsampleGradCoef(x, y, next(6), ...g);
+    expect(at).toBeLessThan(FLOATS - 16);
+  };
+  it.runIf(nativeAvailable())('the same bits on 1, 2 and 3 threads, and run to run', () => {
+    const one = run(1, step);
+    for (const threads of [2, 3, 3]) {
+      const other = run(threads, step);
+      const differs = one.findIndex((bits, i) => bits !== other[i]);
+      expect(differs, `${threads} threads`).toBe(-1);
+    }
+  });
+});

@@ -165,25 +165,8 @@ static double conv2dDilatedGradFilter(Ctx& c, const double* a) {
   return 0;
 }
 
-// biasGrad(dz, db, rows, F): each thread sums a run of the columns over every row
-static double biasGrad(Ctx& c, const double* a) {
-  float* m = c.m;
-  int64_t dz = I(a[0]), db = I(a[1]), rows = I(a[2]), F = I(a[3]);
-  c.pool.run(rows * F, [&](int t, int T) {
-    int64_t f0, f1;
-    share(F, t, T, f0, f1);
-    float* out = m + db;
-    std::fill(out + f0, out + f1, 0.0f);
-    for (int64_t r = 0; r < rows; r++) {
-      const float* row = m + dz + r * F;
-      for (int64_t f = f0; f < f1; f++) out[f] += row[f];
-    }
-  });
-  return 0;
-}
-
 NETC_KERNELS(conv, {"conv2d", conv2d, 19}, {"conv2dDilated", conv2dDilated, 21}, {"conv2dGradInput", conv2dGradInput, 16},
              {"conv2dDilatedGradInput", conv2dDilatedGradInput, 18}, {"conv2dGradFilter", conv2dGradFilter, 16},
-             {"conv2dDilatedGradFilter", conv2dDilatedGradFilter, 18}, {"biasGrad", biasGrad, 4})
+             {"conv2dDilatedGradFilter", conv2dDilatedGradFilter, 18})
 
 }  // namespace netc

@@ -1,77 +1,132 @@
 // The 1998 paper's own layers: trainable subsampling (no padding), Euclidean RBF output units,
-// and the MAP loss on their penalties.
+// and the MAP loss on their penalties. The subsampling's windows are summed on the rows of pool.h;
+// its per-channel coefficients are laid along a whole output row (OW·C lanes, lane q channel
+// q mod C), so that every loop over a row is one flat loop whatever the channel count.
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "activation.h"
+#include "clones.h"
 #include "kernel.h"
+#include "pool.h"
 
 namespace netc {
 
-struct Window {
-  int64_t n, H, W, C, OH, OW, PH, PW, SH, SW;
-  int64_t corner(int64_t p) const {  // input offset of output pixel p's window's first pixel
-    int64_t ow = p % OW, oh = p / OW % OH, i = p / (OW * OH);
-    return ((i * H + oh * SH) * W + ow * SW) * C;
-  }
-  double sum(const float* x, int64_t corner, int64_t ch) const {
-    double s = 0;
-    for (int64_t h = 0; h < PH; h++)
-      for (int64_t w = 0; w < PW; w++) s += x[corner + (h * W + w) * C + ch];
-    return s;
-  }
-};
-
-static Window window_of(const double* a) {
-  return {I(a[0]), I(a[1]), I(a[2]), I(a[3]), I(a[4]), I(a[5]), I(a[6]), I(a[7]), I(a[8]), I(a[9])};
+// (n, H, W, C, OH, OW, PH, PW, SH, SW): a pooling shape without padding
+static PoolShape window_of(const double* a) {
+  return {I(a[0]), I(a[1]), I(a[2]), I(a[3]), I(a[4]), I(a[5]), I(a[6]), I(a[7]), I(a[8]), I(a[9]), 0, 0};
 }
 
-// subsample(x, coef, bias, y, n, H, W, C, OH, OW, PH, PW, SH, SW, act, alpha)
+// v[ch] repeated along an output row: OW·C lanes
+static std::vector<float> along_row(const float* v, const PoolShape& s) {
+  std::vector<float> lanes(s.OW * s.C);
+  for (int64_t ow = 0; ow < s.OW; ow++) std::copy(v, v + s.C, lanes.begin() + ow * s.C);
+  return lanes;
+}
+
+// y[q] = a[q]·y[q] + b[q]
+NETC_CLONES
+static void scale_shift(float* y, const float* a, const float* b, int64_t len) {
+  for (int64_t q = 0; q < len; q++) y[q] = a[q] * y[q] + b[q];
+}
+
+// out[q] = a[q]·b[q]
+NETC_CLONES
+static void product(const float* a, const float* b, float* out, int64_t len) {
+  for (int64_t q = 0; q < len; q++) out[q] = a[q] * b[q];
+}
+
+// acc[q] += a[q]·b[q]
+NETC_CLONES
+static void multiply_add(const float* a, const float* b, float* acc, int64_t len) {
+  for (int64_t q = 0; q < len; q++) acc[q] += a[q] * b[q];
+}
+
+// subsample(x, coef, bias, y, n, H, W, C, OH, OW, PH, PW, SH, SW, act, alpha): output rows split over threads
 static double subsample(Ctx& c, const double* a) {
-  const float *x = c.m + I(a[0]), *coef = c.m + I(a[1]), *bias = c.m + I(a[2]);
+  const float* x = c.m + I(a[0]);
   float* y = c.m + I(a[3]);
-  Window s = window_of(a + 4);
-  const int64_t P = s.n * s.OH * s.OW;
-  split(c, P, P * s.C * s.PH * s.PW * 4, [&](int64_t lo, int64_t hi) {
-    for (int64_t p = lo; p < hi; p++)
-      for (int64_t ch = 0; ch < s.C; ch++) y[p * s.C + ch] = static_cast<float>(coef[ch] * s.sum(x, s.corner(p), ch) + bias[ch]);
-    activate(y + lo * s.C, y + lo * s.C, (hi - lo) * s.C, I(a[14]), F(a[15]));
+  const PoolShape s = window_of(a + 4);
+  const Columns cols(s);
+  const std::vector<float> coef = along_row(c.m + I(a[1]), s), bias = along_row(c.m + I(a[2]), s);
+  const int64_t out_row = s.OW * s.C;
+  c.pool.run(s.n * out_row * s.OH * s.PH * s.PW * 4, [&](int t, int T) {
+    int64_t lo, hi;
+    share(s.n * s.OH, t, T, lo, hi);
+    float* folded = c.scratch[t].reserve(s.row());
+    for (int64_t r = lo; r < hi; r++) {
+      float* out = y + r * out_row;
+      window_row(x + r / s.OH * s.image(), s, cols, r % s.OH, Fold::kSum, folded, out);
+      scale_shift(out, coef.data(), bias.data(), out_row);
+    }
+    activate(y + lo * out_row, y + lo * out_row, (hi - lo) * out_row, I(a[14]), F(a[15]));
   });
   return 0;
 }
 
 // subsampleGradInput(dz, coef, dx, n, H, W, C, OH, OW, PH, PW, SH, SW): images split over threads
+// (windows may overlap: each image's dx is one thread's, added in window order)
 static double subsampleGradInput(Ctx& c, const double* a) {
-  const float *dz = c.m + I(a[0]), *coef = c.m + I(a[1]);
+  const float* dz = c.m + I(a[0]);
   float* dx = c.m + I(a[2]);
-  Window s = window_of(a + 3);
-  const int64_t image = s.H * s.W * s.C, outs = s.OH * s.OW;
-  split(c, s.n, s.n * outs * s.C * s.PH * s.PW, [&](int64_t lo, int64_t hi) {
-    std::fill(dx + lo * image, dx + hi * image, 0.0f);
-    for (int64_t p = lo * outs; p < hi * outs; p++) {
-      int64_t corner = s.corner(p);
-      for (int64_t ch = 0; ch < s.C; ch++) {
-        float v = coef[ch] * dz[p * s.C + ch];
-        for (int64_t h = 0; h < s.PH; h++)
-          for (int64_t w = 0; w < s.PW; w++) dx[corner + (h * s.W + w) * s.C + ch] += v;
+  const PoolShape s = window_of(a + 3);
+  const Columns cols(s);
+  const std::vector<float> coef = along_row(c.m + I(a[1]), s);
+  const int64_t out_row = s.OW * s.C;
+  c.pool.run(s.n * out_row * s.OH * s.PH * s.PW, [&](int t, int T) {
+    int64_t lo, hi;
+    share(s.n, t, T, lo, hi);
+    if (lo == hi) return;
+    float* spread = c.scratch[t].reserve(s.row() + out_row);
+    float* g = spread + s.row();
+    std::fill(dx + lo * s.image(), dx + hi * s.image(), 0.0f);
+    for (int64_t i = lo; i < hi; i++)
+      for (int64_t oh = 0; oh < s.OH; oh++) {
+        product(coef.data(), dz + (i * s.OH + oh) * out_row, g, out_row);
+        spread_row(g, s, cols, s.PH, false, spread);
+        for (int64_t h = oh * s.SH; h < oh * s.SH + s.PH; h++) add_run(spread, dx + (i * s.H + h) * s.row(), s.row());
       }
-    }
   });
   return 0;
 }
 
-// subsampleGradCoef(x, dz, dcoef, n, H, W, C, OH, OW, PH, PW, SH, SW): a sum over the whole batch
+// About this many floats of dz per chunk of subsampleGradCoef's sum (whole output rows, at least
+// one): chunk boundaries depend only on the shape, each chunk's sum is its own, and the chunks add
+// up in order: the same bits on any thread count.
+static constexpr int64_t kChunkFloats = 16384;
+
+// subsampleGradCoef(x, dz, dcoef, n, H, W, C, OH, OW, PH, PW, SH, SW): dcoef[ch] = Σ dz · window sum,
+// over the whole batch, in lanes along the output row
 static double subsampleGradCoef(Ctx& c, const double* a) {
   const float *x = c.m + I(a[0]), *dz = c.m + I(a[1]);
   float* dcoef = c.m + I(a[2]);
-  Window s = window_of(a + 3);
-  std::vector<double> sums(s.C, 0.0);
-  for (int64_t p = 0, P = s.n * s.OH * s.OW; p < P; p++) {
-    int64_t corner = s.corner(p);
-    for (int64_t ch = 0; ch < s.C; ch++) sums[ch] += dz[p * s.C + ch] * s.sum(x, corner, ch);
-  }
-  for (int64_t ch = 0; ch < s.C; ch++) dcoef[ch] = static_cast<float>(sums[ch]);
+  const PoolShape s = window_of(a + 3);
+  const Columns cols(s);
+  const int64_t out_row = s.OW * s.C, rows = s.n * s.OH;
+  const int64_t chunk = std::max<int64_t>(1, kChunkFloats / std::max<int64_t>(1, out_row));
+  const int64_t chunks = std::max<int64_t>(1, (rows + chunk - 1) / chunk);
+  float* partials = c.shared.reserve(chunks * s.C);
+  c.pool.run(rows * out_row * s.PH * s.PW, [&](int t, int T) {
+    int64_t lo, hi;
+    share(chunks, t, T, lo, hi);
+    float* folded = c.scratch[t].reserve(s.row() + 2 * out_row);
+    float *sums = folded + s.row(), *acc = sums + out_row;
+    for (int64_t k = lo; k < hi; k++) {
+      std::fill(acc, acc + out_row, 0.0f);
+      for (int64_t r = k * chunk; r < std::min(rows, (k + 1) * chunk); r++) {
+        window_row(x + r / s.OH * s.image(), s, cols, r % s.OH, Fold::kSum, folded, sums);
+        multiply_add(sums, dz + r * out_row, acc, out_row);
+      }
+      float* partial = partials + k * s.C;
+      std::fill(partial, partial + s.C, 0.0f);
+      for (int64_t ow = 0; ow < s.OW; ow++)
+        for (int64_t ch = 0; ch < s.C; ch++) partial[ch] += acc[ow * s.C + ch];
+    }
+  });
+  std::fill(dcoef, dcoef + s.C, 0.0f);
+  for (int64_t k = 0; k < chunks; k++)
+    for (int64_t ch = 0; ch < s.C; ch++) dcoef[ch] += partials[k * s.C + ch];
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // Optimizer updates in the forms TensorFlow.js's tf.train uses, split over runs of parameters.
 #include <cmath>
 
+#include "clones.h"
 #include "kernel.h"
 
 namespace netc {
@@ -30,22 +31,28 @@ static double momentum(Ctx& c, const double* a) {
   return 0;
 }
 
-// adam(p, g, m, v, size, lr, beta1, beta2, epsilon, t): Kingma and Ba's Algorithm 1
+// Kingma and Ba's Algorithm 1 over [lo, hi), in a build per instruction set: square roots and
+// divisions are exact in every one, so every build gives the same bits
+NETC_CLONES
+static void adam_run(float* p, const float* g, float* mm, float* vv, int64_t lo, int64_t hi, float lr, float b1, float b2,
+                     float eps, float c1, float c2) {
+  for (int64_t i = lo; i < hi; i++) {
+    float gi = g[i];
+    float mi = b1 * mm[i] + (1 - b1) * gi;
+    float vi = b2 * vv[i] + (1 - b2) * gi * gi;
+    mm[i] = mi;
+    vv[i] = vi;
+    p[i] -= lr * (mi / c1) / (std::sqrt(vi / c2) + eps);
+  }
+}
+
+// adam(p, g, m, v, size, lr, beta1, beta2, epsilon, t)
 static double adam(Ctx& c, const double* a) {
   float *p = c.m + I(a[0]), *g = c.m + I(a[1]), *mm = c.m + I(a[2]), *vv = c.m + I(a[3]);
   double t = a[9];
   float lr = F(a[5]), b1 = F(a[6]), b2 = F(a[7]), eps = F(a[8]);
   float c1 = static_cast<float>(1 - std::pow(a[6], t)), c2 = static_cast<float>(1 - std::pow(a[7], t));
-  split(c, I(a[4]), I(a[4]) * 4, [&](int64_t lo, int64_t hi) {
-    for (int64_t i = lo; i < hi; i++) {
-      float gi = g[i];
-      float mi = b1 * mm[i] + (1 - b1) * gi;
-      float vi = b2 * vv[i] + (1 - b2) * gi * gi;
-      mm[i] = mi;
-      vv[i] = vi;
-      p[i] -= lr * (mi / c1) / (std::sqrt(vi / c2) + eps);
-    }
-  });
+  split(c, I(a[4]), I(a[4]) * 4, [&](int64_t lo, int64_t hi) { adam_run(p, g, mm, vv, lo, hi, lr, b1, b2, eps, c1, c2); });
   return 0;
 }
 

@@ -1,87 +1,72 @@
-// Pooling, max and average, windowed and global, and their gradients. Forward passes split the
-// output pixels over threads; gradients split the images (windows may overlap, so each image's
-// input gradient is one thread's, accumulated in window order). Channels are the inner loop.
+// Pooling, max and average, windowed and global, and their gradients, on the rows of pool.h:
+//  - forward: each thread takes a run of output rows;
+//  - gradients: each thread takes a run of images (windows may overlap, so each image's input
+//    gradient is one thread's, accumulated in window order); the average spreads each output row
+//    over one input row and adds it to its window's rows; the maximum keeps the first maximum of
+//    each channel's window, scanning the window in the reference's order.
 #include <algorithm>
 #include <cmath>
 
 #include "activation.h"
+#include "clones.h"
 #include "kernel.h"
+#include "pool.h"
 
 namespace netc {
-
-struct PoolShape {
-  int64_t n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL;
-  // the window of output pixel (oh, ow), clipped to the image: rows [h0, h1), columns [w0, w1)
-  void window(int64_t oh, int64_t ow, int64_t& h0, int64_t& h1, int64_t& w0, int64_t& w1) const {
-    h0 = std::max<int64_t>(0, oh * SH - PT), h1 = std::min(H, oh * SH - PT + PH);
-    w0 = std::max<int64_t>(0, ow * SW - PL), w1 = std::min(W, ow * SW - PL + PW);
-  }
-};
 
 static PoolShape pool_shape(const double* a) {
   return {I(a[0]), I(a[1]), I(a[2]), I(a[3]), I(a[4]), I(a[5]), I(a[6]), I(a[7]), I(a[8]), I(a[9]), I(a[10]), I(a[11])};
 }
 
-// Calls each(output pixel index p, image i, h0, h1, w0, w1) for output pixels [lo, hi).
-template <typename Each>
-static void windows(const PoolShape& s, int64_t lo, int64_t hi, Each each) {
-  for (int64_t p = lo; p < hi; p++) {
-    int64_t ow = p % s.OW, oh = p / s.OW % s.OH, i = p / (s.OW * s.OH), h0, h1, w0, w1;
-    s.window(oh, ow, h0, h1, w0, w1);
-    each(p, i, h0, h1, w0, w1);
-  }
-}
+// The multiply-adds (or comparisons) of a windowed call, for the pool's split.
+static int64_t window_work(const PoolShape& s) { return s.n * s.OH * s.OW * s.C * s.PH * s.PW; }
 
-// A forward pooling (x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL): each output pixel's channels
-// start at `start`, fold in every input pixel of the window with fold(out, in), then finish(out, count).
-template <typename Fold, typename Finish>
-static void pool_forward(Ctx& c, const double* a, float start, Fold fold, Finish finish) {
+// A forward pooling (x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL): output rows split over threads.
+static void pool_forward(Ctx& c, const double* a, Fold fold) {
   const float* x = c.m + I(a[0]);
   float* y = c.m + I(a[1]);
-  PoolShape s = pool_shape(a + 2);
-  split(c, s.n * s.OH * s.OW, s.n * s.OH * s.OW * s.C * s.PH * s.PW, [&](int64_t lo, int64_t hi) {
-    windows(s, lo, hi, [&](int64_t p, int64_t i, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
-      float* out = y + p * s.C;
-      std::fill(out, out + s.C, start);
-      for (int64_t h = h0; h < h1; h++)
-        for (int64_t w = w0; w < w1; w++) fold(out, x + ((i * s.H + h) * s.W + w) * s.C, s.C);
-      finish(out, s.C, static_cast<float>((h1 - h0) * (w1 - w0)));
-    });
+  const PoolShape s = pool_shape(a + 2);
+  const Columns cols(s);
+  c.pool.run(window_work(s), [&](int t, int T) {
+    int64_t lo, hi;
+    share(s.n * s.OH, t, T, lo, hi);
+    float* folded = c.scratch[t].reserve(s.row());
+    for (int64_t r = lo; r < hi; r++) window_row(x + r / s.OH * s.image(), s, cols, r % s.OH, fold, folded, y + r * s.OW * s.C);
   });
 }
 
 // avgpool(x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL): the average over real (unpadded) pixels
 static double avgpool(Ctx& c, const double* a) {
-  pool_forward(c, a, 0.0f, [](float* out, const float* in, int64_t C) {
-    for (int64_t ch = 0; ch < C; ch++) out[ch] += in[ch];
-  }, [](float* out, int64_t C, float count) {
-    for (int64_t ch = 0; ch < C; ch++) out[ch] /= count;
-  });
+  pool_forward(c, a, Fold::kAverage);
   return 0;
 }
 
 // maxpool(x, y, n, H, W, C, OH, OW, PH, PW, SH, SW, PT, PL)
 static double maxpool(Ctx& c, const double* a) {
-  pool_forward(c, a, -INFINITY, [](float* out, const float* in, int64_t C) {
-    for (int64_t ch = 0; ch < C; ch++) out[ch] = in[ch] > out[ch] ? in[ch] : out[ch];
-  }, [](float*, int64_t, float) {});
+  pool_forward(c, a, Fold::kMax);
   return 0;
 }
 
 static void avgpool_grad(Ctx& c, const float* dy, float* dx, const PoolShape& s, const float* saved, int act, float alpha) {
-  const int64_t image = s.H * s.W * s.C, outs = s.OH * s.OW;
-  split(c, s.n, s.n * outs * s.C * s.PH * s.PW, [&](int64_t lo, int64_t hi) {
+  const int64_t image = s.image(), row = s.row();
+  const Columns cols(s);
+  c.pool.run(window_work(s), [&](int t, int T) {
+    int64_t lo, hi;
+    share(s.n, t, T, lo, hi);
+    if (lo == hi) return;
+    float* spread = c.scratch[t].reserve(row);
     std::fill(dx + lo * image, dx + hi * image, 0.0f);
-    windows(s, lo * outs, hi * outs, [&](int64_t p, int64_t i, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
-      float count = static_cast<float>((h1 - h0) * (w1 - w0));
-      const float* g = dy + p * s.C;
-      for (int64_t h = h0; h < h1; h++)
-        for (int64_t w = w0; w < w1; w++) {
-          float* out = dx + ((i * s.H + h) * s.W + w) * s.C;
-          for (int64_t ch = 0; ch < s.C; ch++) out[ch] += g[ch] / count;
-        }
-    });
-    if (saved) activate_grad(saved + lo * image, dx + lo * image, dx + lo * image, (hi - lo) * image, act, alpha);
+    for (int64_t i = lo; i < hi; i++) {
+      for (int64_t oh = 0; oh < s.OH; oh++) {
+        int64_t h0, h1;
+        s.rows(oh, h0, h1);
+        if (h0 >= h1) continue;
+        spread_row(dy + (i * s.OH + oh) * s.OW * s.C, s, cols, h1 - h0, true, spread);
+        for (int64_t h = h0; h < h1; h++) add_run(spread, dx + (i * s.H + h) * row, row);
+      }
+      // while the image is in cache
+      if (saved) activate_grad(saved + i * image, dx + i * image, dx + i * image, image, act, alpha);
+    }
   });
 }
 
@@ -97,27 +82,95 @@ static double avgpoolGradActivation(Ctx& c, const double* a) {
   return 0;
 }
 
+// One output row of maxpoolGrad: dx[the first maximum of each window, per channel] += dy, the
+// window scanned row by row, column by column, as the reference does. x and dx are the image's;
+// best and at hold a row's outputs (OW·C floats and ints). Windows that do not overlap (exclusive)
+// write their pixels' dx outright, dy or 0, instead of adding to a zeroed dx: one pass, no scatter.
+NETC_CLONES
+static void route_max_row(const float* x, const float* dy, float* dx, const PoolShape& s, const Columns& cols, int64_t h0,
+                          int64_t h1, bool exclusive, float* best, int32_t* at) {
+  const int64_t C = s.C;
+  if (cols.b > cols.a) {
+    const int64_t len = (cols.b - cols.a) * C;
+    const int32_t* base = cols.base.data();
+    for (int64_t q = 0; q < len; q++) best[q] = -INFINITY, at[q] = -1;
+    for (int64_t h = h0; h < h1; h++)
+      for (int64_t kw = 0; kw < s.PW; kw++) {
+        const int32_t shift = static_cast<int32_t>((h * s.W + kw) * C);
+        const float* in = x + shift;
+        for (int64_t q = 0; q < len; q++) {
+          // no branch: random data would mispredict half the time, and this vectorizes
+          const float v = in[base[q]];
+          const bool more = v > best[q];
+          best[q] = more ? v : best[q];
+          at[q] = more ? base[q] + shift : at[q];
+        }
+      }
+    const float* g = dy + cols.a * C;
+    if (exclusive) {
+      for (int64_t h = h0; h < h1; h++)
+        for (int64_t kw = 0; kw < s.PW; kw++) {
+          const int32_t shift = static_cast<int32_t>((h * s.W + kw) * C);
+          for (int64_t q = 0; q < len; q++) dx[base[q] + shift] = at[q] == base[q] + shift ? g[q] : 0.0f;
+        }
+    } else {
+      for (int64_t q = 0; q < len; q++)
+        if (at[q] >= 0) dx[at[q]] += g[q];
+    }
+  }
+  for (int64_t ow = 0; ow < s.OW; ow++) {
+    if (!cols.single(ow)) continue;
+    int64_t w0, w1;
+    s.cols(ow, w0, w1);
+    for (int64_t ch = 0; ch < C; ch++) best[ch] = -INFINITY, at[ch] = -1;
+    for (int64_t h = h0; h < h1; h++)
+      for (int64_t w = w0; w < w1; w++) {
+        const int32_t o = static_cast<int32_t>((h * s.W + w) * C);
+        const float* in = x + o;
+        for (int64_t ch = 0; ch < C; ch++) {
+          const bool more = in[ch] > best[ch];
+          best[ch] = more ? in[ch] : best[ch];
+          at[ch] = more ? o + static_cast<int32_t>(ch) : at[ch];
+        }
+      }
+    const float* g = dy + ow * C;
+    if (exclusive) {
+      for (int64_t h = h0; h < h1; h++)
+        for (int64_t w = w0; w < w1; w++) {
+          const int32_t o = static_cast<int32_t>((h * s.W + w) * C);
+          for (int64_t ch = 0; ch < C; ch++) dx[o + ch] = at[ch] == o + static_cast<int32_t>(ch) ? g[ch] : 0.0f;
+        }
+    } else {
+      for (int64_t ch = 0; ch < C; ch++)
+        if (at[ch] >= 0) dx[at[ch]] += g[ch];
+    }
+  }
+}
+
 // maxpoolGrad(x, dy, dx, n, …): each dy to the first maximum of its window
 static double maxpoolGrad(Ctx& c, const double* a) {
   float* m = c.m;
   const float *x = m + I(a[0]), *dy = m + I(a[1]);
   float* dx = m + I(a[2]);
-  PoolShape s = pool_shape(a + 3);
-  const int64_t image = s.H * s.W * s.C, outs = s.OH * s.OW;
-  split(c, s.n, s.n * outs * s.C * s.PH * s.PW, [&](int64_t lo, int64_t hi) {
-    std::fill(dx + lo * image, dx + hi * image, 0.0f);
-    windows(s, lo * outs, hi * outs, [&](int64_t p, int64_t i, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
-      for (int64_t ch = 0; ch < s.C; ch++) {
-        float best = -INFINITY;
-        int64_t at = -1;
-        for (int64_t h = h0; h < h1; h++)
-          for (int64_t w = w0; w < w1; w++) {
-            int64_t o = ((i * s.H + h) * s.W + w) * s.C + ch;
-            if (x[o] > best) best = x[o], at = o;
-          }
-        if (at >= 0) dx[at] += dy[p * s.C + ch];
+  const PoolShape s = pool_shape(a + 3);
+  const Columns cols(s);
+  const int64_t image = s.image();
+  const bool exclusive = s.SH >= s.PH && s.SW >= s.PW;
+  // exclusive windows that tile the image leave no pixel of dx unwritten
+  const bool covered = exclusive && s.SH == s.PH && s.SW == s.PW && s.PT == 0 && s.PL == 0 && s.OH * s.SH == s.H && s.OW * s.SW == s.W;
+  c.pool.run(window_work(s), [&](int t, int T) {
+    int64_t lo, hi;
+    share(s.n, t, T, lo, hi);
+    if (lo == hi) return;
+    float* best = c.scratch[t].reserve(2 * s.OW * s.C);
+    int32_t* at = reinterpret_cast<int32_t*>(best + s.OW * s.C);
+    if (!covered) std::fill(dx + lo * image, dx + hi * image, 0.0f);
+    for (int64_t i = lo; i < hi; i++)
+      for (int64_t oh = 0; oh < s.OH; oh++) {
+        int64_t h0, h1;
+        s.rows(oh, h0, h1);
+        route_max_row(x + i * image, dy + (i * s.OH + oh) * s.OW * s.C, dx + i * image, s, cols, h0, h1, exclusive, best, at);
       }
-    });
   });
   return 0;
 }
