@@ -44,23 +44,32 @@ void conv_grad_input_rows(Ctx& c, const ConvShape& s, int64_t dz, int64_t w, int
         const float* src = m + w + ((kh * s.KW + kw) * C + ci) * F;
         for (int64_t f = 0; f < F; f++) wt[(kh * F + f) * span + kw * C + ci] = src[f];
       }
+  // Output rows narrower than the micro-kernel's blocks (LeNet's C5: one pixel) are grouped over
+  // images: a unit is input row ih of G images, whose dz rows are copied side by side, so that a
+  // product has G·OW rows instead of OW.
+  const int64_t G = s.OW >= 8 ? 1 : std::max<int64_t>(1, 24 / s.OW), groups = (s.n + G - 1) / G;
   c.pool.run(s.work(), [&](int t, int T) {
     int64_t lo, hi;
-    share(s.n * s.H, t, T, lo, hi);
+    share(groups * s.H, t, T, lo, hi);
     if (lo == hi) return;
-    float* dcol = c.scratch[t].reserve(s.OW * span);
-    std::vector<float*> rows(s.OW);
-    for (int64_t ow = 0; ow < s.OW; ow++) rows[ow] = dcol + ow * span;
-    for (int64_t r = lo; r < hi; r++) {
-      const int64_t i = r / s.H, ih = r % s.H;
-      float* row = m + dx + r * s.W * C;
-      std::fill(row, row + s.W * C, 0.0f);
+    float* dcol = c.scratch[t].reserve(G * s.OW * (span + F));
+    float* dzs = dcol + G * s.OW * span;
+    std::vector<float*> rows(G * s.OW);
+    for (int64_t q = 0; q < G * s.OW; q++) rows[q] = dcol + q * span;
+    for (int64_t u = lo; u < hi; u++) {
+      const int64_t i0 = u / s.H * G, ih = u % s.H, images = std::min(G, s.n - i0);
+      for (int64_t i = i0; i < i0 + images; i++) std::fill(m + dx + (i * s.H + ih) * s.W * C, m + dx + (i * s.H + ih + 1) * s.W * C, 0.0f);
       for (int64_t kh = 0; kh < s.KH; kh++) {
         const int64_t from = ih + s.PT - kh * s.DH;
         if (from < 0 || from % s.SH != 0 || from / s.SH >= s.OH) continue;
-        const float* g = m + dz + (i * s.OH + from / s.SH) * s.OW * F;
-        multiply(g, F, 1, s.OW, F, wt + kh * F * span, span, span, rows.data(), false);
-        add_windows(dcol, s, row);
+        const int64_t oh = from / s.SH, cols = s.OW * F;
+        const float* g = m + dz + (i0 * s.OH + oh) * cols;
+        if (G > 1) {
+          for (int64_t i = 0; i < images; i++) copy_run(m + dz + ((i0 + i) * s.OH + oh) * cols, dzs + i * cols, cols);
+          g = dzs;
+        }
+        multiply(g, F, 1, images * s.OW, F, wt + kh * F * span, span, span, rows.data(), false);
+        for (int64_t i = 0; i < images; i++) add_windows(dcol + i * s.OW * span, s, m + dx + ((i0 + i) * s.H + ih) * s.W * C);
       }
     }
   });
