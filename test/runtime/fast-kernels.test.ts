@@ -41,6 +41,9 @@ const CONVS = [
   conv(29, 7, 6, 3, 11, 3, 1, 0),
   // 45 filters: a block of 32 columns and one of 13; 1 287 pixels: row blocks of 24, split evenly and short
   conv(9, 11, 13, 7, 45, 3, 1, 1),
+  // one input channel, 19 images: the filter gradient's chunks of 16 images and one of 3; 10
+  // filters, a block of 8 and one of 2; 9 taps in blocks of 3, 2 and 1 over the parts
+  conv(19, 10, 9, 1, 10, 3, 1, 1),
 ];
 
 /** The activations after the first five (alpha, when they have one: ALPHA), and their inputs' span in the elementwise case. */
