@@ -44,6 +44,9 @@ const CONVS = [
   // one input channel, 19 images: the filter gradient's chunks of 16 images and one of 3; 10
   // filters, a block of 8 and one of 2; 9 taps in blocks of 3, 2 and 1 over the parts
   conv(19, 10, 9, 1, 10, 3, 1, 1),
+  // padding wider than the kernel: some windows lie wholly in the padding (the input gradient's
+  // clipped runs of a window row are empty there)
+  conv(2, 6, 7, 3, 4, 3, 1, 3),
 ];
 
 /** The activations after the first five (alpha, when they have one: ALPHA), and their inputs' span in the elementwise case. */

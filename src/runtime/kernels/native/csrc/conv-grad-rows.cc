@@ -17,12 +17,23 @@
 
 namespace netc {
 
-// row [W·C] += for ow, kw: the C values dcol[ow·KW·C + kw·C …] at input column ow·SW − PL + kw·DW
+// row [W·C] += for ow, kw: the C values dcol[ow·KW·C + kw·C …] at input column ow·SW − PL + kw·DW.
+// With adjacent taps (DW = 1) an output pixel's KW·C values land on KW·C adjacent floats of the
+// row, each at most once, so they are added as one run (clipped to the image): each input value
+// still gets its terms in the order ow, kw, and a run of 30 floats (LeNet's C3: 5 taps of 6
+// channels) fills vectors where runs of C did not.
 NETC_CLONES
 static void add_windows(const float* dcol, const ConvShape& s, float* row) {
   const int64_t C = s.C, span = s.KW * C;
   for (int64_t ow = 0; ow < s.OW; ow++) {
     const float* d = dcol + ow * span;
+    if (s.DW == 1) {
+      const int64_t iw0 = ow * s.SW - s.PL, kwa = std::max<int64_t>(0, -iw0), kwb = std::min(s.KW, s.W - iw0);
+      float* out = row + (iw0 + kwa) * C;
+      const float* in = d + kwa * C;
+      for (int64_t j = 0; j < (kwb - kwa) * C; j++) out[j] += in[j];
+      continue;
+    }
     for (int64_t kw = 0; kw < s.KW; kw++) {
       const int64_t iw = ow * s.SW - s.PL + kw * s.DW;
       if (iw < 0 || iw >= s.W) continue;
