@@ -34,6 +34,19 @@ const CONVS = [
   conv(2, 9, 17, 1, 7, 3, 1, 0),
   conv(1, 6, 29, 1, 1, 5, 1, 0),
   conv(2, 14, 14, 1, 5, 5, 1, 2),
+  // outputs narrower than 8 pixels: the forward pass gathers their windows rather than reading
+  // rows of one or a few pixels in place, and the input gradient groups input rows over images
+  // (here 7 images of one output pixel, as LeNet's C5; and 29 images of 4, groups of 6 and a last of 5)
+  conv(7, 5, 5, 5, 9, 5, 1, 0),
+  conv(29, 7, 6, 3, 11, 3, 1, 0),
+  // 45 filters: a block of 32 columns and one of 13; 1 287 pixels: row blocks of 24, split evenly and short
+  conv(9, 11, 13, 7, 45, 3, 1, 1),
+  // one input channel, 19 images: the filter gradient's chunks of 16 images and one of 3; 10
+  // filters, a block of 8 and one of 2; 9 taps in blocks of 3, 2 and 1 over the parts
+  conv(19, 10, 9, 1, 10, 3, 1, 1),
+  // padding wider than the kernel: some windows lie wholly in the padding (the input gradient's
+  // clipped runs of a window row are empty there)
+  conv(2, 6, 7, 3, 4, 3, 1, 3),
 ];
 
 /** The activations after the first five (alpha, when they have one: ALPHA), and their inputs' span in the elementwise case. */

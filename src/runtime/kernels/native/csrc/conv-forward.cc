@@ -17,6 +17,10 @@ namespace netc {
 
 static constexpr int64_t kPiece = 256;    // floats of a window row summed at once
 static constexpr int64_t kGathered = 64;  // gathered windows multiplied at once
+// Fewest pixels of an output row read in place: a shorter run (an output row of a pixel or two, as
+// in a 5×5 convolution of a 5×5 input) would make a product of that few rows, which leaves most of
+// the micro-kernel's rows idle; gathered, such pixels join others in products of up to kGathered rows.
+static constexpr int64_t kInPlaceRun = 8;
 
 namespace {
 
@@ -72,8 +76,9 @@ struct Forward {
       const int64_t end = std::min(hi, p + s.OW - ow);
       const int64_t top = oh * s.SH - s.PT;
       const bool rows_inside = s.DW == 1 && top >= 0 && top + (s.KH - 1) * s.DH < s.H;
-      const int64_t a = rows_inside ? std::clamp(p + first - ow, p, end) : end;
-      const int64_t b = rows_inside ? std::clamp(p + last - ow, a, end) : end;
+      int64_t a = rows_inside ? std::clamp(p + first - ow, p, end) : end;
+      int64_t b = rows_inside ? std::clamp(p + last - ow, a, end) : end;
+      if (b - a < kInPlaceRun) a = b = end;
       gathered(p, a);
       if (a < b) in_place(a, b, i, oh, ow + (a - p));
       gathered(b, end);

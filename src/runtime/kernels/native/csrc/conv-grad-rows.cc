@@ -17,12 +17,23 @@
 
 namespace netc {
 
-// row [W·C] += for ow, kw: the C values dcol[ow·KW·C + kw·C …] at input column ow·SW − PL + kw·DW
+// row [W·C] += for ow, kw: the C values dcol[ow·KW·C + kw·C …] at input column ow·SW − PL + kw·DW.
+// With adjacent taps (DW = 1) an output pixel's KW·C values land on KW·C adjacent floats of the
+// row, each at most once, so they are added as one run (clipped to the image): each input value
+// still gets its terms in the order ow, kw, and a run of 30 floats (LeNet's C3: 5 taps of 6
+// channels) fills vectors where runs of C did not.
 NETC_CLONES
 static void add_windows(const float* dcol, const ConvShape& s, float* row) {
   const int64_t C = s.C, span = s.KW * C;
   for (int64_t ow = 0; ow < s.OW; ow++) {
     const float* d = dcol + ow * span;
+    if (s.DW == 1) {
+      const int64_t iw0 = ow * s.SW - s.PL, kwa = std::max<int64_t>(0, -iw0), kwb = std::min(s.KW, s.W - iw0);
+      float* out = row + (iw0 + kwa) * C;
+      const float* in = d + kwa * C;
+      for (int64_t j = 0; j < (kwb - kwa) * C; j++) out[j] += in[j];
+      continue;
+    }
     for (int64_t kw = 0; kw < s.KW; kw++) {
       const int64_t iw = ow * s.SW - s.PL + kw * s.DW;
       if (iw < 0 || iw >= s.W) continue;
@@ -44,23 +55,32 @@ void conv_grad_input_rows(Ctx& c, const ConvShape& s, int64_t dz, int64_t w, int
         const float* src = m + w + ((kh * s.KW + kw) * C + ci) * F;
         for (int64_t f = 0; f < F; f++) wt[(kh * F + f) * span + kw * C + ci] = src[f];
       }
+  // Output rows narrower than the micro-kernel's blocks (LeNet's C5: one pixel) are grouped over
+  // images: a unit is input row ih of G images, whose dz rows are copied side by side, so that a
+  // product has G·OW rows instead of OW.
+  const int64_t G = s.OW >= 8 ? 1 : std::max<int64_t>(1, 24 / s.OW), groups = (s.n + G - 1) / G;
   c.pool.run(s.work(), [&](int t, int T) {
     int64_t lo, hi;
-    share(s.n * s.H, t, T, lo, hi);
+    share(groups * s.H, t, T, lo, hi);
     if (lo == hi) return;
-    float* dcol = c.scratch[t].reserve(s.OW * span);
-    std::vector<float*> rows(s.OW);
-    for (int64_t ow = 0; ow < s.OW; ow++) rows[ow] = dcol + ow * span;
-    for (int64_t r = lo; r < hi; r++) {
-      const int64_t i = r / s.H, ih = r % s.H;
-      float* row = m + dx + r * s.W * C;
-      std::fill(row, row + s.W * C, 0.0f);
+    float* dcol = c.scratch[t].reserve(G * s.OW * (span + F));
+    float* dzs = dcol + G * s.OW * span;
+    std::vector<float*> rows(G * s.OW);
+    for (int64_t q = 0; q < G * s.OW; q++) rows[q] = dcol + q * span;
+    for (int64_t u = lo; u < hi; u++) {
+      const int64_t i0 = u / s.H * G, ih = u % s.H, images = std::min(G, s.n - i0);
+      for (int64_t i = i0; i < i0 + images; i++) std::fill(m + dx + (i * s.H + ih) * s.W * C, m + dx + (i * s.H + ih + 1) * s.W * C, 0.0f);
       for (int64_t kh = 0; kh < s.KH; kh++) {
         const int64_t from = ih + s.PT - kh * s.DH;
         if (from < 0 || from % s.SH != 0 || from / s.SH >= s.OH) continue;
-        const float* g = m + dz + (i * s.OH + from / s.SH) * s.OW * F;
-        multiply(g, F, 1, s.OW, F, wt + kh * F * span, span, span, rows.data(), false);
-        add_windows(dcol, s, row);
+        const int64_t oh = from / s.SH, cols = s.OW * F;
+        const float* g = m + dz + (i0 * s.OH + oh) * cols;
+        if (G > 1) {
+          for (int64_t i = 0; i < images; i++) copy_run(m + dz + ((i0 + i) * s.OH + oh) * cols, dzs + i * cols, cols);
+          g = dzs;
+        }
+        multiply(g, F, 1, images * s.OW, F, wt + kh * F * span, span, span, rows.data(), false);
+        for (int64_t i = 0; i < images; i++) add_windows(dcol + i * s.OW * span, s, m + dx + ((i0 + i) * s.H + ih) * s.W * C);
       }
     }
   });

@@ -42,30 +42,46 @@ void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b,
   });
 }
 
-// One input channel at stride 1: each thread sums a run of the taps over every pixel, lane by lane,
-// then adds its 16 lanes in order.
+// Images per chunk of the filter gradient of one input channel: their padded copies and transposed
+// gradients are made once, shared by every part, in a scratch block that stays small at any batch.
+static constexpr int64_t kSingleImages = 16;
+
+// One input channel at stride 1: the chunk's images are padded and their gradients transposed
+// (split over images), then each part sums a run of the taps over every pixel, lane by lane, and
+// at the end adds its 16 lanes in order. Every chunk's run is given the same work, so it is cut
+// into the same parts and part t keeps its taps and its lanes (scratch[t]) from chunk to chunk.
 static void single_grad_filter(Ctx& c, const ConvShape& s, int64_t x, int64_t dz, int64_t dw) {
   const PaddedImage pad(s);
+  const int64_t padded = pad.rows * pad.width, per_image = padded + s.F * s.OH * single_grad_width(s);
   float* m = c.m;
-  c.pool.run(s.work(), [&](int t, int T) {
-    int64_t tap0, tap1;
-    share(s.taps(), t, T, tap0, tap1);
-    if (tap0 == tap1) return;
-    const int64_t lanes = (tap1 - tap0) * s.F * 16;
-    float* xp = c.scratch[t].reserve(pad.rows * pad.width + lanes);
-    float* acc = xp + pad.rows * pad.width;
-    fill_run(acc, lanes, 0.0f);
-    for (int64_t i = 0; i < s.n; i++) {
-      pad.fill(m + x + i * s.H * s.W, s, xp);
-      for (int64_t oh = 0; oh < s.OH; oh++)
-        single_grad_filter_row(xp, pad, s, oh, m + dz + (i * s.OH + oh) * s.OW * s.F, tap0, tap1, acc);
-    }
-    for (int64_t j = 0; j < (tap1 - tap0) * s.F; j++) {
-      float sum = 0;
-      for (int l = 0; l < 16; l++) sum += acc[j * 16 + l];
-      m[dw + tap0 * s.F + j] = sum;
-    }
-  });
+  float* images = c.shared.reserve(std::min(s.n, kSingleImages) * per_image);
+  for (int64_t i0 = 0; i0 < s.n; i0 += kSingleImages) {
+    const int64_t count = std::min(kSingleImages, s.n - i0);
+    c.pool.run(count * per_image, [&](int t, int T) {
+      int64_t lo, hi;
+      share(count, t, T, lo, hi);
+      for (int64_t i = lo; i < hi; i++) {
+        pad.fill(m + x + (i0 + i) * s.H * s.W, s, images + i * per_image);
+        single_grad_transpose(m + dz + (i0 + i) * s.OH * s.OW * s.F, s, images + i * per_image + padded);
+      }
+    });
+    c.pool.run(s.work(), [&](int t, int T) {
+      int64_t tap0, tap1;
+      share(s.taps(), t, T, tap0, tap1);
+      if (tap0 == tap1) return;
+      const int64_t lanes = (tap1 - tap0) * s.F * 16;
+      float* acc = c.scratch[t].reserve(lanes);
+      if (i0 == 0) fill_run(acc, lanes, 0.0f);
+      for (int64_t i = 0; i < count; i++)
+        single_grad_filter_image(images + i * per_image, pad, s, images + i * per_image + padded, tap0, tap1, acc);
+      if (i0 + count < s.n) return;
+      for (int64_t j = 0; j < (tap1 - tap0) * s.F; j++) {
+        float sum = 0;
+        for (int l = 0; l < 16; l++) sum += acc[j * 16 + l];
+        m[dw + tap0 * s.F + j] = sum;
+      }
+    });
+  }
 }
 
 // The taps (kh or kw) that reach input positions ≡ phase (mod stride): those with

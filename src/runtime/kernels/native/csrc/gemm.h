@@ -17,7 +17,7 @@ using MicroKernel = void (*)(const float* a, int64_t lda, int64_t ldk, int rows,
 
 struct Gemm {
   const char* isa;
-  int mr;  // rows per call (at most 16)
+  int mr;  // rows per call (at most 24)
   MicroKernel kernel;
 };
 
