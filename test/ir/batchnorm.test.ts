@@ -93,9 +93,12 @@ describe('batchnorm against tf.layers.batchNormalization', () => {
       const bn = tf.layers.batchNormalization({});
       bn.build([null, channels]);
       const count = (ws: tf.LayerVariable[]) => ws.reduce((a, w) => a + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0);
-      expect(s.layers.find((l) => l.name === name)).toMatchObject({ params: count(bn.trainableWeights), fixed_params: count(bn.nonTrainableWeights), macs: 0 });
-      expect(count(bn.trainableWeights) + count(bn.nonTrainableWeights)).toBe(4 * channels);
+      // the moving statistics are states the training step updates: Keras's non-trainable weights
+      const nonTrainable = count(bn.nonTrainableWeights);
+      expect(s.layers.find((l) => l.name === name)).toMatchObject({ params: count(bn.trainableWeights), fixed_params: nonTrainable, state_params: nonTrainable, macs: 0 });
+      expect(count(bn.trainableWeights) + nonTrainable).toBe(4 * channels);
     }
+    expect(s.state_params).toBe(2 * INPUT[2] + 2 * INPUT[0] * INPUT[1] * INPUT[2]);
   });
 });
 

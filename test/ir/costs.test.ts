@@ -26,7 +26,7 @@ describe('the 1998 LeNet-5', () => {
     expect(r.flat).toMatchObject({ params: 0, connections: 0, macs: 0, shape: [120] });
     expect(r.f6).toMatchObject({ params: 10_164, connections: 10_164, shape: [84] });
     // the prototypes: 10 fixed 84-value bitmaps, each output reads all 84 inputs
-    expect(r.out).toMatchObject({ params: 0, fixed_params: 840, connections: 840, shape: [10] });
+    expect(r.out).toMatchObject({ params: 0, fixed_params: 840, state_params: 0, connections: 840, shape: [10] });
     expect(r.out!.activation).toBeUndefined();
   });
 
@@ -34,6 +34,8 @@ describe('the 1998 LeNet-5', () => {
     const s = analyze('specs/lenet5-1998.yaml').summary!;
     expect(s.params).toBe(60_000);
     expect(s.fixed_params).toBe(840);
+    // fixed, not updated by training: no state
+    expect(s.state_params).toBe(0);
     // conv: output pixels × kernel area × connected inputs; subsample: one multiply per output;
     // dense and RBF: inputs × units
     const macs = { c1: 28 * 28 * 25 * 6, s2: 14 * 14 * 6, c3: 10 * 10 * 25 * 60, s4: 5 * 5 * 16, c5: 25 * 16 * 120, flat: 0, f6: 120 * 84, out: 84 * 10 };

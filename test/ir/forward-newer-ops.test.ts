@@ -16,7 +16,7 @@ import { explicitPadding } from '../../src/ir/ops/common.js';
 import { printGraph } from '../../src/ir/print.js';
 import { elementsPerExample, type Attrs, type Graph, type Node } from '../../src/ir/types.js';
 import { make, rng, writeSpec } from './ir-fixtures.js';
-import { naiveDepthwise } from './naive-conv.js';
+import { naiveConv, naiveDepthwise } from './naive-conv.js';
 
 const N = 2;
 
@@ -73,6 +73,29 @@ describe('depthwise_conv2d', () => {
     const want = naiveDepthwise(N, fed(x, 0), [4, 3, 2], fed(weights, 1), [2, 2, 1], undefined, [1, 1], [0, 0, 0, 0], (v) => (v > 0 ? v : 0.2 * v));
     expect(want.some((v) => v < 0)).toBe(true);
     expectClose(forward('depthwise_conv2d', [{ node: x }, { node: weights }], attrs), want);
+  });
+});
+
+// The gradient checks run the dilated kernel in the forward pass and its gradients alike, so a
+// dilation the kernel call leaves out, or a bias read where there is none, agrees with itself there.
+describe('conv2d with spaced taps or without a bias', () => {
+  it.each([
+    { hw: [7, 6], c: 2, k: [3, 2], f: 3, s: [1, 2], d: [2, 1], padding: 'same', bias: true },
+    { hw: [6, 8], c: 3, k: [2, 3], f: 2, s: [2, 1], d: [1, 3], padding: 'valid', bias: false },
+    { hw: [9, 7], c: 1, k: [3, 3], f: 2, s: [2, 2], d: [2, 2], padding: 'same', bias: false },
+    { hw: [5, 4], c: 2, k: [2, 2], f: 3, s: [1, 1], d: [1, 1], padding: 'valid', bias: false },
+  ])('$hw×$c, kernel $k, dilation $d, stride $s, $padding, bias $bias', ({ hw, c, k, f, s, d, padding, bias }) => {
+    const [h, w] = hw as [number, number];
+    const span: [number, number] = [(k[0]! - 1) * d[0]! + 1, (k[1]! - 1) * d[1]! + 1];
+    const pad = explicitPadding(padding, [h, w], span, s as [number, number]);
+    const x = image('x', h, w, c);
+    const weights = param('w', [k[0]!, k[1]!, c, f]);
+    const inputs = [{ node: x }, { node: weights }, ...(bias ? [{ node: param('b', [f]) }] : [])];
+    // lowering writes no dilation of 1 (the fourth case is the undilated kernel without a bias)
+    const attrs = { filters: f, kernel: k, stride: s, padding: pad, ...(d[0] !== 1 || d[1] !== 1 ? { dilation: d } : {}), ...(bias ? {} : { use_bias: false }) };
+    const b = bias ? fed(inputs[2]!.node, 2) : new Array<number>(f).fill(0);
+    const want = naiveConv(N, fed(x, 0), [h, w, c], fed(weights, 1), [k[0]!, k[1]!, f], b, s, pad, undefined, d);
+    expectClose(forward('conv2d', inputs, attrs), want.y);
   });
 });
 

@@ -37,6 +37,8 @@ export interface SpecParts {
   /** the `layers:` list as YAML lines */
   readonly layers: string;
   readonly loss?: string;
+  /** extra lines of the `train:` section (label_smoothing:, early_stopping:) */
+  readonly train?: string;
   /** extra top-level YAML (preprocess:, output:) */
   readonly extra?: string;
   /** files to write beside the spec: name → text */
@@ -63,7 +65,7 @@ export function writeSpec(p: SpecParts): string {
     train = `train:
   dataset: { idx: { train_images: train-images.idx, train_labels: train-labels.idx, test_images: test-images.idx, test_labels: test-labels.idx } }
 ${p.loss ? `  loss: ${p.loss}\n` : ''}  batch_size: 4
-`;
+${p.train ?? ''}`;
   }
   for (const [name, text] of Object.entries(p.files ?? {})) writeFileSync(join(dir, name), text);
   writeFileSync(

@@ -49,6 +49,23 @@ describe('diagnostics at the key to change', () => {
     expect(d.map((x) => x.message)).toEqual(['the layers form a cycle (b → a → b); a network is a DAG: make one of these read an earlier layer']);
   });
 
+  it('a dilated kernel too large at its dilation, an ordinary one at its kernel, each named so', () => {
+    // 3 taps 2 apart span 5 pixels: more than 4; without the dilation the 3×3 kernel fits
+    const spaced = '  - { name: c, op: conv2d, filters: 2, kernel: 3, dilation: 2 }';
+    expect(diag(L(spaced)).map((x) => [x.code, x.loc?.line, x.loc?.column, x.message])).toEqual([
+      [
+        'NETC4001',
+        5,
+        col(spaced, 'dilation: '),
+        "layer 'c': the dilated kernel 5×5 is larger than its padded input 4×4; use a smaller dilated kernel, add padding, or remove a pooling layer before it",
+      ],
+    ]);
+    const wide = '  - { name: c, op: conv2d, filters: 2, kernel: 5 }';
+    expect(diag(L(wide)).map((x) => [x.code, x.loc?.column, x.message])).toEqual([
+      ['NETC4001', col(wide, 'kernel: '), "layer 'c': the kernel 5×5 is larger than its padded input 4×4; use a smaller kernel, add padding, or remove a pooling layer before it"],
+    ]);
+  });
+
   it('an unused layer at its name', () => {
     const side = '  - { name: side, op: activation, fn: tanh, inputs: [input] }';
     expect(at(L(`${side}\n  - { name: f, op: flatten, inputs: [input] }`))).toEqual([['NETC3007', 5, col(side, 'name: ')]]);

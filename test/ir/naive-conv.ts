@@ -3,13 +3,16 @@
  * padding), the truth the IR tests compare the interpreter's kernels with.
  */
 
-/** y[n, oh, ow, f] = act(b[f] + Σ x[n, oh·sh − pt + i, ow·sw − pl + j, c] · w[i, j, c, f]), zeros outside; a batch of `batch`. */
+/**
+ * y[n, oh, ow, f] = act(b[f] + Σ x[n, oh·sh − pt + i·dh, ow·sw − pl + j·dw, c] · w[i, j, c, f]), zeros outside; a batch of
+ * `batch`. The taps are `[dh, dw]` apart (Keras's dilation_rate), so the window spans (k − 1)·d + 1 pixels.
+ */
 export function naiveConv(
   batch: number, x: number[], [H, W, C]: number[], w: number[], [KH, KW, F]: number[], b: number[],
-  [SH, SW]: number[], [PT, PB, PL, PR]: number[], act: (v: number) => number = (v) => v,
+  [SH, SW]: number[], [PT, PB, PL, PR]: number[], act: (v: number) => number = (v) => v, [DH, DW]: number[] = [1, 1],
 ): { y: number[]; oh: number; ow: number } {
-  const OH = Math.floor((H! + PT! + PB! - KH!) / SH!) + 1;
-  const OW = Math.floor((W! + PL! + PR! - KW!) / SW!) + 1;
+  const OH = Math.floor((H! + PT! + PB! - ((KH! - 1) * DH! + 1)) / SH!) + 1;
+  const OW = Math.floor((W! + PL! + PR! - ((KW! - 1) * DW! + 1)) / SW!) + 1;
   const y: number[] = [];
   for (let n = 0; n < batch; n++)
     for (let oh = 0; oh < OH; oh++)
@@ -19,8 +22,8 @@ export function naiveConv(
           for (let i = 0; i < KH!; i++)
             for (let j = 0; j < KW!; j++)
               for (let c = 0; c < C!; c++) {
-                const h = oh * SH! - PT! + i;
-                const ww = ow * SW! - PL! + j;
+                const h = oh * SH! - PT! + i * DH!;
+                const ww = ow * SW! - PL! + j * DW!;
                 if (h < 0 || h >= H! || ww < 0 || ww >= W!) continue;
                 s += x[((n * H! + h) * W! + ww) * C! + c]! * w[((i * KW! + j) * C! + c) * F! + f]!;
               }
