@@ -8,6 +8,7 @@
 
 #include "clones.h"
 #include "conv-single.h"
+#include "lanes.h"
 
 namespace netc {
 
@@ -30,9 +31,8 @@ void PaddedImage::fill(const float* image, const ConvShape& s, float* out) const
   }
 }
 
-// 16 floats as one value: a zmm register in the AVX-512 clone, two ymm in the AVX2 one, four xmm else.
-typedef float v16 __attribute__((vector_size(64)));
-
+// v16 (lanes.h), 16 floats as one value: a zmm register in the AVX-512 clone, two ymm in the AVX2
+// one, four xmm else.
 static inline v16 load16(const float* p) {
   v16 v;
   std::memcpy(&v, p, sizeof v);
@@ -54,8 +54,7 @@ static inline __attribute__((always_inline)) void forward_filters(const float* x
         const float* wk = w + (kh * s.KW + kw) * s.F + f0;
         for (int f = 0; f < NF; f++) acc[f] += xv * wk[f];
       }
-    for (int64_t l = 0; l < lanes; l++)
-      for (int f = 0; f < NF; f++) y[(ow0 + l) * s.F + f0 + f] = acc[f][l];
+    store_pixels<NF>(acc, y + ow0 * s.F + f0, s.F, lanes);
   }
 }
 
@@ -79,14 +78,32 @@ void single_forward_row(const float* xp, const PaddedImage& pad, const ConvShape
 // Width of a row of the transposed output gradient: whole steps of 16 lanes, zeros past OW.
 int64_t single_grad_width(const ConvShape& s) { return ((s.OW + L - 1) / L) * L; }
 
-void single_grad_transpose(const float* dz, const ConvShape& s, float* dzt) {
+// Filters [f0, f0 + NF) of every row, 16 pixels at a time, lanes past OW zero.
+template <int NF>
+static inline __attribute__((always_inline)) void transpose_filters(const float* dz, const ConvShape& s, int64_t f0, float* dzt) {
   const int64_t width = single_grad_width(s);
-  for (int64_t f = 0; f < s.F; f++)
-    for (int64_t oh = 0; oh < s.OH; oh++) {
-      float* row = dzt + (f * s.OH + oh) * width;
-      for (int64_t ow = 0; ow < s.OW; ow++) row[ow] = dz[(oh * s.OW + ow) * s.F + f];
-      std::fill(row + s.OW, row + width, 0.0f);
+  for (int64_t oh = 0; oh < s.OH; oh++)
+    for (int64_t ow0 = 0; ow0 < width; ow0 += L) {
+      v16 a[NF];
+      load_pixels<NF>(dz + (oh * s.OW + ow0) * s.F + f0, s.F, std::min<int64_t>(L, s.OW - ow0), a);
+      for (int f = 0; f < NF; f++) std::memcpy(dzt + ((f0 + f) * s.OH + oh) * width + ow0, &a[f], sizeof(v16));
     }
+}
+
+NETC_CLONES
+void single_grad_transpose(const float* dz, const ConvShape& s, float* dzt) {
+  for (int64_t f0 = 0; f0 < s.F; f0 += FB) {
+    switch (std::min<int64_t>(FB, s.F - f0)) {
+      case 1: transpose_filters<1>(dz, s, f0, dzt); break;
+      case 2: transpose_filters<2>(dz, s, f0, dzt); break;
+      case 3: transpose_filters<3>(dz, s, f0, dzt); break;
+      case 4: transpose_filters<4>(dz, s, f0, dzt); break;
+      case 5: transpose_filters<5>(dz, s, f0, dzt); break;
+      case 6: transpose_filters<6>(dz, s, f0, dzt); break;
+      case 7: transpose_filters<7>(dz, s, f0, dzt); break;
+      default: transpose_filters<8>(dz, s, f0, dzt); break;
+    }
+  }
 }
 
 // TB taps × NF filters of one image: TB·NF accumulators stay in registers over the whole image
