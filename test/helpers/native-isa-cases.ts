@@ -3,8 +3,9 @@
  * are chosen once per process (NETC_NATIVE_ISA caps the choice, gemm.cc), so each capped build has
  * a test file of its own (vitest runs each file in a fresh process) that sets the variable before
  * the first kernel call and calls this. The shapes send a call down each path chosen by shape:
- * the input gradient by input rows (up to 64 input channels, conv-grad-rows.cc) with stride,
- * padding and dilation, or gathered (more channels, 1×1); the filter gradient transposed
+ * the input gradient by scattered windows (batches of at least 16 images of at least 24 output
+ * pixels, up to 64 input channels, conv-grad-scatter.cc), by input rows
+ * (conv-grad-rows.cc) with stride, padding and dilation, or gathered (more channels, 1×1); the filter gradient transposed
  * (fewer than 32 filters, conv-grad-filter-cols.cc) or plain; one input channel in lanes; on one
  * thread and three.
  */
@@ -28,6 +29,7 @@ const SHAPES = [
   conv(2, 6, 7, 130, 20, 3, 2, 1), // 130 channels: the gather form, four phases
   conv(2, 7, 7, 9, 33, 1, 1, 0), // 1×1 with few channels: the gather form, the plain filter gradient
   conv(2, 8, 9, 5, 40, 3, 1, 1), // 40 filters: the plain filter gradient, 3×3
+  conv(17, 10, 9, 3, 10, 3, 2, 2, 2), // 17 images of 25 pixels, stride 2, dilated: scattered windows
 ];
 
 export function describeNativeIsa(isa: 'avx2' | 'portable'): void {

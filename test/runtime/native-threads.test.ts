@@ -30,6 +30,7 @@ const SHAPES = [
   conv(3, 9, 9, 40, 33, 1, 1, 0), // 1×1
   conv(20, 12, 12, 1, 10, 3, 1, 1), // one input channel, 20 images: the filter gradient's chunks of 16 and 4
   conv(30, 5, 5, 6, 40, 5, 1, 0), // one-pixel outputs: gathered forward, input gradient's rows grouped over images
+  conv(17, 11, 10, 6, 16, 5, 1, 1), // 17 images: the input gradient by scattered windows, an image a part
 ];
 
 function run(threads: number, call: (k: Kernels) => void): Uint32Array {

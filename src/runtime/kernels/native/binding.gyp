@@ -23,7 +23,7 @@
       "cflags_cc": ["-ffp-contract=off"],
       "sources": [
         "csrc/addon.cc", "csrc/context.cc", "csrc/threads.cc", "csrc/gemm.cc", "csrc/gemm-portable.cc",
-        "csrc/activation.cc", "csrc/conv.cc", "csrc/bias-grad.cc", "csrc/conv-grad-rows.cc", "csrc/conv-grad-filter.cc", "csrc/conv-forward.cc", "csrc/conv-gather.cc", "csrc/conv-single.cc", "csrc/conv-depthwise.cc", "csrc/dense.cc", "csrc/pool.cc", "csrc/pool-rows.cc",
+        "csrc/activation.cc", "csrc/conv.cc", "csrc/bias-grad.cc", "csrc/conv-grad-rows.cc", "csrc/conv-grad-scatter.cc", "csrc/conv-grad-filter.cc", "csrc/conv-forward.cc", "csrc/conv-gather.cc", "csrc/conv-single.cc", "csrc/conv-depthwise.cc", "csrc/dense.cc", "csrc/pool.cc", "csrc/pool-rows.cc",
         "csrc/tensor.cc", "csrc/augment.cc", "csrc/losses.cc", "csrc/normalization.cc", "csrc/optimizers.cc", "csrc/lenet98.cc"
       ]
     }

@@ -16,6 +16,7 @@
 #include "activation.h"
 #include "conv-grad-filter.h"
 #include "conv-grad-rows.h"
+#include "conv-grad-scatter.h"
 #include "conv-shape.h"
 #include "conv-single.h"
 #include "gemm.h"
@@ -94,6 +95,7 @@ static std::vector<int64_t> phase_taps(int64_t phase, int64_t K, int64_t S, int6
 }
 
 static void conv_grad_input(Ctx& c, const ConvShape& s, int64_t dz, int64_t w, int64_t dx) {
+  if (grad_input_by_scatter(s)) return conv_grad_input_scatter(c, s, dz, w, dx);
   if (grad_input_by_rows(s)) return conv_grad_input_rows(c, s, dz, w, dx);
   float* m = c.m;
   const int64_t C = s.C, F = s.F;
