@@ -374,7 +374,7 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
 
 describe.each([...BUILDS, 'native' as const])('the fast transcendentals of the %s build', (build) => {
   // The rational tanh is documented as below 3.4e-7 absolute in float32 (kernels/wasm/assembly/math.ts);
-  // the native one is exp-based (kernels/native/csrc/activation.cc) and held to the same bound.
+  // the native tanh is the same function (kernels/native/csrc/activation.cc), its sigmoid exp-based.
   it('tanh is within 3.4e-7 of Math.tanh and sigmoid within 2e-7 of 1/(1+e^-x) over [-20, 20]', () => {
     const n = 400001;
     const fast = allocateTarget({ build, threads: 1 }, 4 * n);
