@@ -3,9 +3,13 @@
 // row) for the last 16 columns — the whole product when N ≤ 16, as in convolutions of 16 filters.
 // Fewer accumulators (the 8 × 32 of an earlier version) leave the two FMA pipes waiting on each
 // other's results, and with one column vector every FMA needs its own broadcast of A anyway, so
-// more rows per loaded B vector is what raises the work per load. Smaller blocks for the last
-// rows; masked loads and stores at the edges. Compiled with -mavx512f.
+// more rows per loaded B vector is what raises the work per load. Fewer rows are a block of
+// exactly their count (a template per count); masked loads and stores at the edges. Compiled
+// with -mavx512f.
 #include "gemm.h"
+
+#include <array>
+#include <utility>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -57,21 +61,27 @@ static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K,
   }
 }
 
-// The rows of the column block at j, in blocks of at most R0 rows, split evenly (16 rows as 8 + 8,
-// not 12 + 4, whose 4-row block loads B for few multiply-adds); each block the smallest template
-// that holds its rows, so that a short last block computes few idle rows.
-template <int NV, int R0, int R1, int R2, int R3>
+using Block = void (*)(const float*, int64_t, int64_t, int, int64_t, const float*, int64_t, int64_t, float* const*, int64_t, bool);
+
+// block<R, NV, Adjacent> for R = 1, 2, …: a block of exactly its rows' count.
+template <int NV, bool Adjacent, int... R>
+static constexpr std::array<Block, sizeof...(R)> blocks_of(std::integer_sequence<int, R...>) {
+  return {&block<R + 1, NV, Adjacent>...};
+}
+
+// The rows of the column block at j, in as few blocks of at most RMAX rows as hold them, split
+// evenly (28 rows as 14 + 14), each block compiled for exactly its rows: a template for a fixed
+// few sizes (24, 16, 8, 4) computed 16 rows for an output row of 10 pixels (LeNet-5's C3), a
+// third of its multiply-adds on rows never stored.
+template <int NV, int RMAX>
 static void rows_of(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K, const float* b, int64_t ldb,
                     int64_t n, float* const* c, int64_t j, bool accumulate) {
-  for (int r = 0; r < rows;) {
-    const int left = rows - r, size = left >= 2 * R0 || left <= R0 ? (left < R0 ? left : R0) : (left + 1) / 2;
-    const float* ar = a + r * lda;
-    if (size == R0 && lda == 1) block<R0, NV, true>(ar, lda, ldk, size, K, b, ldb, n, c + r, j, accumulate);
-    else if (size > R1) block<R0, NV>(ar, lda, ldk, size, K, b, ldb, n, c + r, j, accumulate);
-    else if (size == R1 && lda == 1) block<R1, NV, true>(ar, lda, ldk, size, K, b, ldb, n, c + r, j, accumulate);
-    else if (size > R2) block<R1, NV>(ar, lda, ldk, size, K, b, ldb, n, c + r, j, accumulate);
-    else if (size > R3) block<R2, NV>(ar, lda, ldk, size, K, b, ldb, n, c + r, j, accumulate);
-    else block<R3, NV>(ar, lda, ldk, size, K, b, ldb, n, c + r, j, accumulate);
+  static constexpr auto plain = blocks_of<NV, false>(std::make_integer_sequence<int, RMAX>{});
+  static constexpr auto adjacent = blocks_of<NV, true>(std::make_integer_sequence<int, RMAX>{});
+  const int parts = (rows + RMAX - 1) / RMAX;
+  for (int p = 0, r = 0; p < parts; p++) {
+    const int size = rows * (p + 1) / parts - rows * p / parts;
+    (lda == 1 ? adjacent : plain)[size - 1](a + r * lda, lda, ldk, size, K, b, ldb, n, c + r, j, accumulate);
     r += size;
   }
 }
@@ -79,8 +89,8 @@ static void rows_of(const float* a, int64_t lda, int64_t ldk, int rows, int64_t 
 static void kernel(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K, const float* b, int64_t ldb,
                    int64_t N, float* const* c, bool accumulate) {
   int64_t j = 0;
-  for (; j + 16 < N; j += 32) rows_of<2, 12, 8, 4, 2>(a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
-  if (j < N) rows_of<1, 24, 16, 8, 4>(a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
+  for (; j + 16 < N; j += 32) rows_of<2, 12>(a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
+  if (j < N) rows_of<1, 24>(a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
 }
 
 bool supported() { return __builtin_cpu_supports("avx512f"); }
