@@ -30,7 +30,7 @@ void gather_windows(const float* x, const ConvShape& s, int64_t p0, int64_t p1, 
         const int64_t kwa = std::max<int64_t>(0, -iw0), kwb = std::min(s.KW, s.W - iw0);
         const int64_t va = std::min(hi, std::max(lo, base + kwa * s.C)), vb = std::max(va, std::min(hi, base + kwb * s.C));
         fill_run(row + lo, va - lo, 0.0f);
-        copy_run(in_row + iw0 * s.C + (va - base), row + va, vb - va);
+        copy_short_run(in_row + iw0 * s.C + (va - base), row + va, vb - va);
         fill_run(row + vb, hi - vb, 0.0f);
         continue;
       }

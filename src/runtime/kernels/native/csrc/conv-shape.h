@@ -30,32 +30,38 @@ inline void copy_run(const float* from, float* to, int64_t n) {
 inline void fill_run(float* to, int64_t n, float v) {
   for (int64_t j = 0; j < n; j++) to[j] = v;
 }
-// to[j] += from[j] for the V-wide vector at j (V a GCC vector type), j advanced past it.
-template <typename V>
-inline __attribute__((always_inline)) void add_vector_at(const float* from, float* to, int64_t& j) {
-  V a, b;
+// to[j] = from[j] (or += when Add) for the V-wide vector at j (V a GCC vector type), j advanced past it.
+template <typename V, bool Add>
+inline __attribute__((always_inline)) void move_vector_at(const float* from, float* to, int64_t& j) {
+  V a;
   __builtin_memcpy(&a, from + j, sizeof a);
-  __builtin_memcpy(&b, to + j, sizeof b);
-  b += a;
-  __builtin_memcpy(to + j, &b, sizeof b);
+  if (Add) {
+    V b;
+    __builtin_memcpy(&b, to + j, sizeof b);
+    a += b;
+  }
+  __builtin_memcpy(to + j, &a, sizeof a);
   j += sizeof(V) / sizeof(float);
 }
-// to[j] += from[j], j < n, for runs of a few dozen floats (a window row of KW·C): vectors of 16,
-// then one of 8, 4 and 2 for the rest, where the compiler's own loop would finish a run of 30 with
-// 14 scalar adds. Each float is added once, so the sums are those of the plain loop. (No lambda:
-// inside a function compiled per instruction set, a lambda would be compiled for the baseline.)
-inline __attribute__((always_inline)) void add_short_run(const float* from, float* to, int64_t n) {
+// to[j] = from[j] (or += when Add), j < n, for runs of a few dozen floats (a window row of KW·C):
+// vectors of 16, then one of 8, 4 and 2 for the rest, where the compiler's own loop would finish
+// a run of 30 with 14 scalar moves. Each float is added once, so sums are those of the plain loop.
+// (No lambda: inside a function compiled per instruction set, a lambda is compiled for the baseline.)
+template <bool Add>
+inline __attribute__((always_inline)) void move_short_run(const float* from, float* to, int64_t n) {
   typedef float f16 __attribute__((vector_size(64)));
   typedef float f8 __attribute__((vector_size(32)));
   typedef float f4 __attribute__((vector_size(16)));
   typedef float f2 __attribute__((vector_size(8)));
   int64_t j = 0;
-  while (j + 16 <= n) add_vector_at<f16>(from, to, j);
-  if (j + 8 <= n) add_vector_at<f8>(from, to, j);
-  if (j + 4 <= n) add_vector_at<f4>(from, to, j);
-  if (j + 2 <= n) add_vector_at<f2>(from, to, j);
-  if (j < n) to[j] += from[j];
+  while (j + 16 <= n) move_vector_at<f16, Add>(from, to, j);
+  if (j + 8 <= n) move_vector_at<f8, Add>(from, to, j);
+  if (j + 4 <= n) move_vector_at<f4, Add>(from, to, j);
+  if (j + 2 <= n) move_vector_at<f2, Add>(from, to, j);
+  if (j < n) to[j] = Add ? to[j] + from[j] : from[j];
 }
+inline __attribute__((always_inline)) void add_short_run(const float* from, float* to, int64_t n) { move_short_run<true>(from, to, n); }
+inline __attribute__((always_inline)) void copy_short_run(const float* from, float* to, int64_t n) { move_short_run<false>(from, to, n); }
 
 // Columns [r0, r1) of the windows of output pixels [p0, p1): row q (pixel p0 + q) gets, at column
 // j − r0, window element j = (kh·KW + kw)·C + c of that pixel (zero in the padding); rows `stride`
