@@ -45,8 +45,10 @@ const shape = (name: string, n: number, H: number, W: number, C: number, F: numb
   ({ name, n, H, W, C, F, K, S, P });
 
 const SHAPES: Shape[] = [
-  shape('lenet5 c1', 128, 28, 28, 1, 6, 5, 1, 2),
-  shape('lenet5 c3', 128, 14, 14, 6, 16, 5, 1, 0),
+  shape('lenet5 c1', 128, 28, 28, 1, 6, 5, 1, 0),
+  shape('lenet5 c3', 128, 12, 12, 6, 16, 5, 1, 0),
+  shape('same c1', 128, 28, 28, 1, 6, 5, 1, 2),
+  shape('same c3', 128, 14, 14, 6, 16, 5, 1, 0),
   shape('wide c1', 128, 28, 28, 1, 16, 5, 1, 2),
   shape('wide c3', 128, 14, 14, 16, 32, 5, 1, 0),
   shape('incep b3', 64, 28, 28, 1, 8, 3, 1, 1),

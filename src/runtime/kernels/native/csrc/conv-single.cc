@@ -19,15 +19,21 @@ static constexpr int FB = 8;  // filters per step
 PaddedImage::PaddedImage(const ConvShape& s)
     : rows(s.OH + s.KH - 1), width(((s.OW + L - 1) / L) * L + s.KW - 1) {}
 
+// Zeros where the padding is, the image's rows copied in vectors in between.
+NETC_CLONES
 void PaddedImage::fill(const float* image, const ConvShape& s, float* out) const {
-  std::fill(out, out + rows * width, 0.0f);
-  for (int64_t h = 0; h < s.H; h++) {
-    int64_t r = h + s.PT;
-    if (r < 0 || r >= rows) continue;
-    for (int64_t w = 0; w < s.W; w++) {
-      int64_t c = w + s.PL;
-      if (c >= 0 && c < width) out[r * width + c] = image[h * s.W + w];
+  const int64_t w0 = std::max<int64_t>(0, s.PL), skip = std::max<int64_t>(0, -s.PL);
+  const int64_t cols = std::max<int64_t>(0, std::min(s.W - skip, width - w0));
+  for (int64_t r = 0; r < rows; r++) {
+    float* row = out + r * width;
+    const int64_t h = r - s.PT;
+    if (h < 0 || h >= s.H || cols == 0) {
+      std::fill(row, row + width, 0.0f);
+      continue;
     }
+    std::fill(row, row + w0, 0.0f);
+    copy_short_run(image + h * s.W + skip, row + w0, cols);
+    std::fill(row + w0 + cols, row + width, 0.0f);
   }
 }
 
@@ -85,7 +91,9 @@ static inline __attribute__((always_inline)) void transpose_filters(const float*
   for (int64_t oh = 0; oh < s.OH; oh++)
     for (int64_t ow0 = 0; ow0 < width; ow0 += L) {
       v16 a[NF];
-      load_pixels<NF>(dz + (oh * s.OW + ow0) * s.F + f0, s.F, std::min<int64_t>(L, s.OW - ow0), a);
+      // a short step at a row's end may read on into the image's next rows, where it has them
+      const int64_t count = std::min<int64_t>(L, s.OW - ow0);
+      load_pixels<NF>(dz + (oh * s.OW + ow0) * s.F + f0, s.F, count, a, (s.OH - oh - 1) * s.OW >= L - count);
       for (int f = 0; f < NF; f++) std::memcpy(dzt + ((f0 + f) * s.OH + oh) * width + ow0, &a[f], sizeof(v16));
     }
 }

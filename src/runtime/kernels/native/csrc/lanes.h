@@ -9,6 +9,8 @@
 #include <cstring>
 #include <utility>
 
+#include "conv-shape.h"
+
 namespace netc {
 
 typedef float v16 __attribute__((vector_size(64)));
@@ -78,12 +80,88 @@ inline __attribute__((always_inline)) void pixels_to_lanes(const v16 o[8], v16 a
     for (int e = 0; e < 2; e++) a[2 * i + e] = __builtin_shuffle(c[i][0], c[i][1], s1[e]);
 }
 
+// The same between lanes and a run of 16 pixels whose NF floats each are adjacent (16·NF floats,
+// as NF ≤ 8 filters of a tensor with NF channels lie): lane l of filter f is float l·NF + f of
+// the run. Each filter's vector (or each vector of the run) is gathered from the run's vectors two
+// at a time, one shuffle per pair, and the pairs' results merged by a blend: about 5 operations a
+// vector for 6 filters, where the 8×16 transpose through a tile took about 18.
+namespace lanes_detail {
+
+enum Kind { kPick, kKeep, kGather, kTake };
+
+// Lane j of the shuffle of `kind` for filter (or run vector) `a` and pair `p` (vectors 2p, 2p + 1).
+constexpr int packed_lane(int kind, int NF, int a, int p, int j) {
+  if (kind == kPick || kind == kKeep) {  // lanes from the run: lane j of filter a is float j·NF + a
+    const int at = j * NF + a - 32 * p;
+    const bool here = at >= 0 && at < 32;
+    return kind == kPick ? (here ? at : 0) : (here ? 16 + j : j);
+  }
+  const int e = 16 * a + j, f = e % NF, l = e / NF;  // run vector a from lanes: float j is filter f of pixel l
+  return kind == kGather ? (f / 2 == p ? (f % 2) * 16 + l : 0) : (f / 2 == p ? 16 + j : j);
+}
+
+template <int Kind, int NF, int A, int P, int... J>
+constexpr i16 packed_mask(std::integer_sequence<int, J...>) {
+  return i16{packed_lane(Kind, NF, A, P, J)...};
+}
+template <int Kind, int NF, int A, int P>
+constexpr i16 packed_mask() {
+  return packed_mask<Kind, NF, A, P>(std::make_integer_sequence<int, 16>{});
+}
+
+// Output a (a filter, or a vector of the run) from pairs P… of the inputs v: shuffle, then blend.
+template <int First, int Second, int NF, int A, int P>
+inline __attribute__((always_inline)) v16 packed_merge(const v16* v, v16 r) {
+  if constexpr (P < (NF + 1) / 2) {
+    constexpr i16 pick = packed_mask<First, NF, A, P>(), keep = packed_mask<Second, NF, A, P>();
+    const v16 t = __builtin_shuffle(v[2 * P], v[2 * P + 1], pick);
+    return packed_merge<First, Second, NF, A, P + 1>(v, P == 0 ? t : __builtin_shuffle(r, t, keep));
+  } else {
+    return r;
+  }
+}
+
+template <int First, int Second, int NF, int A>
+inline __attribute__((always_inline)) void packed_all(const v16* v, v16* out) {
+  if constexpr (A < NF) {
+    out[A] = packed_merge<First, Second, NF, A, 0>(v, v16{});
+    packed_all<First, Second, NF, A + 1>(v, out);
+  }
+}
+
+}  // namespace lanes_detail
+
+// a[f][l] = run[l·NF + f] for the 16 pixels of a run of 16·NF adjacent floats.
+template <int NF>
+inline __attribute__((always_inline)) void unpack_run(const float* run, v16 a[NF]) {
+  v16 v[NF + 1];
+  std::memcpy(v, run, NF * sizeof(v16));
+  v[NF] = v16{};  // the missing partner of an odd NF's last vector
+  lanes_detail::packed_all<lanes_detail::kPick, lanes_detail::kKeep, NF, 0>(v, a);
+}
+
+// run[l·NF + f] = a[f][l]: the inverse of unpack_run.
+template <int NF>
+inline __attribute__((always_inline)) void pack_run(const v16 a[NF], float* run) {
+  v16 in[NF + 1], out[NF];
+  for (int f = 0; f < NF; f++) in[f] = a[f];
+  in[NF] = v16{};
+  lanes_detail::packed_all<lanes_detail::kGather, lanes_detail::kTake, NF, 0>(in, out);
+  std::memcpy(run, out, NF * sizeof(v16));
+}
+
 // y[l·stride + f] = a[f][l] for pixels l < count (at most 16) and filters f < NF (at most 8). Where
 // the pixels' runs are adjacent (stride NF) each pixel is written as a whole run of 8 floats, the
 // floats past its NF overwritten by the pixels after it, but for the last ones, whose 8 would
 // reach past the run.
 template <int NF>
 inline __attribute__((always_inline)) void store_pixels(const v16 a[NF], float* y, int64_t stride, int64_t count) {
+  if (stride == NF) {
+    if (count == 16) return pack_run<NF>(a, y);
+    float run[16 * NF];
+    pack_run<NF>(a, run);
+    return move_short_run<Move::kCopy>(run, y, count * NF);
+  }
   v16 in[8], o[8];
   for (int f = 0; f < 8; f++) in[f] = f < NF ? a[f < NF ? f : 0] : v16{};
   lanes_to_pixels(in, o);
@@ -96,8 +174,18 @@ inline __attribute__((always_inline)) void store_pixels(const v16 a[NF], float* 
 }
 
 // a[f][l] = y[l·stride + f] for pixels l < count (at most 16; zero lanes past it) and filters f < NF.
+// `room`: 16·NF floats may be read from y even when fewer pixels are wanted.
 template <int NF>
-inline __attribute__((always_inline)) void load_pixels(const float* y, int64_t stride, int64_t count, v16 a[NF]) {
+inline __attribute__((always_inline)) void load_pixels(const float* y, int64_t stride, int64_t count, v16 a[NF], bool room = false) {
+  if (stride == NF && (count == 16 || room)) {
+    unpack_run<NF>(y, a);
+    if (count < 16) {
+      const i16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+      const i16 keep = lane < static_cast<int32_t>(count);
+      for (int f = 0; f < NF; f++) a[f] = keep ? a[f] : v16{};
+    }
+    return;
+  }
   float tile[16 * 8] = {};
   for (int64_t l = 0; l < count; l++) std::memcpy(tile + l * 8, y + l * stride, NF * sizeof(float));
   v16 o[8], out[8];
