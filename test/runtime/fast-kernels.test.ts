@@ -15,10 +15,10 @@ import { testWarps } from '../helpers/warps.js';
 
 afterAll(closeFastPools);
 
-const conv = (n: number, H: number, W: number, C: number, F: number, K: number, S: number, P: number) => {
+const conv = (n: number, H: number, W: number, C: number, F: number, K: number, S: number, P: number, KW = K) => {
   const OH = Math.floor((H + 2 * P - K) / S) + 1;
-  const OW = Math.floor((W + 2 * P - K) / S) + 1;
-  return { n, H, W, C, F, K, S, P, OH, OW };
+  const OW = Math.floor((W + 2 * P - KW) / S) + 1;
+  return { n, H, W, C, F, K, KW, S, P, OH, OW };
 };
 const CONVS = [
   conv(3, 28, 28, 1, 6, 5, 1, 0), // LeNet's C1, 3 images
@@ -41,9 +41,12 @@ const CONVS = [
   conv(29, 7, 6, 3, 11, 3, 1, 0),
   // 45 filters: a block of 32 columns and one of 13; 1 287 pixels: row blocks of 24, split evenly and short
   conv(9, 11, 13, 7, 45, 3, 1, 1),
-  // one input channel, 19 images: the filter gradient's chunks of 16 images and one of 3; 10
-  // filters, a block of 8 and one of 2; 9 taps in blocks of 3, 2 and 1 over the parts
+  // one input channel, 19 images: the filter gradient's chunks of 2 images and a last of 1; 10
+  // filters, a block of 8 and one of 2; 9 taps in blocks of 3; a 2×4 kernel's 8 taps end in a
+  // block of 2, a 1×4 kernel's in a block of 1
   conv(19, 10, 9, 1, 10, 3, 1, 1),
+  conv(5, 9, 11, 1, 6, 2, 1, 0, 4),
+  conv(3, 7, 12, 1, 3, 1, 1, 0, 4),
   // padding wider than the kernel: some windows lie wholly in the padding (the input gradient's
   // clipped runs of a window row are empty there)
   conv(2, 6, 7, 3, 4, 3, 1, 3),
@@ -56,12 +59,12 @@ const SPAN = 8;
 
 
 describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), equal the reference', (on) => {
-  describe.each(CONVS)('conv $n×$H×$W×$C, $F filters $K×$K, stride $S, padding $P', (c) => {
-    const common = [c.n, c.H, c.W, c.C, c.OH, c.OW, c.F, c.K, c.K, c.S, c.S, c.P, c.P] as const;
+  describe.each(CONVS)('conv $n×$H×$W×$C, $F filters $K×$KW, stride $S, padding $P', (c) => {
+    const common = [c.n, c.H, c.W, c.C, c.OH, c.OW, c.F, c.K, c.KW, c.S, c.S, c.P, c.P] as const;
     it.each([Act.linear, Act.tanh, Act.relu, Act.sigmoid, Act.scaled_tanh, ...LATER_ACTS])('forward, activation %i', (act) =>
       compare(
         {
-          buffers: { x: c.n * c.H * c.W * c.C, w: c.K * c.K * c.C * c.F, b: c.F, y: c.n * c.OH * c.OW * c.F },
+          buffers: { x: c.n * c.H * c.W * c.C, w: c.K * c.KW * c.C * c.F, b: c.F, y: c.n * c.OH * c.OW * c.F },
           outputs: ['y'],
           call: (k, a) => k.conv2d(a.x!, a.w!, a.b!, a.y!, ...common, act, ALPHA),
         },
@@ -71,7 +74,7 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
     it('input gradient', () =>
       compare(
         {
-          buffers: { dz: c.n * c.OH * c.OW * c.F, w: c.K * c.K * c.C * c.F, dx: c.n * c.H * c.W * c.C },
+          buffers: { dz: c.n * c.OH * c.OW * c.F, w: c.K * c.KW * c.C * c.F, dx: c.n * c.H * c.W * c.C },
           outputs: ['dx'],
           call: (k, a) => k.conv2dGradInput(a.dz!, a.w!, a.dx!, ...common),
         },
@@ -80,7 +83,7 @@ describe.each(TARGETS)('fast kernels, the $build build on $threads thread(s), eq
     it('filter gradient and bias gradient', () =>
       compare(
         {
-          buffers: { x: c.n * c.H * c.W * c.C, dz: c.n * c.OH * c.OW * c.F, dw: c.K * c.K * c.C * c.F, db: c.F },
+          buffers: { x: c.n * c.H * c.W * c.C, dz: c.n * c.OH * c.OW * c.F, dw: c.K * c.KW * c.C * c.F, db: c.F },
           outputs: ['dw', 'db'],
           call: (k, a) => {
             k.conv2dGradFilter(a.x!, a.dz!, a.dw!, ...common);

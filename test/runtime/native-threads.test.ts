@@ -28,7 +28,7 @@ const SHAPES = [
   conv(1, 13, 12, 3, 20, 3, 1, 1), // batch 1, few channels: the input gradient's rows split over threads
   conv(4, 12, 12, 5, 9, 3, 1, 2, 2), // dilated
   conv(3, 9, 9, 40, 33, 1, 1, 0), // 1×1
-  conv(20, 12, 12, 1, 10, 3, 1, 1), // one input channel, 20 images: the filter gradient's chunks of 16 and 4
+  conv(20, 12, 12, 1, 10, 3, 1, 1), // one input channel, 20 images: the filter gradient's 10 chunks of 2
   conv(30, 5, 5, 6, 40, 5, 1, 0), // one-pixel outputs: gathered forward, input gradient's rows grouped over images
   conv(17, 11, 10, 6, 16, 5, 1, 1), // 17 images: the input gradient by scattered windows, an image a part
 ];

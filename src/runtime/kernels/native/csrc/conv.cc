@@ -43,45 +43,43 @@ void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b,
   });
 }
 
-// Images per chunk of the filter gradient of one input channel: their padded copies and transposed
-// gradients are made once, shared by every part, in a scratch block that stays small at any batch.
-static constexpr int64_t kSingleImages = 16;
+// Chunks of images of the filter gradient of one input channel: at most kSingleChunks, fixed by the
+// batch, so that the sums and their order do not depend on the threads.
+static constexpr int64_t kSingleChunks = 16;
 
-// One input channel at stride 1: the chunk's images are padded and their gradients transposed
-// (split over images), then each part sums a run of the taps over every pixel, lane by lane, and
-// at the end adds its 16 lanes in order. Every chunk's run is given the same work, so it is cut
-// into the same parts and part t keeps its taps and its lanes (scratch[t]) from chunk to chunk.
+// One input channel at stride 1: each part takes whole chunks of images; per image it pads a copy
+// and transposes the output gradient in its own scratch, then sums every tap over every pixel lane
+// by lane into its chunk's lanes. The chunks' lanes are then added in chunk order, and each
+// weight's 16 lanes in order. (Splitting the taps among parts instead made every part wait for
+// the images of a chunk to be prepared: two joins per 16 images.)
 static void single_grad_filter(Ctx& c, const ConvShape& s, int64_t x, int64_t dz, int64_t dw) {
   const PaddedImage pad(s);
   const int64_t padded = pad.rows * pad.width, per_image = padded + s.F * s.OH * single_grad_width(s);
+  const int64_t lanes = s.taps() * s.F * 16;
+  const int64_t chunk = (s.n + kSingleChunks - 1) / kSingleChunks, chunks = (s.n + chunk - 1) / chunk;
   float* m = c.m;
-  float* images = c.shared.reserve(std::min(s.n, kSingleImages) * per_image);
-  for (int64_t i0 = 0; i0 < s.n; i0 += kSingleImages) {
-    const int64_t count = std::min(kSingleImages, s.n - i0);
-    c.pool.run(count * per_image, [&](int t, int T) {
-      int64_t lo, hi;
-      share(count, t, T, lo, hi);
-      for (int64_t i = lo; i < hi; i++) {
-        pad.fill(m + x + (i0 + i) * s.H * s.W, s, images + i * per_image);
-        single_grad_transpose(m + dz + (i0 + i) * s.OH * s.OW * s.F, s, images + i * per_image + padded);
+  float* acc = c.shared.reserve(std::max<int64_t>(chunks, 1) * lanes);
+  c.pool.run(s.work(), [&](int t, int T) {
+    int64_t lo, hi;
+    share(chunks, t, T, lo, hi);
+    if (lo == hi) return;
+    float* image = c.scratch[t].reserve(per_image);
+    for (int64_t q = lo; q < hi; q++) {
+      float* sums = acc + q * lanes;
+      fill_run(sums, lanes, 0.0f);
+      for (int64_t i = q * chunk; i < std::min(s.n, (q + 1) * chunk); i++) {
+        pad.fill(m + x + i * s.H * s.W, s, image);
+        single_grad_transpose(m + dz + i * s.OH * s.OW * s.F, s, image + padded);
+        single_grad_filter_image(image, pad, s, image + padded, 0, s.taps(), sums);
       }
-    });
-    c.pool.run(s.work(), [&](int t, int T) {
-      int64_t tap0, tap1;
-      share(s.taps(), t, T, tap0, tap1);
-      if (tap0 == tap1) return;
-      const int64_t lanes = (tap1 - tap0) * s.F * 16;
-      float* acc = c.scratch[t].reserve(lanes);
-      if (i0 == 0) fill_run(acc, lanes, 0.0f);
-      for (int64_t i = 0; i < count; i++)
-        single_grad_filter_image(images + i * per_image, pad, s, images + i * per_image + padded, tap0, tap1, acc);
-      if (i0 + count < s.n) return;
-      for (int64_t j = 0; j < (tap1 - tap0) * s.F; j++) {
-        float sum = 0;
-        for (int l = 0; l < 16; l++) sum += acc[j * 16 + l];
-        m[dw + tap0 * s.F + j] = sum;
-      }
-    });
+    }
+  });
+  for (int64_t q = 1; q < chunks; q++)
+    for (int64_t j = 0; j < lanes; j++) acc[j] += acc[q * lanes + j];
+  for (int64_t j = 0; j < s.taps() * s.F; j++) {
+    float sum = 0;
+    for (int l = 0; l < 16; l++) sum += chunks ? acc[j * 16 + l] : 0.0f;
+    m[dw + j] = sum;
   }
 }
 
