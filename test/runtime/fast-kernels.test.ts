@@ -50,6 +50,9 @@ const CONVS = [
   // padding wider than the kernel: some windows lie wholly in the padding (the input gradient's
   // clipped runs of a window row are empty there)
   conv(2, 6, 7, 3, 4, 3, 1, 3),
+  // 17 images of 72 pixels, 5 channels: the native input gradient by scattered windows, and the
+  // transposed filter gradient (7 filters) over 5 chunks of 256 pixels
+  conv(17, 9, 8, 5, 7, 3, 1, 1),
 ];
 
 /** The activations after the first five (alpha, when they have one: ALPHA), and their inputs' span in the elementwise case. */
