@@ -86,7 +86,7 @@ function verifyPlan(g: Graph): string[] {
       for (let b = a + 1; b < placed.length; b++) {
         const [x, y] = [span(placed[a]!), span(placed[b]!)];
         if (x.last < y.first || y.last < x.first) continue;
-        if (x.at < y.at + y.size && y.at < x.at + x.size) problems.push(`'${x.id}' and '${y.id}' are live together but overlap in memory`);
+        if (x.size > 0 && y.size > 0 && x.at < y.at + y.size && y.at < x.at + x.size) problems.push(`'${x.id}' and '${y.id}' are live together but overlap in memory`);
       }
     }
   }
@@ -94,7 +94,7 @@ function verifyPlan(g: Graph): string[] {
 }
 
 /** A buffer: live from node `first` to node `last` (inclusive), at floats [at, at + size). */
-interface Span {
+export interface Span {
   readonly id: string;
   readonly first: number;
   readonly last: number;
@@ -108,9 +108,12 @@ interface Span {
  * nodes in order, keeping the live buffers sorted by offset. While they are disjoint, a new one
  * can only collide with its neighbours in that order.
  */
-function anyOverlap(spans: Span[]): boolean {
-  const byFirst = [...spans].sort((a, b) => a.first - b.first);
-  const byLast = [...spans].sort((a, b) => a.last - b.last);
+export function anyOverlap(spans: Span[]): boolean {
+  // a buffer of no floats shares memory with none (as in the pairs' check above; kept, one at
+  // the offset of another would read as a collision with it)
+  const sized = spans.filter((s) => s.size > 0);
+  const byFirst = [...sized].sort((a, b) => a.first - b.first);
+  const byLast = [...sized].sort((a, b) => a.last - b.last);
   const liveNow: Span[] = []; // sorted by offset, pairwise disjoint
   const indexOf = (at: number) => {
     let lo = 0;
