@@ -6,10 +6,13 @@
 //    the pixels of a phase meet the same taps, so a phase is one product of gathered dz rows with
 //    the weights of its taps, transposed — no multiply-adds on the zeros a strided convolution
 //    would otherwise insert; each thread takes a run of a phase's pixels. With up to 64 input
-//    channels, by input rows instead (conv-grad-rows.cc);
+//    channels, by scattering whole windows, an image a part, for batches of 16 or more
+//    (conv-grad-scatter.cc), else by input rows (conv-grad-rows.cc);
 //  - filter gradient: each thread takes a run of the rows of dw [KH·KW·C, F] and sums over chunks
-//    of pixels in order, so each weight's sum has one order whatever the thread count; below 32
-//    filters transposed (conv-grad-filter.cc).
+//    of pixels in order; below 32 filters transposed, each thread taking whole chunks of pixels
+//    whose sums are added in chunk order (conv-grad-filter.cc). Either way each weight's sum has
+//    one order whatever the thread count.
+//  - one input channel at stride 1: pixels in the vector lanes (conv-single.cc, below).
 #include <algorithm>
 #include <vector>
 
