@@ -11,18 +11,11 @@
 #include <algorithm>
 #include <vector>
 
-#include "clones.h"
 #include "conv-grad-filter.h"
 #include "gemm.h"
 #include "kernel.h"
 
 namespace netc {
-
-// to[j] += from[j], j < n (a row of dwᵀ), compiled per instruction set.
-NETC_CLONES
-static void add_run_of(const float* from, float* to, int64_t n) {
-  for (int64_t j = 0; j < n; j++) to[j] += from[j];
-}
 
 static constexpr int64_t kSumChunk = 256;  // pixels summed per step
 static constexpr int64_t kMaxChunks = 16;  // most chunks of pixels the transposed form sums apart
@@ -91,7 +84,7 @@ void conv_grad_filter_gathered(Ctx& c, const ConvShape& s, int64_t x, int64_t dz
     int64_t lo, hi;
     share(F, t, T, lo, hi);
     for (int64_t f = lo; f < hi; f++)
-      for (int64_t q = 1; q < chunks; q++) add_run_of(partial + (q * F + f) * K, dwt + f * K, K);
+      for (int64_t q = 1; q < chunks; q++) add_run(partial + (q * F + f) * K, dwt + f * K, K);
   });
   for (int64_t k = 0; k < K; k++)
     for (int64_t f = 0; f < F; f++) m[dw + k * F + f] = dwt[f * K + k];

@@ -160,12 +160,12 @@ static inline __attribute__((always_inline)) void grad_filter_taps(const float* 
 }
 
 NETC_CLONES
-void single_grad_filter_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt, int64_t tap0,
-                              int64_t tap1, float* acc) {
-  int64_t tap = tap0;
-  for (; tap + 3 <= tap1; tap += 3) grad_filter_taps<3>(xp, pad, s, dzt, tap, acc + (tap - tap0) * s.F * L);
-  if (tap1 - tap == 2) grad_filter_taps<2>(xp, pad, s, dzt, tap, acc + (tap - tap0) * s.F * L);
-  if (tap1 - tap == 1) grad_filter_taps<1>(xp, pad, s, dzt, tap, acc + (tap - tap0) * s.F * L);
+void single_grad_filter_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt, float* acc) {
+  const int64_t taps = s.taps();
+  int64_t tap = 0;
+  for (; tap + 3 <= taps; tap += 3) grad_filter_taps<3>(xp, pad, s, dzt, tap, acc + tap * s.F * L);
+  if (taps - tap == 2) grad_filter_taps<2>(xp, pad, s, dzt, tap, acc + tap * s.F * L);
+  if (taps - tap == 1) grad_filter_taps<1>(xp, pad, s, dzt, tap, acc + tap * s.F * L);
 }
 
 }  // namespace netc

@@ -23,9 +23,8 @@ void single_forward_row(const float* xp, const PaddedImage& pad, const ConvShape
 // each filter's rows of pixels, zeros past OW, so that 16 pixels are one load.
 int64_t single_grad_width(const ConvShape& s);
 void single_grad_transpose(const float* dz, const ConvShape& s, float* dzt);
-// acc [tap1 − tap0][F][16] += the products of one image for taps [tap0, tap1), lane l holding the
-// pixels ow ≡ l (mod 16) of every row in order; dzt is the image's transposed gradient.
-void single_grad_filter_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt, int64_t tap0,
-                              int64_t tap1, float* acc);
+// acc [taps][F][16] += the products of one image for every tap, lane l holding the pixels
+// ow ≡ l (mod 16) of every row in order; dzt is the image's transposed gradient.
+void single_grad_filter_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt, float* acc);
 
 }  // namespace netc

@@ -73,7 +73,7 @@ static void single_grad_filter(Ctx& c, const ConvShape& s, int64_t x, int64_t dz
       for (int64_t i = q * chunk; i < std::min(s.n, (q + 1) * chunk); i++) {
         pad.fill(m + x + i * s.H * s.W, s, image);
         single_grad_transpose(m + dz + i * s.OH * s.OW * s.F, s, image + padded);
-        single_grad_filter_image(image, pad, s, image + padded, 0, s.taps(), sums);
+        single_grad_filter_image(image, pad, s, image + padded, sums);
       }
     }
   });

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "short-runs.h"
+
 namespace netc {
 
 struct PoolShape {
@@ -49,7 +51,5 @@ void window_row(const float* image, const PoolShape& s, const Columns& cols, int
 // windows add up in column order.
 void spread_row(const float* g, const PoolShape& s, const Columns& cols, int64_t window_rows, bool average, float* row);
 
-// to[j] += from[j], j < len
-void add_run(const float* from, float* to, int64_t len);
 
 }  // namespace netc

@@ -87,4 +87,8 @@ inline __attribute__((always_inline)) void fold_short_runs(const float* in, int6
   over_short_run(step, n);
 }
 
+// to[j] += from[j], j < len, for long runs (a row): the compiler's own loop, compiled per
+// instruction set (pool-rows.cc).
+void add_run(const float* from, float* to, int64_t len);
+
 }  // namespace netc
