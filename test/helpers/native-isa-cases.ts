@@ -4,10 +4,10 @@
  * a test file of its own (vitest runs each file in a fresh process) that sets the variable before
  * the first kernel call and calls this. The shapes send a call down each path chosen by shape:
  * the input gradient by scattered windows (batches of at least 16 images of at least 24 output
- * pixels, up to 64 input channels, conv-grad-scatter.cc), by input rows
- * (conv-grad-rows.cc) with stride, padding and dilation, or gathered (more channels, 1×1); the filter gradient transposed
- * (fewer than 32 filters, conv-grad-filter-cols.cc) or plain; one input channel in lanes; on one
- * thread and three.
+ * pixels, up to 64 input channels, conv-grad-scatter.cc), by input rows (conv-grad-rows.cc) with
+ * stride, padding and dilation, or gathered (more channels, 1×1); the filter gradient transposed
+ * (fewer than 32 filters, conv-grad-filter-cols.cc) or plain; one input channel in lanes, as many
+ * as the build's vectors hold (conv-single.cc); on one thread and three.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { nativeAddon } from '../../src/runtime/kernels/native/addon.js';
@@ -25,6 +25,9 @@ const SHAPES = [
   conv(3, 15, 13, 5, 9, 7, 2, 3), // 7×7 stride 2: rows an output row skips
   conv(2, 11, 12, 4, 7, 3, 1, 2, 2), // dilated
   conv(2, 9, 9, 1, 6, 5, 1, 2), // one input channel
+  conv(3, 28, 28, 1, 6, 5, 1, 0), // LeNet's C1: one channel in lanes (16, 8 or 4 by the build), whole runs of 6 filters
+  conv(2, 11, 13, 1, 10, 3, 1, 1), // one channel, 10 filters: a block of 8 through the transpose, then 2
+  conv(2, 7, 21, 1, 16, 3, 1, 1), // one channel, 16 filters, rows of 21 pixels: short last steps
   conv(3, 10, 10, 17, 12, 3, 2, 1), // 17 channels, stride 2: by rows
   conv(2, 6, 7, 130, 20, 3, 2, 1), // 130 channels: the gather form, four phases
   conv(2, 7, 7, 9, 33, 1, 1, 0), // 1×1 with few channels: the gather form, the plain filter gradient

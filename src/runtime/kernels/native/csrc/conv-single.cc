@@ -1,23 +1,25 @@
 // Convolutions of a single input channel at stride 1 (a network's first layer on grey images):
 // with one channel a window row is a handful of floats, so gathering windows into matrix rows
-// costs more than the multiply-adds. Here 16 adjacent output pixels share the vector lanes
-// instead: each tap is one load of 16 input pixels from a zero-padded copy of the image.
-// Compiled for AVX-512, AVX2 and the baseline, chosen at load time (GCC's target_clones).
+// costs more than the multiply-adds. Here L adjacent output pixels share the vector lanes
+// instead: each tap is one load of L input pixels from a zero-padded copy of the image.
+//
+// One build per instruction set, each with vectors as wide as its registers (L = 16 floats with
+// AVX-512, 8 with AVX2, 4 else): the templates below are instantiated inside functions compiled
+// for each (GCC's target attribute), and single_conv() returns the one the matrix kernels use.
+// (GCC's target_clones cannot do this: every clone gets the same types, and a 16-float vector in
+// the AVX2 clone went through the stack 4 floats at a time, at a quarter of the speed.)
 #include <algorithm>
 #include <cstring>
 
 #include "clones.h"
 #include "conv-single.h"
+#include "gemm.h"
 #include "lanes.h"
 
 namespace netc {
 
-static constexpr int L = 16;  // output pixels per step (the lanes)
-static constexpr int FB = 8;  // filters per step
-
-
-PaddedImage::PaddedImage(const ConvShape& s)
-    : rows(s.OH + s.KH - 1), width(((s.OW + L - 1) / L) * L + s.KW - 1) {}
+PaddedImage::PaddedImage(const ConvShape& s, int lanes)
+    : rows(s.OH + s.KH - 1), width(((s.OW + lanes - 1) / lanes) * lanes + s.KW - 1) {}
 
 // Zeros where the padding is, the image's rows copied in vectors in between.
 NETC_CLONES
@@ -37,135 +39,188 @@ void PaddedImage::fill(const float* image, const ConvShape& s, float* out) const
   }
 }
 
-// v16 (lanes.h), 16 floats as one value: a zmm register in the AVX-512 clone, two ymm in the AVX2
-// one, four xmm else.
-static inline v16 load16(const float* p) {
-  v16 v;
+namespace {
+
+#define NETC_INLINE inline __attribute__((always_inline))
+
+constexpr int FB = 8;  // filters per step
+
+template <int L>
+NETC_INLINE vf<L> load(const float* p) {
+  vf<L> v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
 
-// Filters [f0, f0 + NF) of output row oh, 16 pixels at a time: NF accumulators, NF exact (6 for
+// Width of a row of the transposed output gradient: whole steps of L lanes, zeros past OW.
+template <int L>
+NETC_INLINE int64_t grad_width(const ConvShape& s) {
+  return ((s.OW + L - 1) / L) * L;
+}
+
+// Filters [f0, f0 + NF) of output row oh, L pixels at a time: NF accumulators, NF exact (6 for
 // LeNet's 6 filters, where a fixed 8 spent a quarter of the multiply-adds on lanes never stored).
-template <int NF>
-static inline __attribute__((always_inline)) void forward_filters(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh,
-                                                                  const float* w, const float* b, int64_t f0, float* y) {
+template <int L, int NF>
+NETC_INLINE void forward_filters(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* w,
+                                 const float* b, int64_t f0, float* y) {
   for (int64_t ow0 = 0; ow0 < s.OW; ow0 += L) {
     const int64_t lanes = std::min<int64_t>(L, s.OW - ow0);
-    v16 acc[NF];
-    for (int f = 0; f < NF; f++) acc[f] = v16{} + (b ? b[f0 + f] : 0.0f);
+    vf<L> acc[NF];
+    for (int f = 0; f < NF; f++) acc[f] = vf<L>{} + (b ? b[f0 + f] : 0.0f);
     for (int64_t kh = 0; kh < s.KH; kh++)
       for (int64_t kw = 0; kw < s.KW; kw++) {
-        const v16 xv = load16(xp + (oh + kh) * pad.width + ow0 + kw);
+        const vf<L> xv = load<L>(xp + (oh + kh) * pad.width + ow0 + kw);
         const float* wk = w + (kh * s.KW + kw) * s.F + f0;
         for (int f = 0; f < NF; f++) acc[f] += xv * wk[f];
       }
-    store_pixels<NF>(acc, y + ow0 * s.F + f0, s.F, lanes);
+    store_pixels<L, NF>(acc, y + ow0 * s.F + f0, s.F, lanes);
   }
 }
 
-NETC_CLONES
-void single_forward_row(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* w, const float* b,
-                        float* y) {
+template <int L>
+NETC_INLINE void forward_row(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* w,
+                             const float* b, float* y) {
   for (int64_t f0 = 0; f0 < s.F; f0 += FB) {
     switch (std::min<int64_t>(FB, s.F - f0)) {
-      case 1: forward_filters<1>(xp, pad, s, oh, w, b, f0, y); break;
-      case 2: forward_filters<2>(xp, pad, s, oh, w, b, f0, y); break;
-      case 3: forward_filters<3>(xp, pad, s, oh, w, b, f0, y); break;
-      case 4: forward_filters<4>(xp, pad, s, oh, w, b, f0, y); break;
-      case 5: forward_filters<5>(xp, pad, s, oh, w, b, f0, y); break;
-      case 6: forward_filters<6>(xp, pad, s, oh, w, b, f0, y); break;
-      case 7: forward_filters<7>(xp, pad, s, oh, w, b, f0, y); break;
-      default: forward_filters<8>(xp, pad, s, oh, w, b, f0, y); break;
+      case 1: forward_filters<L, 1>(xp, pad, s, oh, w, b, f0, y); break;
+      case 2: forward_filters<L, 2>(xp, pad, s, oh, w, b, f0, y); break;
+      case 3: forward_filters<L, 3>(xp, pad, s, oh, w, b, f0, y); break;
+      case 4: forward_filters<L, 4>(xp, pad, s, oh, w, b, f0, y); break;
+      case 5: forward_filters<L, 5>(xp, pad, s, oh, w, b, f0, y); break;
+      case 6: forward_filters<L, 6>(xp, pad, s, oh, w, b, f0, y); break;
+      case 7: forward_filters<L, 7>(xp, pad, s, oh, w, b, f0, y); break;
+      default: forward_filters<L, 8>(xp, pad, s, oh, w, b, f0, y); break;
     }
   }
 }
 
-// Width of a row of the transposed output gradient: whole steps of 16 lanes, zeros past OW.
-int64_t single_grad_width(const ConvShape& s) { return ((s.OW + L - 1) / L) * L; }
-
-// Filters [f0, f0 + NF) of every row, 16 pixels at a time, lanes past OW zero.
-template <int NF>
-static inline __attribute__((always_inline)) void transpose_filters(const float* dz, const ConvShape& s, int64_t f0, float* dzt) {
-  const int64_t width = single_grad_width(s);
+// Filters [f0, f0 + NF) of every row, L pixels at a time, lanes past OW zero.
+template <int L, int NF>
+NETC_INLINE void transpose_filters(const float* dz, const ConvShape& s, int64_t f0, float* dzt) {
+  const int64_t width = grad_width<L>(s);
   for (int64_t oh = 0; oh < s.OH; oh++)
     for (int64_t ow0 = 0; ow0 < width; ow0 += L) {
-      v16 a[NF];
+      vf<L> a[NF];
       // a short step at a row's end may read on into the image's next rows, where it has them
       const int64_t count = std::min<int64_t>(L, s.OW - ow0);
-      load_pixels<NF>(dz + (oh * s.OW + ow0) * s.F + f0, s.F, count, a, (s.OH - oh - 1) * s.OW >= L - count);
-      for (int f = 0; f < NF; f++) std::memcpy(dzt + ((f0 + f) * s.OH + oh) * width + ow0, &a[f], sizeof(v16));
+      load_pixels<L, NF>(dz + (oh * s.OW + ow0) * s.F + f0, s.F, count, a, (s.OH - oh - 1) * s.OW >= L - count);
+      for (int f = 0; f < NF; f++) std::memcpy(dzt + ((f0 + f) * s.OH + oh) * width + ow0, &a[f], sizeof(vf<L>));
     }
 }
 
-NETC_CLONES
-void single_grad_transpose(const float* dz, const ConvShape& s, float* dzt) {
+template <int L>
+NETC_INLINE void grad_transpose(const float* dz, const ConvShape& s, float* dzt) {
   for (int64_t f0 = 0; f0 < s.F; f0 += FB) {
     switch (std::min<int64_t>(FB, s.F - f0)) {
-      case 1: transpose_filters<1>(dz, s, f0, dzt); break;
-      case 2: transpose_filters<2>(dz, s, f0, dzt); break;
-      case 3: transpose_filters<3>(dz, s, f0, dzt); break;
-      case 4: transpose_filters<4>(dz, s, f0, dzt); break;
-      case 5: transpose_filters<5>(dz, s, f0, dzt); break;
-      case 6: transpose_filters<6>(dz, s, f0, dzt); break;
-      case 7: transpose_filters<7>(dz, s, f0, dzt); break;
-      default: transpose_filters<8>(dz, s, f0, dzt); break;
+      case 1: transpose_filters<L, 1>(dz, s, f0, dzt); break;
+      case 2: transpose_filters<L, 2>(dz, s, f0, dzt); break;
+      case 3: transpose_filters<L, 3>(dz, s, f0, dzt); break;
+      case 4: transpose_filters<L, 4>(dz, s, f0, dzt); break;
+      case 5: transpose_filters<L, 5>(dz, s, f0, dzt); break;
+      case 6: transpose_filters<L, 6>(dz, s, f0, dzt); break;
+      case 7: transpose_filters<L, 7>(dz, s, f0, dzt); break;
+      default: transpose_filters<L, 8>(dz, s, f0, dzt); break;
     }
   }
 }
 
-// TB taps × NF filters of one image: TB·NF accumulators stay in registers over the whole image
-// (24 zmm registers for 3 × 8 in the AVX-512 clone), loaded from and stored to acc once; per step
-// TB loads of input pixels and NF of gradients feed TB·NF multiply-adds. Each lane's sum runs over
-// the image's steps in order, continuing the sum of the images before.
-template <int TB, int NF>
-static inline __attribute__((always_inline)) void grad_filter_block(const float* xp, const PaddedImage& pad, const ConvShape& s,
-                                                                    const float* dzt, int64_t tap, int64_t f0, float* acc) {
-  const int64_t width = single_grad_width(s);
+// Taps per block of the filter gradient for NF filters: the block's TB·NF sums, its TB input
+// vectors and one gradient vector fit the build's registers (32 with AVX-512, 16 with AVX2 and
+// SSE): 3 taps of 8 filters with AVX-512, 2 of LeNet's 6 with AVX2.
+template <int L>
+constexpr int taps_per_block(int NF) {
+  return std::min(3, std::max(1, ((L == 16 ? 32 : 16) - 1) / (NF + 1)));
+}
+
+// TB taps × NF filters of one image: TB·NF accumulators stay in registers over the whole image,
+// loaded from and stored to acc once; per step TB loads of input pixels and NF of gradients feed
+// TB·NF multiply-adds. Each lane's sum runs over the image's steps in order, continuing the sum
+// of the images before.
+template <int L, int TB, int NF>
+NETC_INLINE void grad_filter_block(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt, int64_t tap,
+                                   int64_t f0, float* acc) {
+  const int64_t width = grad_width<L>(s);
   int64_t at[TB];
   for (int t = 0; t < TB; t++) at[t] = (tap + t) / s.KW * pad.width + (tap + t) % s.KW;
-  v16 sum[TB][NF];
+  vf<L> sum[TB][NF];
   for (int t = 0; t < TB; t++)
-    for (int f = 0; f < NF; f++) sum[t][f] = load16(acc + (t * s.F + f0 + f) * L);
+    for (int f = 0; f < NF; f++) sum[t][f] = load<L>(acc + (t * s.F + f0 + f) * L);
   for (int64_t oh = 0; oh < s.OH; oh++) {
     const float* x = xp + oh * pad.width;
     const float* g = dzt + (f0 * s.OH + oh) * width;
     for (int64_t ow0 = 0; ow0 < width; ow0 += L) {
-      v16 xv[TB], gv[NF];
-      for (int t = 0; t < TB; t++) xv[t] = load16(x + at[t] + ow0);
-      for (int f = 0; f < NF; f++) gv[f] = load16(g + f * s.OH * width + ow0);
-      for (int t = 0; t < TB; t++)
-        for (int f = 0; f < NF; f++) sum[t][f] += xv[t] * gv[f];
+      vf<L> xv[TB];
+      for (int t = 0; t < TB; t++) xv[t] = load<L>(x + at[t] + ow0);
+      for (int f = 0; f < NF; f++) {
+        const vf<L> gv = load<L>(g + f * s.OH * width + ow0);
+        for (int t = 0; t < TB; t++) sum[t][f] += xv[t] * gv;
+      }
     }
   }
   for (int t = 0; t < TB; t++)
-    for (int f = 0; f < NF; f++) std::memcpy(acc + (t * s.F + f0 + f) * L, &sum[t][f], sizeof(v16));
+    for (int f = 0; f < NF; f++) std::memcpy(acc + (t * s.F + f0 + f) * L, &sum[t][f], sizeof(vf<L>));
 }
 
-template <int TB>
-static inline __attribute__((always_inline)) void grad_filter_taps(const float* xp, const PaddedImage& pad, const ConvShape& s,
-                                                                   const float* dzt, int64_t tap, float* acc) {
+// Every tap of filters [f0, f0 + NF), in blocks of taps_per_block taps.
+template <int L, int NF>
+NETC_INLINE void grad_filter_filters(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt, int64_t f0,
+                                     float* acc) {
+  constexpr int TB = taps_per_block<L>(NF);
+  const int64_t taps = s.taps();
+  int64_t tap = 0;
+  for (; tap + TB <= taps; tap += TB) grad_filter_block<L, TB, NF>(xp, pad, s, dzt, tap, f0, acc + tap * s.F * L);
+  if constexpr (TB > 2)
+    if (taps - tap == 2) grad_filter_block<L, 2, NF>(xp, pad, s, dzt, tap, f0, acc + tap * s.F * L);
+  if constexpr (TB > 1)
+    if (taps - tap == 1) grad_filter_block<L, 1, NF>(xp, pad, s, dzt, tap, f0, acc + tap * s.F * L);
+}
+
+template <int L>
+NETC_INLINE void grad_filter_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt, float* acc) {
   for (int64_t f0 = 0; f0 < s.F; f0 += FB) {
     switch (std::min<int64_t>(FB, s.F - f0)) {
-      case 1: grad_filter_block<TB, 1>(xp, pad, s, dzt, tap, f0, acc); break;
-      case 2: grad_filter_block<TB, 2>(xp, pad, s, dzt, tap, f0, acc); break;
-      case 3: grad_filter_block<TB, 3>(xp, pad, s, dzt, tap, f0, acc); break;
-      case 4: grad_filter_block<TB, 4>(xp, pad, s, dzt, tap, f0, acc); break;
-      case 5: grad_filter_block<TB, 5>(xp, pad, s, dzt, tap, f0, acc); break;
-      case 6: grad_filter_block<TB, 6>(xp, pad, s, dzt, tap, f0, acc); break;
-      case 7: grad_filter_block<TB, 7>(xp, pad, s, dzt, tap, f0, acc); break;
-      default: grad_filter_block<TB, 8>(xp, pad, s, dzt, tap, f0, acc); break;
+      case 1: grad_filter_filters<L, 1>(xp, pad, s, dzt, f0, acc); break;
+      case 2: grad_filter_filters<L, 2>(xp, pad, s, dzt, f0, acc); break;
+      case 3: grad_filter_filters<L, 3>(xp, pad, s, dzt, f0, acc); break;
+      case 4: grad_filter_filters<L, 4>(xp, pad, s, dzt, f0, acc); break;
+      case 5: grad_filter_filters<L, 5>(xp, pad, s, dzt, f0, acc); break;
+      case 6: grad_filter_filters<L, 6>(xp, pad, s, dzt, f0, acc); break;
+      case 7: grad_filter_filters<L, 7>(xp, pad, s, dzt, f0, acc); break;
+      default: grad_filter_filters<L, 8>(xp, pad, s, dzt, f0, acc); break;
     }
   }
 }
 
-NETC_CLONES
-void single_grad_filter_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt, float* acc) {
-  const int64_t taps = s.taps();
-  int64_t tap = 0;
-  for (; tap + 3 <= taps; tap += 3) grad_filter_taps<3>(xp, pad, s, dzt, tap, acc + tap * s.F * L);
-  if (taps - tap == 2) grad_filter_taps<2>(xp, pad, s, dzt, tap, acc + tap * s.F * L);
-  if (taps - tap == 1) grad_filter_taps<1>(xp, pad, s, dzt, tap, acc + tap * s.F * L);
+// The builds: each instantiates the templates inside functions compiled for its instruction set.
+#define NETC_SINGLE_BUILD(NAME, L, TARGET)                                                                              \
+  TARGET void NAME##_forward_row(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* w, \
+                                 const float* b, float* y) {                                                          \
+    forward_row<L>(xp, pad, s, oh, w, b, y);                                                                          \
+  }                                                                                                                   \
+  TARGET void NAME##_grad_transpose(const float* dz, const ConvShape& s, float* dzt) { grad_transpose<L>(dz, s, dzt); } \
+  TARGET void NAME##_grad_filter_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt,     \
+                                       float* acc) {                                                                  \
+    grad_filter_image<L>(xp, pad, s, dzt, acc);                                                                       \
+  }                                                                                                                   \
+  const SingleConv NAME = {L, NAME##_forward_row, NAME##_grad_transpose, NAME##_grad_filter_image};
+
+NETC_SINGLE_BUILD(portable_build, 4, )
+#if defined(__x86_64__) && defined(__GNUC__)
+NETC_SINGLE_BUILD(avx2_build, 8, __attribute__((target("avx2,fma"))))
+NETC_SINGLE_BUILD(avx512_build, 16, __attribute__((target("avx512f,avx512vl,avx2,fma"))))
+#endif
+
+}  // namespace
+
+const SingleConv& single_conv() {
+  static const SingleConv& chosen = [&]() -> const SingleConv& {
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (std::strcmp(gemm().isa, "avx512") == 0) return avx512_build;
+    if (std::strcmp(gemm().isa, "avx2") == 0) return avx2_build;
+#endif
+    return portable_build;
+  }();
+  return chosen;
 }
 
 }  // namespace netc

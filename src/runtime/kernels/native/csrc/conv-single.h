@@ -9,22 +9,31 @@ namespace netc {
 inline bool single_channel_path(const ConvShape& s) { return s.C == 1 && s.SH == 1 && s.SW == 1 && s.DH == 1 && s.DW == 1; }
 
 // An image with its padding written out as zeros: rows × width floats, wide enough that every
-// step of 16 output pixels reads inside it.
+// step of `lanes` output pixels reads inside it.
 struct PaddedImage {
-  explicit PaddedImage(const ConvShape& s);
+  PaddedImage(const ConvShape& s, int lanes);
   int64_t rows, width;
   void fill(const float* image, const ConvShape& s, float* out) const;
 };
 
-// Output row oh of one image: y [OW, F] = bias + the convolution (no activation).
-void single_forward_row(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* w, const float* b,
-                        float* y);
-// The output gradient of one image [OH, OW, F] transposed to dzt [F][OH][single_grad_width(s)]:
-// each filter's rows of pixels, zeros past OW, so that 16 pixels are one load.
-int64_t single_grad_width(const ConvShape& s);
-void single_grad_transpose(const float* dz, const ConvShape& s, float* dzt);
-// acc [taps][F][16] += the products of one image for every tap, lane l holding the pixels
-// ow ≡ l (mod 16) of every row in order; dzt is the image's transposed gradient.
-void single_grad_filter_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt, float* acc);
+// The path's kernels, in one build per instruction set: `lanes` adjacent output pixels (16 with
+// AVX-512, 8 with AVX2, 4 else) share a vector. The build is the one the matrix kernels run on
+// (gemm.h: the widest this CPU has, NETC_NATIVE_ISA caps it).
+struct SingleConv {
+  int lanes;
+  // Output row oh of one image: y [OW, F] = bias + the convolution (no activation).
+  void (*forward_row)(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* w, const float* b,
+                      float* y);
+  // The output gradient of one image [OH, OW, F] transposed to dzt [F][OH][grad_width(s)]: each
+  // filter's rows of pixels, zeros past OW, so that `lanes` pixels are one load.
+  void (*grad_transpose)(const float* dz, const ConvShape& s, float* dzt);
+  // acc [taps][F][lanes] += the products of one image for every tap, lane l holding the pixels
+  // ow ≡ l (mod lanes) of every row in order; dzt is the image's transposed gradient.
+  void (*grad_filter_image)(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt, float* acc);
+
+  int64_t grad_width(const ConvShape& s) const { return ((s.OW + lanes - 1) / lanes) * lanes; }
+};
+
+const SingleConv& single_conv();
 
 }  // namespace netc

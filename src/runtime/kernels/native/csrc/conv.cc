@@ -29,9 +29,10 @@ namespace netc {
 
 static constexpr int64_t kPixelChunk = 64;  // input pixels per chunk of the input gradient
 
-// One input channel at stride 1: output rows split over threads, 16 pixels in the lanes (conv-single.cc).
+// One input channel at stride 1: output rows split over threads, pixels in the lanes (conv-single.cc).
 void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b, int64_t y, int act, float alpha) {
-  const PaddedImage pad(s);
+  const SingleConv& k = single_conv();
+  const PaddedImage pad(s, k.lanes);
   float* m = c.m;
   c.pool.run(s.work(), [&](int t, int T) {
     int64_t lo, hi;
@@ -40,7 +41,7 @@ void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b,
     for (int64_t r = lo, image = -1; r < hi; r++) {
       const int64_t i = r / s.OH;
       if (i != image) pad.fill(m + x + i * s.H * s.W, s, xp), image = i;
-      single_forward_row(xp, pad, s, r % s.OH, m + w, b < 0 ? nullptr : m + b, m + y + r * s.OW * s.F);
+      k.forward_row(xp, pad, s, r % s.OH, m + w, b < 0 ? nullptr : m + b, m + y + r * s.OW * s.F);
     }
     activate(m + y + lo * s.OW * s.F, m + y + lo * s.OW * s.F, (hi - lo) * s.OW * s.F, act, alpha);
   });
@@ -53,12 +54,13 @@ static constexpr int64_t kSingleChunks = 16;
 // One input channel at stride 1: each part takes whole chunks of images; per image it pads a copy
 // and transposes the output gradient in its own scratch, then sums every tap over every pixel lane
 // by lane into its chunk's lanes. The chunks' lanes are then added in chunk order, and each
-// weight's 16 lanes in order. (Splitting the taps among parts instead made every part wait for
+// weight's lanes in order. (Splitting the taps among parts instead made every part wait for
 // the images of a chunk to be prepared: two joins per 16 images.)
 static void single_grad_filter(Ctx& c, const ConvShape& s, int64_t x, int64_t dz, int64_t dw) {
-  const PaddedImage pad(s);
-  const int64_t padded = pad.rows * pad.width, per_image = padded + s.F * s.OH * single_grad_width(s);
-  const int64_t lanes = s.taps() * s.F * 16;
+  const SingleConv& k = single_conv();
+  const PaddedImage pad(s, k.lanes);
+  const int64_t padded = pad.rows * pad.width, per_image = padded + s.F * s.OH * k.grad_width(s);
+  const int64_t lanes = s.taps() * s.F * k.lanes;
   const int64_t chunk = (s.n + kSingleChunks - 1) / kSingleChunks, chunks = (s.n + chunk - 1) / chunk;
   float* m = c.m;
   float* acc = c.shared.reserve(std::max<int64_t>(chunks, 1) * lanes);
@@ -72,8 +74,8 @@ static void single_grad_filter(Ctx& c, const ConvShape& s, int64_t x, int64_t dz
       fill_run(sums, lanes, 0.0f);
       for (int64_t i = q * chunk; i < std::min(s.n, (q + 1) * chunk); i++) {
         pad.fill(m + x + i * s.H * s.W, s, image);
-        single_grad_transpose(m + dz + i * s.OH * s.OW * s.F, s, image + padded);
-        single_grad_filter_image(image, pad, s, image + padded, sums);
+        k.grad_transpose(m + dz + i * s.OH * s.OW * s.F, s, image + padded);
+        k.grad_filter_image(image, pad, s, image + padded, sums);
       }
     }
   });
@@ -81,7 +83,7 @@ static void single_grad_filter(Ctx& c, const ConvShape& s, int64_t x, int64_t dz
     for (int64_t j = 0; j < lanes; j++) acc[j] += acc[q * lanes + j];
   for (int64_t j = 0; j < s.taps() * s.F; j++) {
     float sum = 0;
-    for (int l = 0; l < 16; l++) sum += chunks ? acc[j * 16 + l] : 0.0f;
+    for (int l = 0; l < k.lanes; l++) sum += chunks ? acc[j * k.lanes + l] : 0.0f;
     m[dw + j] = sum;
   }
 }

@@ -1,5 +1,5 @@
 // Runs of a few to a few dozen floats (a pixel's channels, a window row's KW·C) moved, added or
-// folded in vectors of 16, then one of 8, 4, 2 and 1 for the rest, where the compiler's own loop
+// folded in vectors of 8, then one of 4, 2 and 1 for the rest, where the compiler's own loop
 // would finish a run of 30 with 14 scalar steps. Each float is combined once, in the plain loop's
 // arithmetic, so the bits are those of the plain loop. For functions compiled per instruction set
 // (clones.h): everything here is inlined into them, and so compiled for their instruction set (a
@@ -9,16 +9,18 @@
 
 namespace netc {
 
-// step.template at<V>(j) for GCC vector types V of 16, 8, 4, 2 and 1 floats covering [0, n) in order.
+// step.template at<V>(j) for GCC vector types V of 8, 4, 2 and 1 floats covering [0, n) in order.
 template <typename Step>
 inline __attribute__((always_inline)) void over_short_run(Step& step, int64_t n) {
-  typedef float f16 __attribute__((vector_size(64)));
   typedef float f8 __attribute__((vector_size(32)));
   typedef float f4 __attribute__((vector_size(16)));
   typedef float f2 __attribute__((vector_size(8)));
   typedef float f1 __attribute__((vector_size(4)));
   int64_t j = 0;
-  for (; j + 16 <= n; j += 16) step.template at<f16>(j);
+  // Two steps of 8, not one of 16: GCC lowers a 64-byte vector badly in a function built for AVX2
+  // (through the stack, 16 bytes at a time), and its AVX-512 clone runs two of 8 about as fast (a
+  // run here is short, and Zen 4 splits a 64-byte operation in two anyway).
+  for (; j + 16 <= n; j += 16) step.template at<f8>(j), step.template at<f8>(j + 8);
   if (j + 8 <= n) step.template at<f8>(j), j += 8;
   if (j + 4 <= n) step.template at<f4>(j), j += 4;
   if (j + 2 <= n) step.template at<f2>(j), j += 2;
