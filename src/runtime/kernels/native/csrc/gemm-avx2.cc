@@ -1,5 +1,6 @@
 // The AVX2 + FMA micro-kernel: 6 rows × 16 columns (two ymm registers per row, 12 accumulators),
-// or 6 × 8 for the last columns; masked loads and stores at the edges. Compiled with -mavx2 -mfma.
+// or 6 × 8 for the last columns; masked loads and stores only at the right edge. Compiled with
+// -mavx2 -mfma.
 #include "gemm.h"
 
 #include <array>
@@ -19,7 +20,19 @@ static inline __m256i mask_of(int64_t n) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lanes);
 }
 
-template <int R, int NV>
+// Full: every column of the block is inside C (n ≥ 8·NV), so B's rows are plain loads; a masked
+// load (two micro-ops on AMD, and its mask register) only at the right edge.
+template <bool Full, int NV>
+static inline __attribute__((always_inline)) void load_b(const float* bk, const __m256i* m, __m256* bv) {
+  for (int v = 0; v < NV; v++) bv[v] = Full ? _mm256_loadu_ps(bk + 8 * v) : _mm256_maskload_ps(bk + 8 * v, m[v]);
+}
+
+// Where A's elements lie: a[r·lda + k·ldk] in general; kRows: ldk = 1 (a row of A is adjacent floats,
+// one pointer per row stepping by one); kColumns: lda = 1 (a column of A is adjacent floats, one
+// pointer for all rows). The two special cases save the loop a pointer increment per row.
+enum Layout { kGeneral, kRows, kColumns };
+
+template <int R, int NV, bool Full, Layout A>
 static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K, const float* b, int64_t ldb,
                   int64_t n, float* const* c, int64_t j, bool accumulate) {
   __m256 acc[R][NV];
@@ -34,10 +47,10 @@ static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K,
   const float* bk = b + j;
   for (int64_t k = 0; k < K; k++, bk += ldb) {
     __m256 bv[NV];
-    for (int v = 0; v < NV; v++) bv[v] = _mm256_maskload_ps(bk + 8 * v, m[v]);
+    load_b<Full, NV>(bk, m, bv);
 #pragma GCC unroll 6
     for (int r = 0; r < R; r++) {
-      __m256 av = _mm256_broadcast_ss(ar[r] + k * ldk);
+      __m256 av = _mm256_broadcast_ss(A == kRows ? ar[r] + k : A == kColumns ? a + k * ldk + r : ar[r] + k * ldk);
 #pragma GCC unroll 2
       for (int v = 0; v < NV; v++) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
     }
@@ -49,8 +62,13 @@ static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K,
     for (int v = 0; v < NV; v++) {
       float* out = c[r] + j + 8 * v;
       __m256 value = acc[r][v];
-      if (accumulate) value = _mm256_add_ps(_mm256_maskload_ps(out, m[v]), value);
-      _mm256_maskstore_ps(out, m[v], value);
+      if (Full) {
+        if (accumulate) value = _mm256_add_ps(_mm256_loadu_ps(out), value);
+        _mm256_storeu_ps(out, value);
+      } else {
+        if (accumulate) value = _mm256_add_ps(_mm256_maskload_ps(out, m[v]), value);
+        _mm256_maskstore_ps(out, m[v], value);
+      }
     }
   }
 }
@@ -58,19 +76,26 @@ static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K,
 using Block = void (*)(const float*, int64_t, int64_t, int, int64_t, const float*, int64_t, int64_t, float* const*, int64_t, bool);
 
 // A block of exactly the call's rows (1 to MR): a block of MR rows would compute the missing ones too.
-template <int NV, int... R>
+template <int NV, bool Full, Layout A, int... R>
 static constexpr std::array<Block, sizeof...(R)> blocks_of(std::integer_sequence<int, R...>) {
-  return {&block<R + 1, NV>...};
+  return {&block<R + 1, NV, Full, A>...};
 }
 
 static void kernel(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K, const float* b, int64_t ldb,
                    int64_t N, float* const* c, bool accumulate) {
-  static constexpr auto two = blocks_of<2>(std::make_integer_sequence<int, MR>{});
-  static constexpr auto one = blocks_of<1>(std::make_integer_sequence<int, MR>{});
+  static constexpr auto two = blocks_of<2, true, kGeneral>(std::make_integer_sequence<int, MR>{});
+  static constexpr auto two_rows = blocks_of<2, true, kRows>(std::make_integer_sequence<int, MR>{});
+  static constexpr auto two_columns = blocks_of<2, true, kColumns>(std::make_integer_sequence<int, MR>{});
+  static constexpr auto two_edge = blocks_of<2, false, kGeneral>(std::make_integer_sequence<int, MR>{});
+  static constexpr auto one = blocks_of<1, true, kGeneral>(std::make_integer_sequence<int, MR>{});
+  static constexpr auto one_edge = blocks_of<1, false, kGeneral>(std::make_integer_sequence<int, MR>{});
+  const auto& full = ldk == 1 ? two_rows : lda == 1 ? two_columns : two;
   if (rows <= 0) return;
   int64_t j = 0;
-  for (; j + 8 < N; j += 16) two[rows - 1](a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
-  if (j < N) one[rows - 1](a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
+  for (; j + 16 <= N; j += 16) full[rows - 1](a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
+  if (j + 8 < N) two_edge[rows - 1](a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
+  else if (j + 8 == N) one[rows - 1](a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
+  else if (j < N) one_edge[rows - 1](a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
 }
 
 bool supported() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
