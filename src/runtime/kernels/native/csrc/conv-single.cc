@@ -60,8 +60,10 @@ NETC_INLINE int64_t grad_width(const ConvShape& s) {
 
 // Filters [f0, f0 + NF) of output row oh, L pixels at a time: NF accumulators, NF exact (6 for
 // LeNet's 6 filters, where a fixed 8 spent a quarter of the multiply-adds on lanes never stored).
+// The weights come broadcast (wb: each weight as a vector of L copies, single_broadcast_weights),
+// so that a multiply takes its weight straight from memory, no broadcast instruction per tap.
 template <int L, int NF>
-NETC_INLINE void forward_filters(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* w,
+NETC_INLINE void forward_filters(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* wb,
                                  const float* b, int64_t f0, float* y) {
   for (int64_t ow0 = 0; ow0 < s.OW; ow0 += L) {
     const int64_t lanes = std::min<int64_t>(L, s.OW - ow0);
@@ -70,26 +72,26 @@ NETC_INLINE void forward_filters(const float* xp, const PaddedImage& pad, const 
     for (int64_t kh = 0; kh < s.KH; kh++)
       for (int64_t kw = 0; kw < s.KW; kw++) {
         const vf<L> xv = load<L>(xp + (oh + kh) * pad.width + ow0 + kw);
-        const float* wk = w + (kh * s.KW + kw) * s.F + f0;
-        for (int f = 0; f < NF; f++) acc[f] += xv * wk[f];
+        const float* wk = wb + ((kh * s.KW + kw) * s.F + f0) * L;
+        for (int f = 0; f < NF; f++) acc[f] += xv * load<L>(wk + f * L);
       }
     store_pixels<L, NF>(acc, y + ow0 * s.F + f0, s.F, lanes);
   }
 }
 
 template <int L>
-NETC_INLINE void forward_row(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* w,
+NETC_INLINE void forward_row(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* wb,
                              const float* b, float* y) {
   for (int64_t f0 = 0; f0 < s.F; f0 += FB) {
     switch (std::min<int64_t>(FB, s.F - f0)) {
-      case 1: forward_filters<L, 1>(xp, pad, s, oh, w, b, f0, y); break;
-      case 2: forward_filters<L, 2>(xp, pad, s, oh, w, b, f0, y); break;
-      case 3: forward_filters<L, 3>(xp, pad, s, oh, w, b, f0, y); break;
-      case 4: forward_filters<L, 4>(xp, pad, s, oh, w, b, f0, y); break;
-      case 5: forward_filters<L, 5>(xp, pad, s, oh, w, b, f0, y); break;
-      case 6: forward_filters<L, 6>(xp, pad, s, oh, w, b, f0, y); break;
-      case 7: forward_filters<L, 7>(xp, pad, s, oh, w, b, f0, y); break;
-      default: forward_filters<L, 8>(xp, pad, s, oh, w, b, f0, y); break;
+      case 1: forward_filters<L, 1>(xp, pad, s, oh, wb, b, f0, y); break;
+      case 2: forward_filters<L, 2>(xp, pad, s, oh, wb, b, f0, y); break;
+      case 3: forward_filters<L, 3>(xp, pad, s, oh, wb, b, f0, y); break;
+      case 4: forward_filters<L, 4>(xp, pad, s, oh, wb, b, f0, y); break;
+      case 5: forward_filters<L, 5>(xp, pad, s, oh, wb, b, f0, y); break;
+      case 6: forward_filters<L, 6>(xp, pad, s, oh, wb, b, f0, y); break;
+      case 7: forward_filters<L, 7>(xp, pad, s, oh, wb, b, f0, y); break;
+      default: forward_filters<L, 8>(xp, pad, s, oh, wb, b, f0, y); break;
     }
   }
 }
@@ -175,10 +177,19 @@ NETC_INLINE void grad_filter_filters(const float* xp, const PaddedImage& pad, co
     if (taps - tap == 1) grad_filter_block<L, 1, NF>(xp, pad, s, dzt, tap, f0, acc + tap * s.F * L);
 }
 
+// Filters per block of the filter gradient: 8 with AVX-512 (3 taps each); with 16 registers all
+// of up to 6 filters (2 taps of 6), else 4 (3 taps of 4): 8 filters would leave room for one tap,
+// 9 loads for 8 multiply-adds, where 3 × 4 needs 7 for 12.
+template <int L>
+NETC_INLINE int64_t grad_filters_per_block(const ConvShape& s) {
+  return L == 16 ? FB : s.F <= 6 ? s.F : 4;
+}
+
 template <int L>
 NETC_INLINE void grad_filter_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt, float* acc) {
-  for (int64_t f0 = 0; f0 < s.F; f0 += FB) {
-    switch (std::min<int64_t>(FB, s.F - f0)) {
+  const int64_t fb = grad_filters_per_block<L>(s);
+  for (int64_t f0 = 0; f0 < s.F; f0 += fb) {
+    switch (std::min<int64_t>(fb, s.F - f0)) {
       case 1: grad_filter_filters<L, 1>(xp, pad, s, dzt, f0, acc); break;
       case 2: grad_filter_filters<L, 2>(xp, pad, s, dzt, f0, acc); break;
       case 3: grad_filter_filters<L, 3>(xp, pad, s, dzt, f0, acc); break;
@@ -191,18 +202,27 @@ NETC_INLINE void grad_filter_image(const float* xp, const PaddedImage& pad, cons
   }
 }
 
+template <int L>
+NETC_INLINE void broadcast_weights(const float* w, const ConvShape& s, float* wb) {
+  for (int64_t j = 0; j < s.taps() * s.F; j++) {
+    const vf<L> v = vf<L>{} + w[j];
+    std::memcpy(wb + j * L, &v, sizeof v);
+  }
+}
+
 // The builds: each instantiates the templates inside functions compiled for its instruction set.
 #define NETC_SINGLE_BUILD(NAME, L, TARGET)                                                                              \
-  TARGET void NAME##_forward_row(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* w, \
-                                 const float* b, float* y) {                                                          \
-    forward_row<L>(xp, pad, s, oh, w, b, y);                                                                          \
+  TARGET void NAME##_forward_row(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* wb, \
+                                 const float* b, float* y) {                                                           \
+    forward_row<L>(xp, pad, s, oh, wb, b, y);                                                                          \
   }                                                                                                                   \
+  TARGET void NAME##_broadcast_weights(const float* w, const ConvShape& s, float* wb) { broadcast_weights<L>(w, s, wb); }    \
   TARGET void NAME##_grad_transpose(const float* dz, const ConvShape& s, float* dzt) { grad_transpose<L>(dz, s, dzt); } \
   TARGET void NAME##_grad_filter_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt,     \
                                        float* acc) {                                                                  \
     grad_filter_image<L>(xp, pad, s, dzt, acc);                                                                       \
   }                                                                                                                   \
-  const SingleConv NAME = {L, NAME##_forward_row, NAME##_grad_transpose, NAME##_grad_filter_image};
+  const SingleConv NAME = {L, NAME##_broadcast_weights, NAME##_forward_row, NAME##_grad_transpose, NAME##_grad_filter_image};
 
 NETC_SINGLE_BUILD(portable_build, 4, )
 #if defined(__x86_64__) && defined(__GNUC__)

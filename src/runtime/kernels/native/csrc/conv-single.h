@@ -21,8 +21,10 @@ struct PaddedImage {
 // (gemm.h: the widest this CPU has, NETC_NATIVE_ISA caps it).
 struct SingleConv {
   int lanes;
-  // Output row oh of one image: y [OW, F] = bias + the convolution (no activation).
-  void (*forward_row)(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* w, const float* b,
+  // wb [taps·F][lanes]: every weight of w [taps, F] as a vector of `lanes` copies.
+  void (*broadcast_weights)(const float* w, const ConvShape& s, float* wb);
+  // Output row oh of one image: y [OW, F] = bias + the convolution (no activation); wb as above.
+  void (*forward_row)(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* wb, const float* b,
                       float* y);
   // The output gradient of one image [OH, OW, F] transposed to dzt [F][OH][grad_width(s)]: each
   // filter's rows of pixels, zeros past OW, so that `lanes` pixels are one load.

@@ -34,6 +34,8 @@ void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b,
   const SingleConv& k = single_conv();
   const PaddedImage pad(s, k.lanes);
   float* m = c.m;
+  float* wb = c.shared.reserve(s.taps() * s.F * k.lanes);
+  k.broadcast_weights(m + w, s, wb);
   c.pool.run(s.work(), [&](int t, int T) {
     int64_t lo, hi;
     share(s.n * s.OH, t, T, lo, hi);
@@ -41,7 +43,7 @@ void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b,
     for (int64_t r = lo, image = -1; r < hi; r++) {
       const int64_t i = r / s.OH;
       if (i != image) pad.fill(m + x + i * s.H * s.W, s, xp), image = i;
-      k.forward_row(xp, pad, s, r % s.OH, m + w, b < 0 ? nullptr : m + b, m + y + r * s.OW * s.F);
+      k.forward_row(xp, pad, s, r % s.OH, wb, b < 0 ? nullptr : m + b, m + y + r * s.OW * s.F);
     }
     activate(m + y + lo * s.OW * s.F, m + y + lo * s.OW * s.F, (hi - lo) * s.OW * s.F, act, alpha);
   });
