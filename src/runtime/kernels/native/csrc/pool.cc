@@ -50,19 +50,37 @@ static double maxpool(Ctx& c, const double* a) {
 static void avgpool_grad(Ctx& c, const float* dy, float* dx, const PoolShape& s, const float* saved, int act, float alpha) {
   const int64_t image = s.image(), row = s.row();
   const Columns cols(s);
+  // Windows whose rows do not overlap (a stride at least the window's height): each input row
+  // gets one spread row, written (through the activation's gradient) rather than added to zeros.
+  const bool exclusive = s.SH >= s.PH;
   c.pool.run(window_work(s), [&](int t, int T) {
     int64_t lo, hi;
     share(s.n, t, T, lo, hi);
     if (lo == hi) return;
     float* spread = c.scratch[t].reserve(row);
-    std::fill(dx + lo * image, dx + hi * image, 0.0f);
+    if (!exclusive) std::fill(dx + lo * image, dx + hi * image, 0.0f);
     for (int64_t i = lo; i < hi; i++) {
+      int64_t done = 0;  // with exclusive rows: the image's rows [0, done) are written
       for (int64_t oh = 0; oh < s.OH; oh++) {
         int64_t h0, h1;
         s.rows(oh, h0, h1);
         if (h0 >= h1) continue;
         spread_row(dy + (i * s.OH + oh) * s.OW * s.C, s, cols, h1 - h0, true, spread);
-        for (int64_t h = h0; h < h1; h++) add_run(spread, dx + (i * s.H + h) * row, row);
+        if (!exclusive) {
+          for (int64_t h = h0; h < h1; h++) add_run(spread, dx + (i * s.H + h) * row, row);
+          continue;
+        }
+        std::fill(dx + (i * s.H + done) * row, dx + (i * s.H + h0) * row, 0.0f);  // rows no window covers
+        for (int64_t h = h0; h < h1; h++) {
+          float* to = dx + (i * s.H + h) * row;
+          if (saved) activate_grad(saved + (i * s.H + h) * row, spread, to, row, act, alpha);
+          else std::copy(spread, spread + row, to);
+        }
+        done = h1;
+      }
+      if (exclusive) {
+        std::fill(dx + (i * s.H + done) * row, dx + (i + 1) * image, 0.0f);
+        continue;
       }
       // while the image is in cache
       if (saved) activate_grad(saved + i * image, dx + i * image, dx + i * image, image, act, alpha);
