@@ -52,6 +52,10 @@ NETC_INLINE vf<L> load(const float* p) {
   return v;
 }
 
+// Whether the forward pass reads its weights broadcast in advance (see forward_filters).
+template <int L>
+constexpr bool kBroadcastAhead = L < 16;
+
 // Width of a row of the transposed output gradient: whole steps of L lanes, zeros past OW.
 template <int L>
 NETC_INLINE int64_t grad_width(const ConvShape& s) {
@@ -60,8 +64,9 @@ NETC_INLINE int64_t grad_width(const ConvShape& s) {
 
 // Filters [f0, f0 + NF) of output row oh, L pixels at a time: NF accumulators, NF exact (6 for
 // LeNet's 6 filters, where a fixed 8 spent a quarter of the multiply-adds on lanes never stored).
-// The weights come broadcast (wb: each weight as a vector of L copies, single_broadcast_weights),
-// so that a multiply takes its weight straight from memory, no broadcast instruction per tap.
+// Below AVX-512 the weights come broadcast (each a vector of L copies, forward_weights), so that a
+// multiply takes its weight straight from memory, no broadcast instruction per tap; AVX-512's
+// multiplies broadcast a float from memory themselves, so there they are the plain weights.
 template <int L, int NF>
 NETC_INLINE void forward_filters(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* wb,
                                  const float* b, int64_t f0, float* y) {
@@ -72,8 +77,13 @@ NETC_INLINE void forward_filters(const float* xp, const PaddedImage& pad, const 
     for (int64_t kh = 0; kh < s.KH; kh++)
       for (int64_t kw = 0; kw < s.KW; kw++) {
         const vf<L> xv = load<L>(xp + (oh + kh) * pad.width + ow0 + kw);
-        const float* wk = wb + ((kh * s.KW + kw) * s.F + f0) * L;
-        for (int f = 0; f < NF; f++) acc[f] += xv * load<L>(wk + f * L);
+        if constexpr (kBroadcastAhead<L>) {
+          const float* wk = wb + ((kh * s.KW + kw) * s.F + f0) * L;
+          for (int f = 0; f < NF; f++) acc[f] += xv * load<L>(wk + f * L);
+        } else {
+          const float* wk = wb + (kh * s.KW + kw) * s.F + f0;
+          for (int f = 0; f < NF; f++) acc[f] += xv * wk[f];
+        }
       }
     store_pixels<L, NF>(acc, y + ow0 * s.F + f0, s.F, lanes);
   }
@@ -94,6 +104,16 @@ NETC_INLINE void forward_row(const float* xp, const PaddedImage& pad, const Conv
       default: forward_filters<L, 8>(xp, pad, s, oh, wb, b, f0, y); break;
     }
   }
+}
+
+template <int L>
+NETC_INLINE const float* forward_weights(const float* w, const ConvShape& s, float* scratch) {
+  if constexpr (!kBroadcastAhead<L>) return w;
+  for (int64_t j = 0; j < s.taps() * s.F; j++) {
+    const vf<L> v = vf<L>{} + w[j];
+    std::memcpy(scratch + j * L, &v, sizeof v);
+  }
+  return scratch;
 }
 
 // Filters [f0, f0 + NF) of every row, L pixels at a time, lanes past OW zero.
@@ -202,27 +222,21 @@ NETC_INLINE void grad_filter_image(const float* xp, const PaddedImage& pad, cons
   }
 }
 
-template <int L>
-NETC_INLINE void broadcast_weights(const float* w, const ConvShape& s, float* wb) {
-  for (int64_t j = 0; j < s.taps() * s.F; j++) {
-    const vf<L> v = vf<L>{} + w[j];
-    std::memcpy(wb + j * L, &v, sizeof v);
-  }
-}
-
 // The builds: each instantiates the templates inside functions compiled for its instruction set.
 #define NETC_SINGLE_BUILD(NAME, L, TARGET)                                                                              \
   TARGET void NAME##_forward_row(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* wb, \
                                  const float* b, float* y) {                                                           \
     forward_row<L>(xp, pad, s, oh, wb, b, y);                                                                          \
   }                                                                                                                   \
-  TARGET void NAME##_broadcast_weights(const float* w, const ConvShape& s, float* wb) { broadcast_weights<L>(w, s, wb); }    \
+  TARGET const float* NAME##_forward_weights(const float* w, const ConvShape& s, float* scratch) {                    \
+    return forward_weights<L>(w, s, scratch);                                                                         \
+  }                                                                                                                   \
   TARGET void NAME##_grad_transpose(const float* dz, const ConvShape& s, float* dzt) { grad_transpose<L>(dz, s, dzt); } \
   TARGET void NAME##_grad_filter_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt,     \
                                        float* acc) {                                                                  \
     grad_filter_image<L>(xp, pad, s, dzt, acc);                                                                       \
   }                                                                                                                   \
-  const SingleConv NAME = {L, NAME##_broadcast_weights, NAME##_forward_row, NAME##_grad_transpose, NAME##_grad_filter_image};
+  const SingleConv NAME = {L, NAME##_forward_weights, NAME##_forward_row, NAME##_grad_transpose, NAME##_grad_filter_image};
 
 NETC_SINGLE_BUILD(portable_build, 4, )
 #if defined(__x86_64__) && defined(__GNUC__)

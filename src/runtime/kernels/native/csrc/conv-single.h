@@ -21,9 +21,11 @@ struct PaddedImage {
 // (gemm.h: the widest this CPU has, NETC_NATIVE_ISA caps it).
 struct SingleConv {
   int lanes;
-  // wb [taps·F][lanes]: every weight of w [taps, F] as a vector of `lanes` copies.
-  void (*broadcast_weights)(const float* w, const ConvShape& s, float* wb);
-  // Output row oh of one image: y [OW, F] = bias + the convolution (no activation); wb as above.
+  // The weights w [taps, F] in the form forward_row reads: below AVX-512 each weight as a vector of
+  // `lanes` copies, written to scratch (taps·F·lanes floats); with AVX-512 w itself.
+  const float* (*forward_weights)(const float* w, const ConvShape& s, float* scratch);
+  // Output row oh of one image: y [OW, F] = bias + the convolution (no activation); wb from
+  // forward_weights.
   void (*forward_row)(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* wb, const float* b,
                       float* y);
   // The output gradient of one image [OH, OW, F] transposed to dzt [F][OH][grad_width(s)]: each

@@ -34,8 +34,7 @@ void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b,
   const SingleConv& k = single_conv();
   const PaddedImage pad(s, k.lanes);
   float* m = c.m;
-  float* wb = c.shared.reserve(s.taps() * s.F * k.lanes);
-  k.broadcast_weights(m + w, s, wb);
+  const float* wb = k.forward_weights(m + w, s, c.shared.reserve(s.taps() * s.F * k.lanes));
   c.pool.run(s.work(), [&](int t, int T) {
     int64_t lo, hi;
     share(s.n * s.OH, t, T, lo, hi);
