@@ -2,9 +2,10 @@
 // pixels. Where a pixel's window lies inside the image, the micro-kernel reads the window straight
 // from the input: along an output row the windows are SW·C floats apart, and a window row (kh) is
 // KW·C adjacent floats. Windows that reach into the padding are gathered into rows first, zeros
-// included. Either way a pixel's sum is split the same way — bias, then per window row, pieces of
-// at most kPiece — so which path a pixel took, and so how pixels are shared among threads, does not
-// change its bits. One input channel at stride 1 has a path of its own (conv-single.cc).
+// included. Either way a pixel's sum is split the same way — bias, then the groups of window rows
+// that multiply_segments makes from the shape alone — so which path a pixel took, and so how pixels
+// are shared among threads, does not change its bits. One input channel at stride 1 has a path of
+// its own (conv-single.cc).
 #include <algorithm>
 
 #include "activation.h"
@@ -15,7 +16,6 @@
 
 namespace netc {
 
-static constexpr int64_t kPiece = 256;    // floats of a window row summed at once
 static constexpr int64_t kGathered = 64;  // gathered windows multiplied at once
 // Fewest pixels of an output row read in place: a shorter run (an output row of a pixel or two, as
 // in a 5×5 convolution of a 5×5 input) would make a product of that few rows, which leaves most of
@@ -33,12 +33,10 @@ struct Forward {
   int64_t K, pending = 0;
   float* rows[kGathered];
 
-  // y rows c[0..count) += windows a (window r at a + r·lda; window row kh at + kh·row_stride) · w
+  // y rows c[0..count) += windows a (window r at a + r·lda; window row kh at + kh·row_stride) · w:
+  // the window rows are the product's segments (multiply_segments)
   void multiply_rows(const float* a, int64_t lda, int64_t row_stride, int64_t count, float* const* c) const {
-    const int64_t span = s.KW * s.C;
-    for (int64_t kh = 0; kh < s.KH; kh++)
-      for (int64_t q0 = 0; q0 < span; q0 += kPiece)
-        multiply(a + kh * row_stride + q0, lda, 1, count, std::min(kPiece, span - q0), w + (kh * span + q0) * s.F, s.F, s.F, c, true);
+    multiply_segments(a, lda, count, s.KW * s.C, s.KH, row_stride, w, s.F, s.F, c, true);
   }
 
   void flush() {

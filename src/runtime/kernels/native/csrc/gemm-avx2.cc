@@ -32,9 +32,10 @@ static inline __attribute__((always_inline)) void load_b(const float* bk, const 
 // pointer for all rows). The two special cases save the loop a pointer increment per row.
 enum Layout { kGeneral, kRows, kColumns };
 
+// K runs over `segs` segments of K each (SegmentedKernel in gemm.h), A's segment s from a + s·seg_stride.
 template <int R, int NV, bool Full, Layout A>
-static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K, const float* b, int64_t ldb,
-                  int64_t n, float* const* c, int64_t j, bool accumulate) {
+static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K, int64_t segs, int64_t seg_stride,
+                  const float* b, int64_t ldb, int64_t n, float* const* c, int64_t j, bool accumulate) {
   __m256 acc[R][NV];
 #pragma GCC unroll 16
   for (int r = 0; r < R; r++)
@@ -42,17 +43,20 @@ static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K,
     for (int v = 0; v < NV; v++) acc[r][v] = _mm256_setzero_ps();
   __m256i m[NV];
   for (int v = 0; v < NV; v++) m[v] = mask_of(n - 8 * v);
-  const float* ar[R];
-  for (int r = 0; r < R; r++) ar[r] = a + r * lda;
   const float* bk = b + j;
-  for (int64_t k = 0; k < K; k++, bk += ldb) {
-    __m256 bv[NV];
-    load_b<Full, NV>(bk, m, bv);
+  for (int64_t sg = 0; sg < segs; sg++) {
+    const float* as = a + sg * seg_stride;
+    const float* ar[R];
+    for (int r = 0; r < R; r++) ar[r] = as + r * lda;
+    for (int64_t k = 0; k < K; k++, bk += ldb) {
+      __m256 bv[NV];
+      load_b<Full, NV>(bk, m, bv);
 #pragma GCC unroll 6
-    for (int r = 0; r < R; r++) {
-      __m256 av = _mm256_broadcast_ss(A == kRows ? ar[r] + k : A == kColumns ? a + k * ldk + r : ar[r] + k * ldk);
+      for (int r = 0; r < R; r++) {
+        __m256 av = _mm256_broadcast_ss(A == kRows ? ar[r] + k : A == kColumns ? as + k * ldk + r : ar[r] + k * ldk);
 #pragma GCC unroll 2
-      for (int v = 0; v < NV; v++) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
+        for (int v = 0; v < NV; v++) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
+      }
     }
   }
   // every index a constant after unrolling, so the accumulators stay in registers
@@ -73,7 +77,8 @@ static void block(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K,
   }
 }
 
-using Block = void (*)(const float*, int64_t, int64_t, int, int64_t, const float*, int64_t, int64_t, float* const*, int64_t, bool);
+using Block = void (*)(const float*, int64_t, int64_t, int, int64_t, int64_t, int64_t, const float*, int64_t, int64_t, float* const*,
+                       int64_t, bool);
 
 // A block of exactly the call's rows (1 to MR): a block of MR rows would compute the missing ones too.
 template <int NV, bool Full, Layout A, int... R>
@@ -81,8 +86,8 @@ static constexpr std::array<Block, sizeof...(R)> blocks_of(std::integer_sequence
   return {&block<R + 1, NV, Full, A>...};
 }
 
-static void kernel(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K, const float* b, int64_t ldb,
-                   int64_t N, float* const* c, bool accumulate) {
+static void segmented(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K, int64_t segs, int64_t seg_stride,
+                      const float* b, int64_t ldb, int64_t N, float* const* c, bool accumulate) {
   static constexpr auto two = blocks_of<2, true, kGeneral>(std::make_integer_sequence<int, MR>{});
   static constexpr auto two_rows = blocks_of<2, true, kRows>(std::make_integer_sequence<int, MR>{});
   static constexpr auto two_columns = blocks_of<2, true, kColumns>(std::make_integer_sequence<int, MR>{});
@@ -92,15 +97,20 @@ static void kernel(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K
   const auto& full = ldk == 1 ? two_rows : lda == 1 ? two_columns : two;
   if (rows <= 0) return;
   int64_t j = 0;
-  for (; j + 16 <= N; j += 16) full[rows - 1](a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
-  if (j + 8 < N) two_edge[rows - 1](a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
-  else if (j + 8 == N) one[rows - 1](a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
-  else if (j < N) one_edge[rows - 1](a, lda, ldk, rows, K, b, ldb, N - j, c, j, accumulate);
+  for (; j + 16 <= N; j += 16) full[rows - 1](a, lda, ldk, rows, K, segs, seg_stride, b, ldb, N - j, c, j, accumulate);
+  if (j + 8 < N) two_edge[rows - 1](a, lda, ldk, rows, K, segs, seg_stride, b, ldb, N - j, c, j, accumulate);
+  else if (j + 8 == N) one[rows - 1](a, lda, ldk, rows, K, segs, seg_stride, b, ldb, N - j, c, j, accumulate);
+  else if (j < N) one_edge[rows - 1](a, lda, ldk, rows, K, segs, seg_stride, b, ldb, N - j, c, j, accumulate);
+}
+
+static void kernel(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K, const float* b, int64_t ldb,
+                   int64_t N, float* const* c, bool accumulate) {
+  segmented(a, lda, ldk, rows, K, 1, 0, b, ldb, N, c, accumulate);
 }
 
 bool supported() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 
-const Gemm gemm = {"avx2", MR, kernel};
+const Gemm gemm = {"avx2", MR, kernel, segmented};
 
 }  // namespace avx2
 }  // namespace netc

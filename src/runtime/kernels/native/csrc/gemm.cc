@@ -35,4 +35,23 @@ void multiply(const float* a, int64_t lda, int64_t ldk, int64_t rows, int64_t K,
   }
 }
 
+void multiply_segments(const float* a, int64_t lda, int64_t rows, int64_t K, int64_t segs, int64_t seg_stride, const float* b,
+                       int64_t ldb, int64_t N, float* const* c, bool accumulate) {
+  const Gemm& g = gemm();
+  if (!g.segmented || K == 0 || K > KC) {
+    for (int64_t sg = 0; sg < segs; sg++)
+      multiply(a + sg * seg_stride, lda, 1, rows, K, b + sg * K * ldb, ldb, N, c, accumulate || sg > 0);
+    return;
+  }
+  const int64_t group = KC / K;
+  for (int64_t s0 = 0; s0 < segs; s0 += group) {
+    const int64_t n = segs - s0 < group ? segs - s0 : group;
+    for (int64_t r0 = 0; r0 < rows; r0 += g.mr) {
+      int count = static_cast<int>(rows - r0 < g.mr ? rows - r0 : g.mr);
+      g.segmented(a + s0 * seg_stride + r0 * lda, lda, 1, count, K, n, seg_stride, b + s0 * K * ldb, ldb, N, c + r0,
+                  accumulate || s0 > 0);
+    }
+  }
+}
+
 }  // namespace netc

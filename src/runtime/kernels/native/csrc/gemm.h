@@ -15,10 +15,19 @@ namespace netc {
 using MicroKernel = void (*)(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K,
                              const float* b, int64_t ldb, int64_t N, float* const* c, bool accumulate);
 
+// The same with K running over `segs` segments of K each: A's segment s begins at a + s·seg_stride
+// (element (r, k) of it at a[s·seg_stride + r·lda + k·ldk]) while B's rows run on across segments,
+// row s·K + k. A convolution's windows read in place are such an A, a segment per window row: one
+// pass over all of them keeps the sums in registers, where a call per window row stored C after
+// each (3 rows of 9 floats for a 3×3 convolution of 3 channels).
+using SegmentedKernel = void (*)(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K, int64_t segs, int64_t seg_stride,
+                                 const float* b, int64_t ldb, int64_t N, float* const* c, bool accumulate);
+
 struct Gemm {
   const char* isa;
   int mr;  // rows per call (at most 24)
   MicroKernel kernel;
+  SegmentedKernel segmented = nullptr;  // where the build has one (multiply_segments calls kernel per segment else)
 };
 
 // The build for this CPU: AVX-512, AVX2 with FMA, or portable (NETC_NATIVE_ISA=avx2 or portable caps it, for tests).
@@ -36,5 +45,12 @@ namespace netc {
 // rows and chunks of K that keep a block of B in cache; A and B as for MicroKernel.
 void multiply(const float* a, int64_t lda, int64_t ldk, int64_t rows, int64_t K, const float* b, int64_t ldb,
               int64_t N, float* const* c, bool accumulate);
+
+// The same over segments (SegmentedKernel) with ldk = 1: rows c = (accumulate ? C : 0) + the sum over
+// segments s of A_s·B_s, where A_s is a + s·seg_stride and B_s rows s·K.. of b. Segments are taken
+// in groups of up to KC floats of K, each group one pass of the micro-kernel; a segment of more
+// than KC goes alone, in chunks, as multiply does. The grouping depends on the shape only.
+void multiply_segments(const float* a, int64_t lda, int64_t rows, int64_t K, int64_t segs, int64_t seg_stride, const float* b,
+                       int64_t ldb, int64_t N, float* const* c, bool accumulate);
 
 }  // namespace netc
