@@ -32,13 +32,22 @@ static double dense(Ctx& c, const double* a) {
   return 0;
 }
 
-// denseGradInput(dz, w, dx, n, K, U): dx = dz · wᵀ, with wᵀ written out once
+// denseGradInput(dz, w, dx, n, K, U): dx = dz · wᵀ, with wᵀ written out once: in tiles of 8 × 8
+// (a row of w's tile and one of wᵀ's are each one cache line, where a plain loop wrote every float
+// to another line), its rows shared among the threads
 static double denseGradInput(Ctx& c, const double* a) {
   float* m = c.m;
   int64_t dz = I(a[0]), w = I(a[1]), dx = I(a[2]), n = I(a[3]), K = I(a[4]), U = I(a[5]);
   float* wt = c.shared.reserve(K * U);
-  for (int64_t k = 0; k < K; k++)
-    for (int64_t u = 0; u < U; u++) wt[u * K + k] = m[w + k * U + u];
+  constexpr int64_t kTile = 8;
+  c.pool.run(K * U * kTile, [&](int t, int T) {
+    int64_t lo, hi;
+    share((U + kTile - 1) / kTile, t, T, lo, hi);
+    for (int64_t u0 = lo * kTile; u0 < std::min(U, hi * kTile); u0 += kTile)
+      for (int64_t k0 = 0; k0 < K; k0 += kTile)
+        for (int64_t u = u0; u < std::min(U, u0 + kTile); u++)
+          for (int64_t k = k0; k < std::min(K, k0 + kTile); k++) wt[u * K + k] = m[w + k * U + u];
+  });
   c.pool.run(n * K * U, [&](int t, int T) {
     int64_t lo, hi;
     share(n, t, T, lo, hi);
