@@ -222,6 +222,78 @@ NETC_INLINE void grad_filter_image(const float* xp, const PaddedImage& pad, cons
   }
 }
 
+// The filter gradient with filters in the lanes instead, where the filters fill whole vectors, or
+// three quarters of one (filters_in_lanes): no transposes and no padded rows of gradients. For each
+// output pixel in order, its gradient is NV vectors of filters, and each of TB taps adds them times
+// the input pixel under that tap (a broadcast load) to the tap's sums. The sums stay in registers
+// over the image: TB·NV of them, NV gradient vectors, a broadcast and a product fill 16.
+template <int L>
+NETC_INLINE bool filters_in_lanes(const ConvShape& s) {
+  return L < 16 && (s.F % L == 0 || 4 * (s.F % L) >= 3 * L);
+}
+
+template <int L>
+NETC_INLINE int64_t padded_filters(const ConvShape& s) {
+  return (s.F + L - 1) / L * L;
+}
+
+template <int L, int TB, int NV>
+NETC_INLINE void direct_grad_block(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzp, int64_t tap,
+                                   int64_t f0, float* acc) {
+  const int64_t Fp = padded_filters<L>(s);
+  int64_t at[TB];
+  for (int t = 0; t < TB; t++) at[t] = (tap + t) / s.KW * pad.width + (tap + t) % s.KW;
+  vf<L> sum[TB][NV];
+  for (int t = 0; t < TB; t++)
+    for (int v = 0; v < NV; v++) sum[t][v] = load<L>(acc + (tap + t) * Fp + f0 + v * L);
+  for (int64_t oh = 0; oh < s.OH; oh++) {
+    const float* x = xp + oh * pad.width;
+    const float* g = dzp + oh * s.OW * s.F + f0;
+    for (int64_t ow = 0; ow < s.OW; ow++) {
+      vf<L> gv[NV];
+      for (int v = 0; v < NV; v++) gv[v] = load<L>(g + ow * s.F + v * L);
+      for (int t = 0; t < TB; t++) {
+        const float xv = x[ow + at[t]];
+        for (int v = 0; v < NV; v++) sum[t][v] += gv[v] * xv;
+      }
+    }
+  }
+  for (int t = 0; t < TB; t++)
+    for (int v = 0; v < NV; v++) std::memcpy(acc + (tap + t) * Fp + f0 + v * L, &sum[t][v], sizeof(vf<L>));
+}
+
+// Taps [tap, tap + count) for count ≤ TB, as a block of exactly count taps.
+template <int L, int NV, int TB>
+NETC_INLINE void direct_grad_taps(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzp, int64_t tap,
+                                  int64_t count, int64_t f0, float* acc) {
+  if constexpr (TB > 1)
+    if (count < TB) return direct_grad_taps<L, NV, TB - 1>(xp, pad, s, dzp, tap, count, f0, acc);
+  direct_grad_block<L, TB, NV>(xp, pad, s, dzp, tap, f0, acc);
+}
+
+template <int L, int NV>
+NETC_INLINE void direct_grad_filters(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzp, int64_t f0,
+                                     float* acc) {
+  constexpr int TB = (16 - 2 - NV) / NV;  // 13 taps of one vector, 6 of two
+  const int64_t taps = s.taps(), blocks = (taps + TB - 1) / TB;
+  // blocks as even as possible (25 taps: 13 and 12, not 13 and a remainder)
+  for (int64_t b = 0, tap = 0; b < blocks; b++) {
+    const int64_t count = (taps - tap) / (blocks - b);
+    direct_grad_taps<L, NV, TB>(xp, pad, s, dzp, tap, count, f0, acc);
+    tap += count;
+  }
+}
+
+// acc [taps][padded F] += one image's products; dzp: the image's output gradient [OH·OW, F] and
+// then `L` floats to read past its last pixel's filters.
+template <int L>
+NETC_INLINE void direct_grad_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzp, float* acc) {
+  const int64_t Fp = padded_filters<L>(s);
+  int64_t f0 = 0;
+  for (; f0 + 2 * L <= Fp; f0 += 2 * L) direct_grad_filters<L, 2>(xp, pad, s, dzp, f0, acc);
+  if (f0 < Fp) direct_grad_filters<L, 1>(xp, pad, s, dzp, f0, acc);
+}
+
 // The builds: each instantiates the templates inside functions compiled for its instruction set.
 #define NETC_SINGLE_BUILD(NAME, L, TARGET)                                                                              \
   TARGET void NAME##_forward_row(const float* xp, const PaddedImage& pad, const ConvShape& s, int64_t oh, const float* wb, \
@@ -236,7 +308,18 @@ NETC_INLINE void grad_filter_image(const float* xp, const PaddedImage& pad, cons
                                        float* acc) {                                                                  \
     grad_filter_image<L>(xp, pad, s, dzt, acc);                                                                       \
   }                                                                                                                   \
-  const SingleConv NAME = {L, NAME##_forward_weights, NAME##_forward_row, NAME##_grad_transpose, NAME##_grad_filter_image};
+  TARGET void NAME##_direct_grad_image(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzp,       \
+                                       float* acc) {                                                                  \
+    direct_grad_image<L>(xp, pad, s, dzp, acc);                                                                       \
+  }                                                                                                                   \
+  bool NAME##_filters_in_lanes(const ConvShape& s) { return filters_in_lanes<L>(s); }                                  \
+  const SingleConv NAME = {L,                                                                                         \
+                           NAME##_forward_weights,                                                                    \
+                           NAME##_forward_row,                                                                        \
+                           NAME##_grad_transpose,                                                                     \
+                           NAME##_grad_filter_image,                                                                  \
+                           NAME##_filters_in_lanes,                                                                   \
+                           NAME##_direct_grad_image};
 
 NETC_SINGLE_BUILD(portable_build, 4, )
 #if defined(__x86_64__) && defined(__GNUC__)

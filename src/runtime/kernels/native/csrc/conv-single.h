@@ -34,8 +34,15 @@ struct SingleConv {
   // acc [taps][F][lanes] += the products of one image for every tap, lane l holding the pixels
   // ow ≡ l (mod lanes) of every row in order; dzt is the image's transposed gradient.
   void (*grad_filter_image)(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzt, float* acc);
+  // Whether the filter gradient goes with filters in the lanes instead (direct_grad_image): below
+  // AVX-512, where the filters fill whole vectors or three quarters of one.
+  bool (*filters_in_lanes)(const ConvShape& s);
+  // acc [taps][padded_filters(s)] += the products of one image, each tap's sums in order of the
+  // pixels; dzp is the image's output gradient [OH·OW, F] followed by `lanes` readable floats.
+  void (*direct_grad_image)(const float* xp, const PaddedImage& pad, const ConvShape& s, const float* dzp, float* acc);
 
   int64_t grad_width(const ConvShape& s) const { return ((s.OW + lanes - 1) / lanes) * lanes; }
+  int64_t padded_filters(const ConvShape& s) const { return ((s.F + lanes - 1) / lanes) * lanes; }
 };
 
 const SingleConv& single_conv();

@@ -53,15 +53,19 @@ void single_forward(Ctx& c, const ConvShape& s, int64_t x, int64_t w, int64_t b,
 static constexpr int64_t kSingleChunks = 16;
 
 // One input channel at stride 1: each part takes whole chunks of images; per image it pads a copy
-// and transposes the output gradient in its own scratch, then sums every tap over every pixel lane
-// by lane into its chunk's lanes. The chunks' lanes are then added in chunk order, and each
-// weight's lanes in order. (Splitting the taps among parts instead made every part wait for
-// the images of a chunk to be prepared: two joins per 16 images.)
+// and either transposes the output gradient in its own scratch, then sums every tap over every
+// pixel lane by lane into its chunk's lanes, or (filters in the lanes) sums each tap's vectors of
+// filters over the pixels in order. The chunks' sums are then added in chunk order, and each
+// weight's lanes in order. (Splitting the taps among parts instead made every part wait for the
+// images of a chunk to be prepared: two joins per 16 images.)
 static void single_grad_filter(Ctx& c, const ConvShape& s, int64_t x, int64_t dz, int64_t dw) {
   const SingleConv& k = single_conv();
   const PaddedImage pad(s, k.lanes);
-  const int64_t padded = pad.rows * pad.width, per_image = padded + s.F * s.OH * k.grad_width(s);
-  const int64_t lanes = s.taps() * s.F * k.lanes;
+  const bool direct = k.filters_in_lanes(s);
+  const int64_t pixels = s.OH * s.OW, padded = pad.rows * pad.width;
+  const int64_t per_image = padded + (direct ? pixels * s.F + k.lanes : s.F * s.OH * k.grad_width(s));
+  // each weight's sum: `lanes` partial sums, or one (filters in the lanes, F padded to vectors)
+  const int64_t lanes = direct ? s.taps() * k.padded_filters(s) : s.taps() * s.F * k.lanes;
   const int64_t chunk = (s.n + kSingleChunks - 1) / kSingleChunks, chunks = (s.n + chunk - 1) / chunk;
   float* m = c.m;
   float* acc = c.shared.reserve(std::max<int64_t>(chunks, 1) * lanes);
@@ -75,13 +79,29 @@ static void single_grad_filter(Ctx& c, const ConvShape& s, int64_t x, int64_t dz
       fill_run(sums, lanes, 0.0f);
       for (int64_t i = q * chunk; i < std::min(s.n, (q + 1) * chunk); i++) {
         pad.fill(m + x + i * s.H * s.W, s, image);
-        k.grad_transpose(m + dz + i * s.OH * s.OW * s.F, s, image + padded);
-        k.grad_filter_image(image, pad, s, image + padded, sums);
+        const float* g = m + dz + i * pixels * s.F;
+        if (!direct) {
+          k.grad_transpose(g, s, image + padded);
+          k.grad_filter_image(image, pad, s, image + padded, sums);
+          continue;
+        }
+        if (i == s.n - 1) {  // the last image: a copy, whose last pixel's vectors may read on into zeros
+          copy_run(g, image + padded, pixels * s.F);
+          fill_run(image + padded + pixels * s.F, k.lanes, 0.0f);
+          g = image + padded;
+        }
+        k.direct_grad_image(image, pad, s, g, sums);
       }
     }
   });
   for (int64_t q = 1; q < chunks; q++)
     for (int64_t j = 0; j < lanes; j++) acc[j] += acc[q * lanes + j];
+  if (direct) {
+    const int64_t Fp = k.padded_filters(s);
+    for (int64_t tap = 0; tap < s.taps(); tap++)
+      for (int64_t f = 0; f < s.F; f++) m[dw + tap * s.F + f] = chunks ? acc[tap * Fp + f] : 0.0f;
+    return;
+  }
   for (int64_t j = 0; j < s.taps() * s.F; j++) {
     float sum = 0;
     for (int l = 0; l < k.lanes; l++) sum += chunks ? acc[j * k.lanes + l] : 0.0f;
