@@ -67,7 +67,7 @@ try {
   for (let r = 0; r < rounds; r++) {
     const sides = [() => loaded.all.push(netcSide(root, lenet.spec, stepsOf(lenet))), () => loaded.one.push(netcSide(root, lenet.spec, stepsOf(lenet), ['--threads', '1']))];
     for (const side of r % 2 === 0 ? sides : [...sides].reverse()) side();
-    log(`busy round ${r + 1}/${rounds}: default threads ${Math.round(loaded.all[r]!.train)} img/s, 1 thread ${Math.round(loaded.one[r]!.train)} img/s  (load ${load()})`);
+    log(`busy round ${r + 1}/${rounds}: default threads (${loaded.all[r]!.threads}) ${Math.round(loaded.all[r]!.train)} img/s, 1 thread ${Math.round(loaded.one[r]!.train)} img/s  (load ${load()})`);
   }
 } finally {
   busy.kill();
@@ -85,7 +85,7 @@ const trainRatios: number[] = [];
 const inferRatios: number[] = [];
 const rows = SUITE.map((s) => {
   const { netc, torch } = results.get(s.spec)!;
-  const m = (xs: Measure[], k: keyof Measure) => (xs.length ? median(xs.map((x) => x[k])) : NaN);
+  const m = (xs: Measure[], k: 'train' | 'infer' | 'peakMiB') => (xs.length ? median(xs.map((x) => x[k])) : NaN);
   const [nt, ni, tt, ti] = [m(netc, 'train'), m(netc, 'infer'), m(torch, 'train'), m(torch, 'infer')];
   if (torch.length) {
     trainRatios.push(nt / tt);
@@ -97,6 +97,9 @@ const rows = SUITE.map((s) => {
 const gm = (xs: number[]) => (xs.length ? `${geomean(xs).toFixed(2)}×` : '—');
 const all = median(loaded.all.map((x) => x.train));
 const one = median(loaded.one.map((x) => x.train));
+// what the default chose in each round: where it is one thread, the check compares one thread with one
+const chosen = [...new Set(loaded.all.map((x) => x.threads))].sort();
+const choice = chosen.length === 1 ? `${chosen[0]} thread${chosen[0] === 1 ? '' : 's'} in every round` : `${chosen.join(' or ')} threads by round`;
 const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cores} cores, Node ${process.version}, PyTorch ${version ?? 'not installed'} (${cores} threads)`;
 const text = `
 ### Variants against PyTorch: \`npm run bench${rounds !== 3 || quick ? ` --${quick ? ' --quick' : ''}${values.rounds ? ` --rounds ${rounds}` : ''}` : ''}\`, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
@@ -109,7 +112,7 @@ Medians of ${rounds} round${rounds === 1 ? '' : 's'}, sides and networks alterna
 ${rows.join('\n')}
 | geometric mean | | | | ${gm(trainRatios)} | | | ${gm(inferRatios)} | | |
 
-With one competing busy process (\`node -e 'for(;;){}'\`), LeNet-5 trains at ${num(all)} img/s on netc's default threads (the cores idle at its start) and ${num(one)} img/s on one: ${ratio(all, one)}.
+With one competing busy process (\`node -e 'for(;;){}'\`), LeNet-5 trains at ${num(all)} img/s on netc's default threads (the cores idle at its start: ${choice}) and ${num(one)} img/s on one: ${ratio(all, one)}.
 `;
 process.stdout.write(text);
 if (values.write) {

@@ -15,6 +15,8 @@ export interface Measure {
   readonly train: number;
   readonly infer: number;
   readonly peakMiB: number;
+  /** netc's threads (its default's choice where none were named); absent for PyTorch */
+  readonly threads?: number;
 }
 
 export const PYTHON = '/usr/bin/python3';
@@ -22,8 +24,8 @@ export const PYTHON = '/usr/bin/python3';
 export function netcSide(root: string, spec: string, steps: number, extra: readonly string[] = []): Measure {
   const r = spawnSync(process.execPath, [join(root, 'bin', 'netc.js'), 'bench', spec, '--json', '--steps', String(steps), ...extra], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`netc bench ${spec} failed:\n${r.stderr}`);
-  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { trainImagesPerS: number; inferImagesPerS: number; peakRssMiB: number };
-  return { train: j.trainImagesPerS, infer: j.inferImagesPerS, peakMiB: j.peakRssMiB };
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { trainImagesPerS: number; inferImagesPerS: number; peakRssMiB: number; threads: number };
+  return { train: j.trainImagesPerS, infer: j.inferImagesPerS, peakMiB: j.peakRssMiB, threads: j.threads };
 }
 
 /** Write the spec's PyTorch program, as `netc export SPEC --format pytorch` writes it, for the PyTorch side; returns its path. */
@@ -39,8 +41,8 @@ export function exportProgram(root: string, spec: string, dir: string): string {
 export function torchSide(here: string, program: string, steps: number, threads: number): Measure {
   const r = spawnSync(PYTHON, [join(here, 'torch_bench.py'), program, '--threads', String(threads), '--steps', String(steps)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`PyTorch on ${program} failed:\n${r.stderr}`);
-  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { trainImagesPerS: number; inferImagesPerS: number; peakRssMiB: number };
-  return { train: j.trainImagesPerS, infer: j.inferImagesPerS, peakMiB: j.peakRssMiB };
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { trainImagesPerS: number; inferImagesPerS: number; peakRssMiB: number; threads: number };
+  return { train: j.trainImagesPerS, infer: j.inferImagesPerS, peakMiB: j.peakRssMiB, threads: j.threads };
 }
 
 export function torchVersion(): string | undefined {
