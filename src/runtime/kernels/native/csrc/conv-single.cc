@@ -56,6 +56,11 @@ NETC_INLINE vf<L> load(const float* p) {
 template <int L>
 constexpr bool kBroadcastAhead = L < 16;
 
+// Where tap `tap`'s input pixel for output pixel (0, 0) lies in the padded image.
+NETC_INLINE int64_t tap_offset(int64_t tap, const ConvShape& s, const PaddedImage& pad) {
+  return tap / s.KW * pad.width + tap % s.KW;
+}
+
 // Width of a row of the transposed output gradient: whole steps of L lanes, zeros past OW.
 template <int L>
 NETC_INLINE int64_t grad_width(const ConvShape& s) {
@@ -163,7 +168,7 @@ NETC_INLINE void grad_filter_block(const float* xp, const PaddedImage& pad, cons
                                    int64_t f0, float* acc) {
   const int64_t width = grad_width<L>(s);
   int64_t at[TB];
-  for (int t = 0; t < TB; t++) at[t] = (tap + t) / s.KW * pad.width + (tap + t) % s.KW;
+  for (int t = 0; t < TB; t++) at[t] = tap_offset(tap + t, s, pad);
   vf<L> sum[TB][NF];
   for (int t = 0; t < TB; t++)
     for (int f = 0; f < NF; f++) sum[t][f] = load<L>(acc + (t * s.F + f0 + f) * L);
@@ -242,7 +247,7 @@ NETC_INLINE void direct_grad_block(const float* xp, const PaddedImage& pad, cons
                                    int64_t f0, float* acc) {
   const int64_t Fp = padded_filters<L>(s);
   int64_t at[TB];
-  for (int t = 0; t < TB; t++) at[t] = (tap + t) / s.KW * pad.width + (tap + t) % s.KW;
+  for (int t = 0; t < TB; t++) at[t] = tap_offset(tap + t, s, pad);
   vf<L> sum[TB][NV];
   for (int t = 0; t < TB; t++)
     for (int v = 0; v < NV; v++) sum[t][v] = load<L>(acc + (tap + t) * Fp + f0 + v * L);
