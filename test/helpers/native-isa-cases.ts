@@ -6,7 +6,7 @@
  * the input gradient by scattered windows (batches of at least 16 images of at least 24 output
  * pixels, up to 64 input channels, conv-grad-scatter.cc), by input rows (conv-grad-rows.cc) with
  * stride, padding and dilation, or gathered (more channels, 1×1); the filter gradient transposed
- * (fewer than 32 filters, conv-grad-filter-cols.cc) or plain; one input channel in lanes, as many
+ * (below two vectors of filters, conv-grad-filter.cc) or plain; one input channel in lanes, as many
  * as the build's vectors hold (conv-single.cc); on one thread and three.
  */
 import { afterAll, describe, expect, it } from 'vitest';

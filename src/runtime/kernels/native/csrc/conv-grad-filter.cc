@@ -3,10 +3,10 @@
 // By shape:
 //  - plain: dw [KH·KW·C, F] = windowsᵀ · dz, F columns per row; each part takes a run of the
 //    window elements (the rows of dw) and sums over chunks of pixels in order;
-//  - transposed, below 32 filters: there the plain form's F columns fill at most one AVX-512
-//    vector per row and spend a load of the windows on every multiply-add; dwᵀ [F, KH·KW·C] =
-//    dzᵀ · windows has the windows' columns, two vectors per row, and F rows of broadcast
-//    gradients. Each part takes whole chunks of pixels (fixed by the shape) and keeps their sums
+//  - transposed, below two vectors of filters (grad_filter_by_columns): there the plain form's F
+//    columns fill at most one vector per row and spend a load of the windows on every
+//    multiply-add; dwᵀ [F, KH·KW·C] = dzᵀ · windows has the windows' columns, two vectors per
+//    row, and F rows of broadcast gradients. Each part takes whole chunks of pixels (fixed by the shape) and keeps their sums
 //    apart; the chunks' sums are added in order into dw.
 #include <algorithm>
 #include <vector>

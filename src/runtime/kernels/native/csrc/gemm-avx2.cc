@@ -110,7 +110,7 @@ static void kernel(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K
 
 bool supported() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 
-const Gemm gemm = {"avx2", MR, kernel, segmented};
+const Gemm gemm = {"avx2", 8, MR, kernel, segmented};
 
 }  // namespace avx2
 }  // namespace netc
@@ -120,7 +120,7 @@ const Gemm gemm = {"avx2", MR, kernel, segmented};
 namespace netc {
 namespace avx2 {
 bool supported() { return false; }
-const Gemm gemm = {"avx2", 6, nullptr};
+const Gemm gemm = {"avx2", 8, 6, nullptr};
 }  // namespace avx2
 }  // namespace netc
 

@@ -95,7 +95,7 @@ static void kernel(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K
 
 bool supported() { return __builtin_cpu_supports("avx512f"); }
 
-const Gemm gemm = {"avx512", MR, kernel};
+const Gemm gemm = {"avx512", 16, MR, kernel};
 
 }  // namespace avx512
 }  // namespace netc
@@ -105,7 +105,7 @@ const Gemm gemm = {"avx512", MR, kernel};
 namespace netc {
 namespace avx512 {
 bool supported() { return false; }
-const Gemm gemm = {"avx512", 24, nullptr};
+const Gemm gemm = {"avx512", 16, 24, nullptr};
 }  // namespace avx512
 }  // namespace netc
 

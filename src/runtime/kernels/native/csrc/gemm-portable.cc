@@ -36,7 +36,7 @@ static void kernel(const float* a, int64_t lda, int64_t ldk, int rows, int64_t K
   segmented(a, lda, ldk, rows, K, 1, 0, b, ldb, N, c, accumulate);
 }
 
-const Gemm gemm = {"portable", MR, kernel, segmented};
+const Gemm gemm = {"portable", 4, MR, kernel, segmented};
 
 }  // namespace portable
 }  // namespace netc

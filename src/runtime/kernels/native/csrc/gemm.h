@@ -25,7 +25,8 @@ using SegmentedKernel = void (*)(const float* a, int64_t lda, int64_t ldk, int r
 
 struct Gemm {
   const char* isa;
-  int mr;  // rows per call (at most 24)
+  int lanes;  // floats per vector register
+  int mr;     // rows per call (at most 24)
   MicroKernel kernel;
   SegmentedKernel segmented = nullptr;  // where the build has one (multiply_segments calls kernel per segment else)
 };
